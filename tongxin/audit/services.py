@@ -1,0 +1,72 @@
+from collections.abc import Iterable
+
+from django.db import models
+
+from . import context
+from .models import AuditEntry
+
+
+def _child_id_of(obj) -> int | None:
+    if obj is None:
+        return None
+    if obj._meta.label == "people.Child":
+        return obj.pk
+    return getattr(obj, "child_id", None)
+
+
+def record(actor, action: str, target: models.Model | None = None, *, fields: Iterable[str] = (), reason: str = "",
+           child_id: int | None = None, target_repr: str | None = None) -> AuditEntry:
+    """Write one audit entry. Call it inside the transaction of the change it records."""
+    meta = context.current()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if authenticated else None,
+        actor_name=(getattr(actor, "display_name", "") or str(actor))[:64] if authenticated else "",
+        action=action,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=(target_repr if target_repr is not None else str(target) if target is not None else "")[:128],
+        child_id=child_id if child_id is not None else _child_id_of(target),
+        fields=sorted(fields),
+        reason=reason[:255],
+        ip=meta.ip,
+        user_agent=meta.user_agent,
+        path=meta.path,
+        channel=meta.channel,
+    )
+
+
+def record_many(actor, action: str, targets: Iterable[models.Model], *, reason: str = "") -> int:
+    """One entry per record, e.g. for an export; written in one statement."""
+    meta = context.current()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    rows = [
+        AuditEntry(
+            actor=actor if authenticated else None,
+            actor_name=(actor.display_name if authenticated else "")[:64],
+            action=action,
+            target_type=t._meta.label,
+            target_id=str(t.pk),
+            target_repr=str(t)[:128],
+            child_id=_child_id_of(t),
+            reason=reason[:255],
+            ip=meta.ip,
+            user_agent=meta.user_agent,
+            path=meta.path,
+            channel=meta.channel,
+        )
+        for t in targets
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def changed_fields(before: models.Model | None, after: models.Model) -> list[str]:
+    """Names of concrete fields whose values differ (values themselves are never logged)."""
+    names = []
+    for field in after._meta.concrete_fields:
+        if field.primary_key or not field.editable:
+            continue
+        if before is None or getattr(before, field.attname) != getattr(after, field.attname):
+            names.append(field.name)
+    return names

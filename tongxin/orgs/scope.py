@@ -1,0 +1,208 @@
+"""Scope-based authorization: the one function family that narrows querysets to what a user may see.
+
+A user's visibility is the union over their active role assignments:
+
+- 班主任 (class teacher): the pupils of her class
+- 学校领导 (school leader): the pupils of his school
+- 社区（村）儿童主任 (community worker): the children who live in her community or village
+- 乡镇（街道）干部 (township officer): children living in the township, and pupils of its schools
+- 县教育局 (county education bureau): pupils of the county's schools
+- 县民政局 (county civil affairs): children living in the county
+- 志愿者 (volunteer): only the children paired with them (providers registered by the care line)
+- 家长 (parent): only the children they are a guardian of
+- 系统管理员 (administrator) and superusers: everything
+
+Views and the API call these functions; they never filter by hand. Other apps narrow their own records
+with `narrow(user, queryset, via="child")`, which applies the same rules through the record's child.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+
+from .models import Role, RoleAssignment
+
+NOTHING = Q(pk__in=[])
+
+# Capabilities: which roles may see a child's numbers in full (for the children they can see at all).
+FULL_ID_ROLES = frozenset({Role.ADMIN, Role.COUNTY_CIVIL, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_WORKER})
+FULL_PHONE_ROLES = frozenset(
+    {Role.ADMIN, Role.COUNTY_CIVIL, Role.COUNTY_EDU, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_WORKER,
+     Role.SCHOOL_LEADER, Role.CLASS_TEACHER}
+)
+
+PairingProvider = Callable[[object, str], Q]
+_pairing_providers: list[PairingProvider] = []
+
+
+def register_pairing_provider(provider: PairingProvider) -> PairingProvider:
+    """Register fn(user, prefix) -> Q over children paired with `user` (e.g. proxy parents).
+
+    The care line registers its pairings here; a volunteer sees the union of what providers return.
+    """
+    if provider not in _pairing_providers:
+        _pairing_providers.append(provider)
+    return provider
+
+
+def unregister_pairing_provider(provider: PairingProvider) -> None:
+    if provider in _pairing_providers:
+        _pairing_providers.remove(provider)
+
+
+def assignments(user) -> list[RoleAssignment]:
+    """Active assignments of the user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_tongxin_assignments", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=user, active=True).select_related("region", "school", "school_class")
+        )
+        user._tongxin_assignments = cached
+    return cached
+
+
+def roles(user) -> set[str]:
+    found = {a.role for a in assignments(user)}
+    if getattr(user, "is_superuser", False):
+        found.add(Role.ADMIN)
+    if _is_guardian(user):
+        found.add(Role.PARENT)
+    return found
+
+
+def _is_guardian(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from tongxin.people.models import Guardian
+
+    cached = getattr(user, "_tongxin_is_guardian", None)
+    if cached is None:
+        cached = Guardian.objects.filter(user=user).exists()
+        user._tongxin_is_guardian = cached
+    return cached
+
+
+def _residence(prefix: str, path: str) -> Q:
+    return Q(**{f"{prefix}family__community__path__startswith": path})
+
+
+def _schooling(prefix: str, path: str) -> Q:
+    return Q(**{f"{prefix}school__region__path__startswith": path})
+
+
+def _assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
+    match a.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.CLASS_TEACHER:
+            return Q(**{f"{prefix}school_class_id": a.school_class_id})
+        case Role.SCHOOL_LEADER:
+            return Q(**{f"{prefix}school_id": a.school_id})
+        case Role.COMMUNITY_WORKER:
+            return _residence(prefix, a.region.path)
+        case Role.TOWNSHIP_OFFICER:
+            return _residence(prefix, a.region.path) | _schooling(prefix, a.region.path)
+        case Role.COUNTY_EDU:
+            return _schooling(prefix, a.region.path)
+        case Role.COUNTY_CIVIL:
+            return _residence(prefix, a.region.path)
+        case Role.VOLUNTEER:
+            return _paired(user, prefix)
+        case Role.PARENT:
+            return _own(user, prefix)
+    return NOTHING
+
+
+def _own(user, prefix: str) -> Q:
+    from tongxin.people.models import Guardianship
+
+    return Q(**{f"{prefix}pk__in": Guardianship.objects.filter(guardian__user=user).values("child_id")})
+
+
+def _paired(user, prefix: str) -> Q:
+    q = NOTHING
+    for provider in _pairing_providers:
+        q |= provider(user, prefix)
+    return q
+
+
+def child_q(user, prefix: str = "", roles_allowed: frozenset | None = None) -> Q:
+    """A Q over children (or over records, with `prefix`, e.g. "child__") that the user may see.
+
+    With `roles_allowed`, only assignments of those roles count (used for capabilities).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser and (roles_allowed is None or Role.ADMIN in roles_allowed):
+        return Q()
+    q = NOTHING
+    for a in assignments(user):
+        if roles_allowed is None or a.role in roles_allowed:
+            part = _assignment_q(user, a, prefix)
+            if part == Q():
+                return Q()
+            q |= part
+    if (roles_allowed is None or Role.PARENT in roles_allowed) and _is_guardian(user):
+        q |= _own(user, prefix)
+    return q
+
+
+def children(user, queryset: QuerySet | None = None) -> QuerySet:
+    from tongxin.people.models import Child
+
+    qs = Child.objects.all() if queryset is None else queryset
+    return qs.filter(child_q(user))
+
+
+def narrow(user, queryset: QuerySet, via: str = "child") -> QuerySet:
+    """Narrow any queryset of records that point at a child (through `via`) to what the user may see."""
+    return queryset.filter(child_q(user, prefix=f"{via}__"))
+
+
+def families(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Households with at least one child the user may see."""
+    from tongxin.people.models import Family
+
+    qs = Family.objects.all() if queryset is None else queryset
+    return qs.filter(pk__in=children(user).values("family_id"))
+
+
+def guardians(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Guardians of children the user may see."""
+    from tongxin.people.models import Guardian, Guardianship
+
+    qs = Guardian.objects.all() if queryset is None else queryset
+    visible = Guardianship.objects.filter(child_q(user, prefix="child__")).values("guardian_id")
+    return qs.filter(pk__in=visible)
+
+
+def can_view_child(user, child) -> bool:
+    return children(user).filter(pk=child.pk).exists()
+
+
+def _full_q(user, role_set: frozenset) -> Q:
+    return child_q(user, roles_allowed=role_set | {Role.PARENT})
+
+
+def full_id_child_ids(user, queryset: QuerySet) -> set[int]:
+    """Of the children in `queryset`, those whose ID number this user may see in full."""
+    return set(queryset.filter(_full_q(user, FULL_ID_ROLES)).values_list("pk", flat=True))
+
+
+def full_phone_child_ids(user, queryset: QuerySet) -> set[int]:
+    """Of the children in `queryset`, those whose guardians' phones this user may see in full."""
+    return set(queryset.filter(_full_q(user, FULL_PHONE_ROLES)).values_list("pk", flat=True))
+
+
+def may_see_full_id(user, child) -> bool:
+    from tongxin.people.models import Child
+
+    return bool(full_id_child_ids(user, Child.objects.filter(pk=child.pk)))
+
+
+def may_see_full_phone(user, child) -> bool:
+    from tongxin.people.models import Child
+
+    return bool(full_phone_child_ids(user, Child.objects.filter(pk=child.pk)))

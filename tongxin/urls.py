@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "童心 · 系统管理"
+admin.site.site_title = "童心"
+admin.site.index_title = "配置与审计"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("tongxin.web.urls")),
+]

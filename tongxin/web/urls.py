@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("children/", views.child_list, name="children"),
+    path("children/<int:child_id>/", views.child_detail, name="child_detail"),
+    path("account/tokens/", views.tokens, name="tokens"),
+]

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tongxin.demo import DEMO_LOGINS, DEMO_PASSWORD
+from tongxin.orgs import services as org_services
+from tongxin.orgs.models import ApiToken
+from tongxin.orgs.selectors import visible_classes
+from tongxin.people import selectors as people
+from tongxin.people.models import Child
+
+from .selectors import home_for
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            context["demo_logins"] = [(u, label, role.label) for u, label, role, _ in DEMO_LOGINS]
+            context["demo_password"] = DEMO_PASSWORD
+        return context
+
+
+@login_required
+def home(request):
+    return render(request, "home.html", home_for(request.user))
+
+
+@login_required
+def child_list(request):
+    q = request.GET.get("q", "").strip()
+    class_id = request.GET.get("class") or None
+    care_status = request.GET.get("care", "")
+    if class_id and not class_id.isdigit():
+        class_id = None
+    qs = people.visible_children(request.user, q, school_class_id=class_id, care_status=care_status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "children/list.html", {
+        "page": page,
+        "rows": people.child_rows(request.user, list(page.object_list)),
+        "q": q,
+        "classes": visible_classes(request.user),
+        "class_id": int(class_id) if class_id else None,
+        "care_status": care_status,
+        "care_choices": [c for c in Child.CareStatus.choices if c[0] != Child.CareStatus.NONE],
+    })
+
+
+@login_required
+def child_detail(request, child_id):
+    record = people.read_child(request.user, child_id, reason=request.GET.get("reason", ""))
+    return render(request, "children/detail.html", {"rec": record, "child": record.child})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    new_key = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+            org_services.revoke_api_token(request.user, token)
+            messages.success(request, f"已吊销令牌 {token.name}")
+            return redirect("tokens")
+        name = request.POST.get("name", "").strip()[:64] or "未命名"
+        _, new_key = org_services.issue_api_token(request.user, name)
+    return render(request, "account/tokens.html", {
+        "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+        "new_key": new_key,
+    })
