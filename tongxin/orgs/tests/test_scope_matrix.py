@@ -53,7 +53,7 @@ class County:
 
 
 @pytest.fixture(scope="module")
-def county(django_db_blocker):
+def county(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         return County()
 
