@@ -9,11 +9,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=20261123)
 
-    def handle(self, *args, seed, **options):
+    def handle(self, *args, seed, verbosity=1, **options):
         if demo_exists():
-            self.stdout.write("演示数据已存在，跳过。")
+            if verbosity:
+                self.stdout.write("演示数据已存在，跳过。")
             return
         summary = build_demo_county(seed=seed)
+        if not verbosity:
+            return
         self.stdout.write(self.style.SUCCESS(
             f"已生成演示县：{summary.regions}个区划、{summary.schools}所学校、{summary.classes}个班级、"
             f"{summary.families}户家庭、{summary.children}名儿童、{summary.guardians}名监护人、{summary.users}个账号"
