@@ -14,12 +14,11 @@ def _child_id_of(obj) -> int | None:
     return getattr(obj, "child_id", None)
 
 
-def record(actor, action: str, target: models.Model | None = None, *, fields: Iterable[str] = (), reason: str = "",
+def _entry(actor, action: str, target: models.Model | None, *, fields: Iterable[str] = (), reason: str = "",
            child_id: int | None = None, target_repr: str | None = None) -> AuditEntry:
-    """Write one audit entry. Call it inside the transaction of the change it records."""
     meta = context.current()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if authenticated else None,
         actor_name=(getattr(actor, "display_name", "") or str(actor))[:64] if authenticated else "",
         action=action,
@@ -36,27 +35,16 @@ def record(actor, action: str, target: models.Model | None = None, *, fields: It
     )
 
 
+def record(actor, action: str, target: models.Model | None = None, **details) -> AuditEntry:
+    """Write one audit entry. Call it inside the transaction of the change it records."""
+    entry = _entry(actor, action, target, **details)
+    entry.save()
+    return entry
+
+
 def record_many(actor, action: str, targets: Iterable[models.Model], *, reason: str = "") -> int:
-    """One entry per record, e.g. for an export; written in one statement."""
-    meta = context.current()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    rows = [
-        AuditEntry(
-            actor=actor if authenticated else None,
-            actor_name=(actor.display_name if authenticated else "")[:64],
-            action=action,
-            target_type=t._meta.label,
-            target_id=str(t.pk),
-            target_repr=str(t)[:128],
-            child_id=_child_id_of(t),
-            reason=reason[:255],
-            ip=meta.ip,
-            user_agent=meta.user_agent,
-            path=meta.path,
-            channel=meta.channel,
-        )
-        for t in targets
-    ]
+    """One entry per record (e.g. the children in an export), written in one statement."""
+    rows = [_entry(actor, action, t, reason=reason) for t in targets]
     AuditEntry.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
