@@ -7,6 +7,7 @@ DATABASE_URL             e.g. postgres://user:pass@host/db (default: SQLite file
 TONGXIN_FIELD_KEYS       comma separated Fernet keys for personal fields; the first encrypts, all decrypt
 TONGXIN_HASH_KEY         key of the keyed hash used to look up ID numbers
 TONGXIN_DEMO_MODE        "1" lists the demo logins on the login page
+TONGXIN_CUSTODY_FEE_CAP  the county's cap on custody fees per child per day, lunch apart (default 24.00)
 """
 
 import os
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "tongxin.orgs",
     "tongxin.people",
     "tongxin.audit",
+    "tongxin.custody",
     "tongxin.web",
 ]
 
@@ -169,3 +171,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Custody: the most a programme may charge per child per day, lunch apart (yuan).
+CUSTODY_FEE_CAP = os.environ.get("TONGXIN_CUSTODY_FEE_CAP", "24.00")

@@ -1,0 +1,422 @@
+"""Holiday and after-school custody (托管): programmes, periods, groups, applications, placement, daily care."""
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from tongxin.orgs.models import Region, School, Site
+from tongxin.people.models import Child, Guardian
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-Friday week: a public holiday, or a weekend made a working day (调休)."""
+
+    date = models.DateField("日期", unique=True)
+    workday = models.BooleanField("是否上班", default=False)
+    name = models.CharField("说明", max_length=32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}（{'上班' if self.workday else '放假'}）"
+
+
+class Programme(models.Model):
+    class Kind(models.TextChoices):
+        SUMMER = "summer", "暑期托管"
+        WINTER = "winter", "寒假托管"
+        AFTER_SCHOOL = "after_school", "课后托管"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "筹备中"
+        OPEN = "open", "报名中"
+        CLOSED = "closed", "报名截止"
+        RUNNING = "running", "进行中"
+        FINISHED = "finished", "已结束"
+
+    name = models.CharField("项目名称", max_length=64)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.SUMMER)
+    school = models.ForeignKey(School, verbose_name="主办学校", null=True, blank=True, on_delete=models.PROTECT, related_name="programmes")
+    community = models.ForeignKey(Region, verbose_name="主办社区（村）", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="programmes", limit_choices_to={"level": Region.Level.COMMUNITY})
+    sites = models.ManyToManyField(Site, verbose_name="托管场所", blank=True, related_name="programmes")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    apply_deadline = models.DateField("报名截止日期", null=True, blank=True)
+    day_start = models.TimeField("每日开始", default=dt.time(8, 30))
+    day_end = models.TimeField("每日结束", default=dt.time(17, 30))
+    pickup_grace_minutes = models.PositiveSmallIntegerField("接送宽限（分钟）", default=15)
+    eligible_grades = models.JSONField("可报名年级", default=list, help_text="如 [1,2,3,4,5]；毕业年级默认不招收")
+    group_size_limit = models.PositiveSmallIntegerField("每班人数上限", default=40)
+    fee_per_day = models.DecimalField("每生每日费用（元）", max_digits=6, decimal_places=2, default=Decimal("20.00"))
+    lunch_available = models.BooleanField("提供午餐", default=True)
+    lunch_price = models.DecimalField("午餐单价（元/天）", max_digits=6, decimal_places=2, default=Decimal("12.00"))
+    children_per_staff = models.PositiveSmallIntegerField("师生比（每名教师看护儿童数）", default=20)
+    agreement_text = models.TextField("托管服务协议", blank=True)
+    commitment_text = models.TextField("安全承诺书", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "托管项目"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(school__isnull=False) ^ Q(community__isnull=False), name="programme_one_organiser"),
+            models.CheckConstraint(condition=Q(group_size_limit__gte=1) & Q(group_size_limit__lte=60), name="programme_group_size_sane"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def organiser(self):
+        return self.school or self.community
+
+
+class Period(models.Model):
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField("期次", max_length=32)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "托管期次"
+        ordering = ["programme", "start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_end_after_start")]
+
+    def __str__(self):
+        return f"{self.name}（{self.start:%-m/%-d}-{self.end:%-m/%-d}）"
+
+
+class Group(models.Model):
+    """A custody class of one period at one site. `seats_taken` is kept by the placement services with
+    conditional updates, and the database refuses any value over the capacity."""
+
+    period = models.ForeignKey(Period, verbose_name="期次", on_delete=models.CASCADE, related_name="groups")
+    site = models.ForeignKey(Site, verbose_name="场所", on_delete=models.PROTECT, related_name="custody_groups")
+    name = models.CharField("班组名称", max_length=32)
+    capacity = models.PositiveSmallIntegerField("人数上限", default=40)
+    seats_taken = models.PositiveSmallIntegerField("已安置", default=0, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "托管班组"
+        ordering = ["period", "name"]
+        constraints = [models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="group_never_over_capacity")]
+
+    def __str__(self):
+        return f"{self.period.name}·{self.name}"
+
+    @property
+    def programme(self):
+        return self.period.programme
+
+    @property
+    def seats_free(self):
+        return self.capacity - self.seats_taken
+
+
+class Activity(models.TextChoices):
+    HOMEWORK = "homework", "作业辅导"
+    READING = "reading", "自主阅读"
+    ARTS = "arts", "文艺活动"
+    SPORTS = "sports", "体育锻炼"
+    SCIENCE = "science", "科普活动"
+    SAFETY = "safety", "安全教育"
+    CULTURE = "culture", "传统文化"
+    FREE_PLAY = "free_play", "自由活动"
+    LUNCH = "lunch", "午餐午休"
+
+
+class TimetableSlot(models.Model):
+    group = models.ForeignKey(Group, verbose_name="班组", on_delete=models.CASCADE, related_name="slots")
+    start = models.TimeField("开始")
+    end = models.TimeField("结束")
+    activity = models.CharField("活动类型", max_length=16, choices=Activity.choices)
+    title = models.CharField("内容", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "作息安排"
+        ordering = ["group", "start"]
+
+    def __str__(self):
+        return f"{self.start:%H:%M}-{self.end:%H:%M} {self.get_activity_display()}"
+
+
+class Need(models.TextChoices):
+    DUAL_EARNER = "dual_earner", "父母双方上班"
+    NOBODY_HOME = "nobody_home", "白天家中无人看护"
+    SINGLE_PARENT = "single_parent", "单亲家庭"
+    GRANDPARENT_UNABLE = "grandparent_unable", "祖辈年迈无力看护"
+    OTHER = "other", "其他"
+
+
+class PriorityTier(models.IntegerChoices):
+    SPECIAL = 1, "优先保障（残疾、留守、困难、军人、进城务工家庭）"
+    DUAL_EARNER = 2, "双职工家庭"
+    GENERAL = 3, "一般"
+
+
+class Application(models.Model):
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "待班主任初审"
+        REVIEWED = "reviewed", "待学校审批"
+        APPROVED = "approved", "已审批，待安置"
+        PLACED = "placed", "已安置"
+        WAITING = "waiting", "候补中"
+        REJECTED = "rejected", "未通过"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="applications")
+    child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="custody_applications")
+    periods = models.ManyToManyField(Period, verbose_name="申请期次", related_name="applications")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="custody_applications")
+    guardian = models.ForeignKey(Guardian, verbose_name="监护人", null=True, on_delete=models.SET_NULL, related_name="+")
+    lunch = models.BooleanField("订午餐", default=False)
+    needs = models.JSONField("托管需求", default=list)
+    note = models.CharField("补充说明", max_length=255, blank=True)
+    agreement_signed_at = models.DateTimeField("签署服务协议时间")
+    commitment_signed_at = models.DateTimeField("签署安全承诺时间")
+    signature = models.CharField("签名", max_length=32)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED, db_index=True)
+    tier = models.PositiveSmallIntegerField("优先级", choices=PriorityTier.choices, default=PriorityTier.GENERAL)
+    tier_reasons = models.JSONField("优先理由", default=list)
+    reject_reason = models.CharField("未通过原因", max_length=255, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="初审人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField("初审时间", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "托管申请"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "child"], condition=~Q(state__in=["rejected", "withdrawn"]),
+                                    name="one_live_application_per_child"),
+        ]
+
+    def __str__(self):
+        return f"{self.child.name} · {self.programme.name}"
+
+
+class Placement(models.Model):
+    """A child's seat (or place on the waiting list) in one period."""
+
+    class State(models.TextChoices):
+        PLACED = "placed", "已安置"
+        WAITING = "waiting", "候补"
+        WITHDRAWN = "withdrawn", "已退出"
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE, related_name="placements")
+    child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="custody_placements")
+    period = models.ForeignKey(Period, verbose_name="期次", on_delete=models.CASCADE, related_name="placements")
+    group = models.ForeignKey(Group, verbose_name="班组", null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
+    state = models.CharField("状态", max_length=16, choices=State.choices, db_index=True)
+    lottery_key = models.CharField("抽签序号", max_length=64, blank=True)
+    run = models.ForeignKey("PlacementRun", verbose_name="安置批次", null=True, blank=True, on_delete=models.SET_NULL, related_name="placements")
+    qr_token = models.CharField("签到码", max_length=32, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField("安置时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安置结果"
+        ordering = ["period", "group", "child__initials"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "period"], condition=~Q(state="withdrawn"), name="one_seat_per_child_and_period"),
+            models.CheckConstraint(condition=Q(state="placed", group__isnull=False) | ~Q(state="placed"), name="placed_has_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.child.name} · {self.period} · {self.get_state_display()}"
+
+
+class PlacementRun(models.Model):
+    """One placement (with its lottery) for a period; the seed is published with the result."""
+
+    period = models.ForeignKey(Period, verbose_name="期次", on_delete=models.CASCADE, related_name="runs")
+    seed = models.CharField("抽签种子", max_length=64)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="执行人", null=True, on_delete=models.SET_NULL, related_name="+")
+    run_at = models.DateTimeField("执行时间", auto_now_add=True)
+    placed = models.PositiveIntegerField("安置人数", default=0)
+    waiting = models.PositiveIntegerField("候补人数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安置批次"
+        ordering = ["-run_at"]
+
+    def __str__(self):
+        return f"{self.period} {self.run_at:%Y-%m-%d %H:%M} 种子 {self.seed}"
+
+
+class FeeExemption(models.Model):
+    class State(models.TextChoices):
+        REQUESTED = "requested", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    application = models.OneToOneField(Application, verbose_name="申请", on_delete=models.CASCADE, related_name="exemption")
+    percent = models.PositiveSmallIntegerField("减免比例（%）", help_text="100 为全免")
+    reason = models.CharField("理由", max_length=255)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "费用减免"
+        constraints = [models.CheckConstraint(condition=Q(percent__gte=1) & Q(percent__lte=100), name="exemption_percent_range")]
+
+    def __str__(self):
+        return f"{self.application} 减免{self.percent}%"
+
+
+class RosterShift(models.Model):
+    """A teacher or volunteer on duty for a day (optionally in one group); its sign-in/out are the duty record."""
+
+    class Duty(models.TextChoices):
+        LEADER = "leader", "值班领导"
+        TEACHER = "teacher", "看护教师"
+        VOLUNTEER = "volunteer", "志愿者"
+
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="shifts")
+    date = models.DateField("日期", db_index=True)
+    group = models.ForeignKey(Group, verbose_name="班组", null=True, blank=True, on_delete=models.CASCADE, related_name="shifts")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT, related_name="custody_shifts")
+    duty = models.CharField("岗位", max_length=16, choices=Duty.choices)
+    start = models.TimeField("开始", default=dt.time(8, 30))
+    end = models.TimeField("结束", default=dt.time(17, 30))
+    signed_in_at = models.DateTimeField("签到", null=True, blank=True)
+    signed_out_at = models.DateTimeField("签退", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "值班排班"
+        ordering = ["date", "duty", "start"]
+        constraints = [models.UniqueConstraint(fields=["programme", "date", "staff"], name="one_shift_per_person_per_day")]
+
+    def __str__(self):
+        return f"{self.date} {self.staff} {self.get_duty_display()}"
+
+    @property
+    def hours(self) -> Decimal:
+        minutes = (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+
+
+class Attendance(models.Model):
+    placement = models.ForeignKey(Placement, verbose_name="安置", on_delete=models.CASCADE, related_name="attendance")
+    date = models.DateField("日期")
+    check_in_at = models.DateTimeField("入托时间", null=True, blank=True)
+    check_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="入托登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    check_out_at = models.DateTimeField("离托时间", null=True, blank=True)
+    check_out_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="离托登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    picked_up_by = models.ForeignKey(Guardian, verbose_name="接走人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    absence_reason = models.CharField("缺勤原因", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考勤"
+        constraints = [models.UniqueConstraint(fields=["placement", "date"], name="one_attendance_per_day")]
+
+    @property
+    def child_id(self):
+        return self.placement.child_id
+
+
+class HealthCheck(models.Model):
+    class Slot(models.TextChoices):
+        MORNING = "morning", "晨检"
+        NOON = "noon", "午检"
+        AFTERNOON = "afternoon", "晚检"
+
+    placement = models.ForeignKey(Placement, verbose_name="安置", on_delete=models.CASCADE, related_name="health_checks")
+    date = models.DateField("日期")
+    slot = models.CharField("时段", max_length=16, choices=Slot.choices)
+    temperature = models.DecimalField("体温（℃）", max_digits=3, decimal_places=1)
+    note = models.CharField("情况", max_length=128, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="检查人", null=True, on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField("检查时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "健康检查"
+        constraints = [models.UniqueConstraint(fields=["placement", "date", "slot"], name="one_check_per_slot")]
+
+    @property
+    def feverish(self):
+        return self.temperature >= Decimal("37.3")
+
+
+class Incident(models.Model):
+    class Kind(models.TextChoices):
+        INJURY = "injury", "意外伤害"
+        ILLNESS = "illness", "突发疾病"
+        CONFLICT = "conflict", "同学冲突"
+        OTHER = "other", "其他"
+
+    placement = models.ForeignKey(Placement, verbose_name="安置", on_delete=models.CASCADE, related_name="incidents")
+    occurred_at = models.DateTimeField("发生时间")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    description = models.TextField("经过")
+    action_taken = models.TextField("处置措施", blank=True)
+    guardian_informed_at = models.DateTimeField("通知家长时间", null=True, blank=True)
+    leader_informed_at = models.DateTimeField("报告值班领导时间", null=True, blank=True)
+    informed_note = models.CharField("通知情况", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全事件"
+        ordering = ["-occurred_at"]
+
+
+class Alert(models.Model):
+    class Kind(models.TextChoices):
+        LATE_PICKUP = "late_pickup", "超时未接"
+        MISSING = "missing", "未到且未请假"
+        FEVER = "fever", "体温异常"
+        INCIDENT = "incident", "安全事件"
+        UNAUTHORISED_PICKUP = "unauthorised_pickup", "非授权人员接送"
+
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="alerts")
+    placement = models.ForeignKey(Placement, verbose_name="安置", on_delete=models.CASCADE, related_name="alerts")
+    date = models.DateField("日期")
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices)
+    message = models.CharField("内容", max_length=255)
+    notify = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="通知值班领导", null=True, blank=True, on_delete=models.SET_NULL, related_name="custody_alerts")
+    raised_at = models.DateTimeField("发出时间", auto_now_add=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警"
+        ordering = ["-raised_at"]
+        constraints = [models.UniqueConstraint(fields=["placement", "date", "kind"], name="one_alert_per_kind_per_day")]
+
+
+class Evaluation(models.Model):
+    """A parent's satisfaction questionnaire at the end of a period."""
+
+    placement = models.OneToOneField(Placement, verbose_name="安置", on_delete=models.CASCADE, related_name="evaluation")
+    safety = models.PositiveSmallIntegerField("安全看护")
+    homework = models.PositiveSmallIntegerField("作业辅导")
+    activities = models.PositiveSmallIntegerField("活动安排")
+    staff = models.PositiveSmallIntegerField("教师态度")
+    overall = models.PositiveSmallIntegerField("总体满意度")
+    comment = models.CharField("意见建议", max_length=500, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填写人", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("填写时间", auto_now_add=True)
+
+    QUESTIONS = ("safety", "homework", "activities", "staff", "overall")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家长满意度评价"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(safety__range=(1, 5), homework__range=(1, 5), activities__range=(1, 5), staff__range=(1, 5), overall__range=(1, 5)),
+                name="evaluation_scores_1_to_5",
+            )
+        ]

@@ -1,0 +1,78 @@
+"""Who may organise, review and run a custody programme. Built on `orgs.scope`; views never decide this."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from tongxin.orgs import scope
+from tongxin.orgs.models import Role
+from tongxin.people.models import Guardianship
+
+from .models import Programme, RosterShift
+
+
+def organiser_q(user) -> Q:
+    """Programmes the user runs: a school leader those of his school, a community worker those of her
+    community, an administrator all."""
+    if not getattr(user, "is_authenticated", False):
+        return scope.NOTHING
+    if Role.ADMIN in scope.roles(user):
+        return Q()
+    q = scope.NOTHING
+    for a in scope.assignments(user):
+        if a.role == Role.SCHOOL_LEADER:
+            q |= Q(school_id=a.school_id)
+        elif a.role == Role.COMMUNITY_WORKER:
+            q |= Q(community_id=a.region_id)
+    return q
+
+
+def oversight_q(user) -> Q:
+    """Programmes the user may read: those they run, those in their township or county, those of their
+    school (class teachers), and those they are rostered in."""
+    if not getattr(user, "is_authenticated", False):
+        return scope.NOTHING
+    q = organiser_q(user)
+    for a in scope.assignments(user):
+        if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL):
+            q |= Q(school__region__path__startswith=a.region.path) | Q(community__path__startswith=a.region.path)
+        elif a.role == Role.CLASS_TEACHER:
+            q |= Q(school_id=a.school_class.school_id)
+    q |= Q(pk__in=RosterShift.objects.filter(staff=user).values("programme_id"))
+    return q
+
+
+def managed_programmes(user) -> QuerySet:
+    return Programme.objects.filter(organiser_q(user))
+
+
+def overseen_programmes(user) -> QuerySet:
+    return Programme.objects.filter(oversight_q(user)).distinct()
+
+
+def require_organiser(user, programme: Programme) -> None:
+    if not managed_programmes(user).filter(pk=programme.pk).exists():
+        raise PermissionDenied("只有主办学校领导或社区儿童主任可以管理该托管项目")
+
+
+def require_class_teacher_of(user, child) -> None:
+    for a in scope.assignments(user):
+        if a.role == Role.CLASS_TEACHER and a.school_class_id == child.school_class_id:
+            return
+    raise PermissionDenied("初审须由该生班主任办理")
+
+
+def require_guardian_of(user, child) -> Guardianship:
+    link = Guardianship.objects.filter(child=child, guardian__user=user).select_related("guardian").first()
+    if link is None:
+        raise PermissionDenied("只有该儿童的监护人可以办理")
+    return link
+
+
+def on_duty(user, programme: Programme, date) -> bool:
+    return RosterShift.objects.filter(programme=programme, date=date, staff=user).exists()
+
+
+def require_duty_or_organiser(user, programme: Programme, date) -> None:
+    if on_duty(user, programme, date) or managed_programmes(user).filter(pk=programme.pk).exists():
+        return
+    raise PermissionDenied("您今天不在该项目的值班表上")

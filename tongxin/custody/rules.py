@@ -1,0 +1,167 @@
+"""The custody line's rules as pure functions: callable by tests with any date, fee or text."""
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .models import PriorityTier
+
+# The county's cap on what a programme may charge per child per day, lunch apart (e.g. 24 yuan).
+DEFAULT_FEE_CAP = Decimal("24.00")
+
+
+def fee_cap() -> Decimal:
+    return Decimal(str(getattr(settings, "CUSTODY_FEE_CAP", DEFAULT_FEE_CAP)))
+
+
+def check_fee(fee_per_day: Decimal, cap: Decimal | None = None) -> None:
+    cap = fee_cap() if cap is None else cap
+    if fee_per_day < 0:
+        raise ValidationError({"fee_per_day": "收费标准不能为负数"})
+    if fee_per_day > cap:
+        raise ValidationError({"fee_per_day": f"每生每日收费 {fee_per_day} 元超过上限 {cap} 元（不含午餐）"})
+
+
+def working_days(start: dt.date, end: dt.date, exceptions: Mapping[dt.date, bool] | None = None) -> list[dt.date]:
+    """Days from start to end inclusive that are working days: Monday-Friday, minus public holidays, plus
+    the weekend days made working days (调休). `exceptions` maps a date to whether it is a working day."""
+    exceptions = exceptions or {}
+    days, day = [], start
+    while day <= end:
+        workday = exceptions.get(day, day.weekday() < 5)
+        if workday:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+# A custody day supervises homework and offers activities; it must not teach new lessons, hold make-up
+# classes or tests (the seeds of the policy forbid them).
+_FORBIDDEN = [
+    (re.compile(r"新课|新授|讲授新|预习新|超前学习|提前学习|学习新知"), "上新课"),
+    (re.compile(r"补课|补习|培优|提优|辅导班|集体授课|学科(培训|辅导课)"), "集体补课"),
+    (re.compile(r"考试|测验|测试|小测|考查|月考|模拟考|单元考|摸底|排名"), "考试或测验"),
+]
+
+
+def forbidden_activity_reason(text: str) -> str | None:
+    for pattern, what in _FORBIDDEN:
+        found = pattern.search(text or "")
+        if found:
+            return f"托管期间不得组织{what}（“{found.group(0)}”），只能安排作业辅导、阅读、文体、科普、安全教育等活动"
+    return None
+
+
+def default_eligible_grades(top_grade: int = 6) -> list[int]:
+    """All grades but the graduating one."""
+    return list(range(1, top_grade))
+
+
+@dataclass(frozen=True)
+class PriorityFacts:
+    disabled: bool
+    left_behind: bool
+    vulnerable: bool
+    low_income: bool
+    extreme_poverty: bool
+    military: bool
+    migrant_worker: bool
+    dual_earner: bool
+
+
+def priority(facts: PriorityFacts) -> tuple[int, list[str]]:
+    """The tier an application is served in, with the reasons (shown to reviewers and in reports)."""
+    special = [label for flag, label in (
+        (facts.disabled, "残疾儿童"),
+        (facts.left_behind, "留守儿童"),
+        (facts.vulnerable, "困境儿童"),
+        (facts.low_income, "低保家庭"),
+        (facts.extreme_poverty, "特困家庭"),
+        (facts.military, "军人家庭"),
+        (facts.migrant_worker, "进城务工人员家庭"),
+    ) if flag]
+    if special:
+        return PriorityTier.SPECIAL, special
+    if facts.dual_earner:
+        return PriorityTier.DUAL_EARNER, ["双职工家庭"]
+    return PriorityTier.GENERAL, []
+
+
+def lottery_key(seed: str, unit: str) -> str:
+    """The draw order inside a tier: anyone with the published seed can recompute it."""
+    return hashlib.sha256(f"{seed}:{unit}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Who is placed together: one child, or siblings of one family applying for the same period."""
+
+    key: str  # e.g. "family:123"
+    tier: int
+    members: tuple[int, ...]  # application ids
+
+
+def draw_order(units: Iterable[Unit], seed: str) -> list[Unit]:
+    return sorted(units, key=lambda u: (u.tier, lottery_key(seed, u.key)))
+
+
+def assign_seats(ordered: list[Unit], free: dict[int, int]) -> tuple[dict[str, int], list[Unit]]:
+    """Place units in draw order into groups (id -> free seats, in preference order), siblings together.
+    Returns unit key -> group id, and the units left waiting. A unit that does not fit anywhere waits;
+    smaller units after it may still be placed."""
+    placed, waiting = {}, []
+    for unit in ordered:
+        size = len(unit.members)
+        target = next((gid for gid, seats in free.items() if seats >= size), None)
+        if target is None:
+            waiting.append(unit)
+            continue
+        free[target] -= size
+        placed[unit.key] = target
+    return placed, waiting
+
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Bill:
+    days: int
+    fee_per_day: Decimal
+    care_fee: Decimal
+    lunch_days: int
+    lunch_price: Decimal
+    lunch_fee: Decimal
+    exemption_percent: int
+    exemption: Decimal
+    total: Decimal
+
+
+def bill(days: int, fee_per_day: Decimal, lunch_days: int, lunch_price: Decimal, exemption_percent: int = 0) -> Bill:
+    """Care fee = days × daily fee; lunch = lunch days × price; an exemption reduces the care fee only
+    (lunch is paid at cost)."""
+    care = (fee_per_day * days).quantize(CENT)
+    lunch = (lunch_price * lunch_days).quantize(CENT)
+    exemption = (care * Decimal(exemption_percent) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Bill(days, fee_per_day, care, lunch_days, lunch_price, lunch, exemption_percent, exemption,
+                care - exemption + lunch)
+
+
+def is_late_pickup(now: dt.datetime, day_end: dt.time, grace_minutes: int) -> bool:
+    deadline = dt.datetime.combine(now.date(), day_end, tzinfo=now.tzinfo) + dt.timedelta(minutes=grace_minutes)
+    return now > deadline
+
+
+def is_missing(now: dt.datetime, day_start: dt.time, grace_minutes: int = 30) -> bool:
+    """A placed child not checked in and with no absence reason this long after the day starts is missing."""
+    deadline = dt.datetime.combine(now.date(), day_start, tzinfo=now.tzinfo) + dt.timedelta(minutes=grace_minutes)
+    return now > deadline
+
+
+FEVER = Decimal("37.3")
