@@ -12,6 +12,10 @@ from tongxin.orgs.models import Region, School, Site
 from tongxin.people.models import Child, Guardian
 
 
+def new_qr_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class CalendarDay(models.Model):
     """An exception to the Monday-Friday week: a public holiday, or a weekend made a working day (调休)."""
 
@@ -220,7 +224,7 @@ class Placement(models.Model):
     state = models.CharField("状态", max_length=16, choices=State.choices, db_index=True)
     lottery_key = models.CharField("抽签序号", max_length=64, blank=True)
     run = models.ForeignKey("PlacementRun", verbose_name="安置批次", null=True, blank=True, on_delete=models.SET_NULL, related_name="placements")
-    qr_token = models.CharField("签到码", max_length=32, unique=True, default=secrets.token_urlsafe)
+    qr_token = models.CharField("签到码", max_length=32, unique=True, default=new_qr_token)
     created_at = models.DateTimeField("安置时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

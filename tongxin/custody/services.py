@@ -250,7 +250,7 @@ def _require_state(application: Application, *states) -> None:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
 
 
 @transaction.atomic
@@ -317,12 +317,12 @@ def run_placement(actor, period: Period, *, seed: str | None = None) -> Placemen
     programme = period.programme
     permissions.require_organiser(actor, programme)
     seed = seed or secrets.token_hex(8)
-    groups = list(Group.objects.select_for_update().filter(period=period).order_by("name", "pk"))
+    groups = list(Group.objects.select_for_update(of=("self",)).filter(period=period).order_by("name", "pk"))
     if not groups:
         raise ValidationError("请先为该期次设置托管班组")
     already = Placement.objects.filter(period=period).exclude(state=Placement.State.WITHDRAWN).values("application_id")
     candidates = list(
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(programme=programme, periods=period, state__in=[Application.State.APPROVED, Application.State.PLACED,
                                                                 Application.State.WAITING])
         .exclude(pk__in=already)
@@ -385,7 +385,7 @@ def place_late_application(actor, application: Application, period: Period) -> P
 
 def _promote_waiting(period: Period, group_id: int, actor) -> Placement | None:
     """Move the first waiting child of the period (by tier, then lottery) into the freed group."""
-    waiting = (Placement.objects.select_for_update()
+    waiting = (Placement.objects.select_for_update(of=("self",))
                .filter(period=period, state=Placement.State.WAITING)
                .order_by("application__tier", "lottery_key", "pk").first())
     if waiting is None or not _take_seats(group_id, 1):
@@ -404,7 +404,7 @@ def withdraw(actor, application: Application, *, reason: str = "") -> Applicatio
     if application.applicant_id != actor.pk:
         permissions.require_guardian_of(actor, application.child)
     _require_state(application, *LIVE)
-    for placement in application.placements.select_for_update().exclude(state=Placement.State.WITHDRAWN):
+    for placement in application.placements.select_for_update(of=("self",)).exclude(state=Placement.State.WITHDRAWN):
         was_placed = placement.state == Placement.State.PLACED
         placement.state = Placement.State.WITHDRAWN
         placement.save(update_fields=["state", "updated_at"])
@@ -535,7 +535,8 @@ def leader_on_duty(programme: Programme, date: dt.date):
     return shift.staff if shift else None
 
 
-def _raise_alert(placement: Placement, date: dt.date, kind: str, message: str) -> Alert:
+def _raise_alert(placement: Placement, date: dt.date, kind: str, message: str) -> tuple[Alert, bool]:
+    """Raise an alert for the leader on duty, once per child, day and kind. Returns (alert, newly raised)."""
     programme = placement.period.programme
     alert, created = Alert.objects.get_or_create(
         placement=placement, date=date, kind=kind,
@@ -543,7 +544,7 @@ def _raise_alert(placement: Placement, date: dt.date, kind: str, message: str) -
     )
     if created:
         record(None, A.CREATE, alert, child_id=placement.child_id, reason=message[:255])
-    return alert
+    return alert, created
 
 
 def _placement_for_today(actor, placement: Placement, now: dt.datetime) -> dt.date:
@@ -561,7 +562,7 @@ def _placement_for_today(actor, placement: Placement, now: dt.datetime) -> dt.da
 def check_in(actor, placement: Placement, *, now: dt.datetime | None = None) -> Attendance:
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
-    attendance, _ = Attendance.objects.select_for_update().get_or_create(placement=placement, date=date)
+    attendance, _ = Attendance.objects.select_for_update(of=("self",)).get_or_create(placement=placement, date=date)
     if attendance.check_in_at:
         raise ValidationError(f"{placement.child.name} 已于 {timezone.localtime(attendance.check_in_at):%H:%M} 入托")
     attendance.check_in_at, attendance.check_in_by, attendance.absence_reason = now, actor, ""
@@ -600,7 +601,7 @@ def check_out(actor, placement: Placement, *, guardian: Guardian, now: dt.dateti
 @transaction.atomic
 def _check_out(actor, placement: Placement, guardian: Guardian, now: dt.datetime) -> Attendance:
     date = _placement_for_today(actor, placement, now)
-    attendance = Attendance.objects.select_for_update().filter(placement=placement, date=date).first()
+    attendance = Attendance.objects.select_for_update(of=("self",)).filter(placement=placement, date=date).first()
     if attendance is None or attendance.check_in_at is None:
         raise ValidationError(f"{placement.child.name} 今天未入托，不能办理离托")
     if attendance.check_out_at:
@@ -674,7 +675,8 @@ def record_incident(actor, placement: Placement, *, kind: str, description: str,
 
 @transaction.atomic
 def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list[Alert]:
-    """Raise today's alerts: placed children missing without leave, and children not picked up in time."""
+    """Raise today's alerts (returning the new ones): placed children missing without leave, and children
+    not picked up in time."""
     now = timezone.localtime(now or timezone.now())
     date = now.date()
     raised = []
@@ -687,13 +689,11 @@ def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list
             att = days.get(p.pk)
             if att is None or (att.check_in_at is None and not att.absence_reason):
                 if rules.is_missing(now, programme.day_start):
-                    raised.append(_raise_alert(p, date, Alert.Kind.MISSING,
-                                               f"{p.child.name} 未到托且未请假，请立即联系家长"))
+                    raised.append(_raise_alert(p, date, Alert.Kind.MISSING, f"{p.child.name} 未到托且未请假，请立即联系家长"))
             elif att.check_in_at and att.check_out_at is None:
                 if rules.is_late_pickup(now, programme.day_end, programme.pickup_grace_minutes):
-                    raised.append(_raise_alert(p, date, Alert.Kind.LATE_PICKUP,
-                                               f"{p.child.name} 超过 {programme.day_end:%H:%M} 仍未被接走"))
-    return raised
+                    raised.append(_raise_alert(p, date, Alert.Kind.LATE_PICKUP, f"{p.child.name} 超过 {programme.day_end:%H:%M} 仍未被接走"))
+    return [alert for alert, new in raised if new]
 
 
 @transaction.atomic
