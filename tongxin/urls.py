@@ -10,5 +10,6 @@ admin.site.index_title = "配置与审计"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("custody/", include("tongxin.custody.urls")),
     path("", include("tongxin.web.urls")),
 ]

@@ -1,0 +1,121 @@
+"""Excel workbooks in the layout a bureau expects: a title row, the unit and date, then plain tables."""
+
+import io
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from tongxin.audit.models import AuditEntry
+from tongxin.audit.services import record
+
+from . import selectors
+from .models import Application, Incident, PriorityTier, Programme
+
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD = PatternFill("solid", fgColor="E6F3EE")
+
+
+def _sheet(wb: Workbook, title: str, heading: str, unit: str, columns: list[str], rows: list[list], first=False):
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    width = max(len(columns), 2)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"] = heading
+    ws["A1"].font = Font(size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    ws["A2"] = f"填报单位：{unit}    填报日期：{timezone.localdate():%Y年%m月%d日}"
+    for c, name in enumerate(columns, 1):
+        cell = ws.cell(row=3, column=c, value=name)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEAD, BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = max(10, len(name) * 2 + 2)
+    for r, row in enumerate(rows, 4):
+        for c, value in enumerate(row, 1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.border = BOX
+    ws.freeze_panes = "A4"
+    return ws
+
+
+def summary_book(programme: Programme) -> Workbook:
+    s = selectors.programme_summary(programme)
+    unit = str(programme.organiser)
+    wb = Workbook()
+    state = s.by_state
+    _sheet(wb, "总体情况", f"{programme.name}工作总结表", unit, ["项目", "数值"], [
+        ["托管类型", programme.get_kind_display()],
+        ["期次数", len(s.periods)],
+        ["托管天数（合计）", sum(p["days"] for p in s.periods)],
+        ["报名人数", s.applications],
+        ["安置人数", s.placed_children],
+        ["候补人数", s.waiting_children],
+        ["未通过", state.get(Application.State.REJECTED, 0)],
+        ["撤回", state.get(Application.State.WITHDRAWN, 0)],
+        ["出勤率（%）", s.attendance_rate if s.attendance_rate is not None else "—"],
+        ["参与教师、志愿者（人）", s.staff_people],
+        ["值班总时长（小时）", float(s.staff_hours)],
+        ["应收托管费（元）", float(s.fees["care_fee"])],
+        ["减免金额（元）", float(s.fees["exemption"])],
+        ["减免人数", s.fees["exempted_children"]],
+        ["午餐费（元）", float(s.fees["lunch_fee"])],
+        ["实收合计（元）", float(s.fees["total"])],
+        ["安全事件（起）", sum(s.incidents.values())],
+        ["家长评价份数", s.satisfaction["overall"]["n"]],
+        ["总体满意度（5分制）", round(s.satisfaction["overall"]["overall"] or 0, 2)],
+    ], first=True)
+    _sheet(wb, "报名与安置", "报名与安置（按优先类别）", unit, ["优先类别", "报名", "安置", "候补"],
+           [[t["tier"], t["applied"], t["placed"] if t["placed"] is not None else "", t["waiting"] if t["waiting"] is not None else ""]
+            for t in s.by_tier])
+    _sheet(wb, "期次班组", "各期次班组安置情况", unit, ["期次", "起止日期", "托管天数", "班组", "人数上限", "安置"],
+           [[p["period"].name, f"{p['period'].start:%m/%d}-{p['period'].end:%m/%d}", p["days"], g["name"], g["capacity"], g["placed"]]
+            for p in s.periods for g in p["groups"]])
+    _sheet(wb, "安全事件", "安全事件统计", unit, ["类型", "起数"],
+           [[Incident.Kind(k).label, n] for k, n in s.incidents.items()] or [["无", 0]])
+    _sheet(wb, "满意度", "家长满意度（按期次、班组）", unit, ["期次", "班组", "份数", "总体满意度"],
+           [[r["placement__period__name"], r["placement__group__name"], r["n"], round(r["avg"], 2)] for r in s.satisfaction["by_group"]])
+    work = selectors.workload(programme)
+    _sheet(wb, "工作量", "教师、志愿者托管工作量", unit, ["姓名", "账号", "岗位", "值班天数", "已签到天数", "时长（小时）"],
+           [[w["staff"].display_name, w["staff"].username, w["duties"], w["days"], w["signed_days"], float(w["hours"])] for w in work])
+    return wb
+
+
+def workload_book(programme: Programme) -> Workbook:
+    wb = Workbook()
+    _sheet(wb, "工作量", f"{programme.name}教师、志愿者工作量（绩效核算用）", str(programme.organiser),
+           ["姓名", "账号", "岗位", "值班天数", "已签到天数", "时长（小时）"],
+           [[w["staff"].display_name, w["staff"].username, w["duties"], w["days"], w["signed_days"], float(w["hours"])]
+            for w in selectors.workload(programme)], first=True)
+    return wb
+
+
+def county_book(programmes: list[Programme]) -> Workbook:
+    wb = Workbook()
+    rows = []
+    for p in programmes:
+        s = selectors.programme_summary(p)
+        rows.append([str(p.organiser), p.name, p.get_kind_display(), p.get_status_display(), s.applications,
+                     s.placed_children, s.waiting_children,
+                     sum(t["placed"] or 0 for t in s.by_tier if t["tier"] == PriorityTier.SPECIAL.label),
+                     s.attendance_rate if s.attendance_rate is not None else "", float(s.staff_hours),
+                     float(s.fees["total"]), float(s.fees["exemption"]), sum(s.incidents.values()),
+                     round(s.satisfaction["overall"]["overall"] or 0, 2)])
+    _sheet(wb, "托管汇总", "全县中小学生假期（课后）托管服务情况汇总表", "县教育局", [
+        "主办单位", "项目", "类型", "状态", "报名", "安置", "候补", "其中优先保障安置", "出勤率%", "值班时长",
+        "收费合计", "减免金额", "安全事件", "满意度"], rows, first=True)
+    return wb
+
+
+def xlsx_response(wb: Workbook, filename: str, user, programme: Programme | None) -> HttpResponse:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    record(user, AuditEntry.Action.EXPORT, programme, reason=filename)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
