@@ -208,6 +208,10 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.child.name} · {self.programme.name}"
 
+    @property
+    def need_labels(self) -> list[str]:
+        return [Need(n).label for n in self.needs if n in Need.values]
+
 
 class Placement(models.Model):
     """A child's seat (or place on the waiting list) in one period."""

@@ -197,7 +197,7 @@ def satisfaction(programme: Programme) -> dict:
     by_period = list(qs.values("placement__period__name").annotate(n=Count("id"), avg=Avg("overall")).order_by("placement__period__start"))
     by_group = list(qs.values("placement__period__name", "placement__group__name").annotate(n=Count("id"), avg=Avg("overall"))
                     .order_by("placement__period__start", "placement__group__name"))
-    comments = list(qs.exclude(comment="").values_list("comment", flat=True)[:20])
+    comments = list(qs.exclude(comment="").values_list("comment", flat=True).distinct().order_by("comment")[:20])
     return {"overall": overall, "by_period": by_period, "by_group": by_group, "comments": comments}
 
 
@@ -234,7 +234,7 @@ def programme_summary(programme: Programme, upto: dt.date | None = None) -> Summ
             "placed": tier_apps.filter(placements__state=Placement.State.PLACED).distinct().count(),
             "waiting": tier_apps.filter(state=Application.State.WAITING).count(),
         })
-    reasons = Counter(r for rs in apps.values_list("tier_reasons", flat=True) for r in rs)
+    reasons = Counter(r for rs in apps.filter(tier=PriorityTier.SPECIAL).values_list("tier_reasons", flat=True) for r in rs)
     placements = Placement.objects.filter(period__programme=programme)
     attended, expected = attendance_rate(programme, upto)
     work = workload(programme)

@@ -292,6 +292,10 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     )
 
     users = _create_staff(rng, county, townships, communities, schools, classes, guardians, children, links)
+
+    from .custody import build_custody_demo
+
+    build_custody_demo(random.Random(seed + 1))
     return DemoSummary(
         regions=Region.objects.filter(path__startswith=county.path).count(), schools=len(schools),
         classes=len(classes), families=len(families), children=len(children), guardians=len(guardians), users=users,
