@@ -1,0 +1,185 @@
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tongxin.audit.models import AuditEntry
+from tongxin.custody import services
+from tongxin.custody.models import Application, Attendance, CalendarDay, Group, Placement, Programme, RosterShift
+from tongxin.orgs.models import Site
+from tongxin.people.models import Child, Guardian
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def login(client, demo_user):
+    def as_(username):
+        client.force_login(demo_user(username))
+        return client
+
+    return as_
+
+
+@pytest.fixture
+def running_today(demo_user):
+    """A programme of 青溪县实验小学 whose period covers today, with the demo teacher on duty."""
+    leader, teacher = demo_user("leader"), demo_user("teacher")
+    today = timezone.localdate()
+    if today.weekday() >= 5:
+        CalendarDay.objects.update_or_create(date=today, defaults={"workday": True, "name": "测试调休"})
+    programme = services.create_programme(leader, name="今日托管测试", school=leader.assignments.get().school,
+                                          fee_per_day=Decimal("20"), status=Programme.Status.OPEN)
+    period = services.add_period(leader, programme, name="本期", start=today, end=today + dt.timedelta(days=13))
+    services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="一组")
+    services.add_shift(leader, programme, staff=teacher, date=today, duty=RosterShift.Duty.TEACHER)
+    return programme, period
+
+
+def test_create_programme_page_enforces_the_fee_cap(login):
+    client = login("leader")
+    page = client.get("/custody/programmes/new/").text
+    assert "新建托管项目" in page and "不组织集体补课" in page
+    data = {"name": "暑托", "kind": "summer", "school": "", "day_start": "08:30", "day_end": "17:30",
+            "pickup_grace_minutes": 15, "eligible_grades": ["1", "2"], "group_size_limit": 40, "fee_per_day": "30",
+            "lunch_available": "on", "lunch_price": "12", "children_per_staff": 20, "agreement_text": "a", "commitment_text": "b"}
+    from tongxin.orgs.models import School
+    data["school"] = School.objects.get(code="3611990001").pk
+    response = client.post("/custody/programmes/new/", data)
+    assert "超过上限 24.00 元" in response.text and not Programme.objects.filter(name="暑托").exists()
+    response = client.post("/custody/programmes/new/", {**data, "fee_per_day": "24"})
+    programme = Programme.objects.get(name="暑托")
+    assert response.status_code == 302 and response.url == f"/custody/p/{programme.pk}/"
+    client.post(f"/custody/p/{programme.pk}/", {"action": "period", "name": "第一期", "start": "2027-07-05", "end": "2027-07-16"})
+    period = programme.periods.get()
+    client.post(f"/custody/p/{programme.pk}/", {"action": "group", "period": period.pk, "site": programme.sites.first().pk,
+                                                 "name": "一组", "capacity": 41})
+    assert not period.groups.exists()
+    client.post(f"/custody/p/{programme.pk}/", {"action": "group", "period": period.pk, "site": programme.sites.first().pk,
+                                                 "name": "一组", "capacity": 40})
+    assert period.groups.get().capacity == 40
+
+
+def test_other_schools_and_parents_cannot_open_a_programme(login):
+    programme = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    assert login("leader2").get(f"/custody/p/{programme.pk}/").status_code == 403
+    assert login("parent").get(f"/custody/p/{programme.pk}/").status_code == 403
+    assert login("township").get(f"/custody/p/{programme.pk}/").status_code == 200  # oversight
+    assert login("teacher").post(f"/custody/p/{programme.pk}/", {"action": "status", "status": "open"}).status_code == 403
+
+
+def test_timetable_page_refuses_a_make_up_class(login):
+    group = Group.objects.filter(period__programme__name="青溪县实验小学2027年寒假托管").first()
+    client = login("leader")
+    response = client.post(f"/custody/g/{group.pk}/timetable/", {
+        "start": ["09:00", "10:00"], "end": ["10:00", "11:00"], "activity": ["homework", "reading"],
+        "title": ["数学补课", "阅读"]}, follow=True)
+    assert "不得组织集体补课" in response.text and not group.slots.exists()
+    client.post(f"/custody/g/{group.pk}/timetable/", {
+        "start": ["09:00", "10:00"], "end": ["10:00", "11:00"], "activity": ["homework", "reading"], "title": ["寒假作业", "阅读"]})
+    assert group.slots.count() == 2
+
+
+def test_parent_applies_and_follows_the_chain_on_pages(login, demo_user):
+    programme = Programme.objects.get(name="青溪县实验小学2027年寒假托管")
+    parent = demo_user("parent")
+    child = Child.objects.get(guardianships__guardian__user=parent)
+    client = login("parent")
+    hub = client.get("/custody/").text
+    assert f"/custody/apply/{programme.pk}/{child.pk}/" in hub
+    name = Guardian.objects.get(user=parent).name
+    period = programme.periods.first()
+    response = client.post(f"/custody/apply/{programme.pk}/{child.pk}/", {
+        "periods": [period.pk], "lunch": "on", "needs": ["dual_earner"], "signature": name,
+        "agree_service": "on"}, follow=True)
+    assert "安全承诺书" in response.text and not Application.objects.filter(child=child, programme=programme).exists()
+    response = client.post(f"/custody/apply/{programme.pk}/{child.pk}/", {
+        "periods": [period.pk], "lunch": "on", "needs": ["dual_earner"], "signature": name,
+        "agree_service": "on", "agree_safety": "on"}, follow=True)
+    assert "报名已提交" in response.text and "待班主任初审" in response.text
+    app = Application.objects.get(child=child, programme=programme)
+    # The teacher returns it with a reason; the parent sees the reason.
+    teacher = login("teacher")
+    teacher.post(f"/custody/applications/{app.pk}/review/", {"decision": "reject", "reason": "请补充接送人信息"})
+    page = login("parent").get("/custody/").text
+    assert "请补充接送人信息" in page
+
+
+def test_placement_page_publishes_the_seed(login):
+    programme = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    page = login("leader").get(f"/custody/p/{programme.pk}/placement/").text
+    assert "2026暑期第1期公开抽签" in page and "候补名单" in page
+
+
+def test_duty_teacher_checks_in_and_pickup_is_authorised(login, running_today, demo_user, approved_for_today):
+    programme, period = running_today
+    placement = approved_for_today(programme, period)
+    client = login("teacher")
+    page = client.get(f"/custody/p/{programme.pk}/today/").text
+    assert placement.child.name in page and "入托签到" in page
+    client.post(f"/custody/p/{programme.pk}/today/act/", {"action": "in", "placement": placement.pk})
+    assert Attendance.objects.get(placement=placement).check_in_at is not None
+    stranger = Guardian.objects.exclude(guardianships__child=placement.child).first()
+    response = client.post(f"/custody/p/{programme.pk}/today/act/", {"action": "out", "placement": placement.pk,
+                                                                      "guardian": stranger.pk}, follow=True)
+    assert "不是" in response.text and "授权接送人" in response.text
+    assert Attendance.objects.get(placement=placement).check_out_at is None
+    # Someone not on today's roster cannot run the day.
+    assert login("t311").get(f"/custody/p/{programme.pk}/today/").status_code == 403
+
+
+@pytest.fixture
+def approved_for_today(demo_user):
+    def make(programme, period):
+        leader, teacher, parent = demo_user("leader"), demo_user("teacher"), demo_user("parent")
+        child = Child.objects.get(guardianships__guardian__user=parent)
+        app = services.apply(parent, programme=programme, child=child, periods=[period], lunch=False, needs=[],
+                             signature=Guardian.objects.get(user=parent).name, agree_service=True, agree_safety=True)
+        services.class_review(teacher, app, approve=True)
+        services.organiser_decision(leader, app, approve=True)
+        services.run_placement(leader, period, seed="x")
+        return Placement.objects.get(application=app)
+
+    return make
+
+
+def test_reports_and_exports(login):
+    programme = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    client = login("leader")
+    page = client.get(f"/custody/p/{programme.pk}/report/").text
+    assert "出勤率" in page and "家长满意度" in page
+    response = client.get(f"/custody/p/{programme.pk}/report.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    wb = load_workbook(BytesIO(response.content))
+    assert wb.sheetnames == ["总体情况", "报名与安置", "期次班组", "安全事件", "满意度", "工作量"]
+    rows = {r[0]: r[1] for r in wb["总体情况"].iter_rows(min_row=4, values_only=True)}
+    assert rows["报名人数"] == 210 and rows["安置人数"] > 0 and rows["家长评价份数"] > 0
+    assert AuditEntry.objects.filter(action="export", target_id=str(programme.pk)).exists()
+    county = login("county_edu")
+    page = county.get("/custody/county/").text
+    assert "青溪县实验小学2026年暑期托管" in page
+    assert county.get("/custody/county.xlsx").status_code == 200
+    assert login("teacher").get("/custody/county/").status_code == 403
+
+
+def test_fee_page_and_exemption_request(login, demo_user):
+    programme = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    page = login("leader").get(f"/custody/p/{programme.pk}/fees/").text
+    assert "应收合计" in page and re.search(r"100% -\d+", page)
+
+
+def test_workload_export(login):
+    programme = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    response = login("leader").get(f"/custody/p/{programme.pk}/workload.xlsx")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_home_shows_custody_actions_per_role(login):
+    assert "托管报名" in login("parent").get("/").text
+    assert "托管项目" in login("leader").get("/").text
+    assert "全县托管" in login("county_edu").get("/").text
