@@ -11,20 +11,12 @@ from tongxin.custody import services
 from tongxin.custody.models import Application, Attendance, CalendarDay, Placement, Programme, RosterShift
 from tongxin.orgs.models import Site, User
 from tongxin.people.models import Child, Guardian
-from tongxin.web.tests.test_e2e import browser, demo_site, login, phone, shot  # noqa: F401 - shared fixtures
+from tongxin.e2e import login, new_page, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def new_page(browser, mobile=True):  # noqa: F811
-    context = browser.new_context(viewport={"width": 390, "height": 844} if mobile else {"width": 1200, "height": 900},
-                                  locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
-
-
-def test_parent_application_through_approval_and_check_in(demo_site, browser):  # noqa: F811
+def test_parent_application_through_approval_and_check_in(demo_site, browser):
     leader, teacher, parent = (User.objects.get(username=u) for u in ("leader", "teacher", "parent"))
     today = timezone.localdate()
     if today.weekday() >= 5:

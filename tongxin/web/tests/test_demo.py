@@ -1,5 +1,9 @@
 import pytest
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection
 
+from tongxin.custody.models import Application, Attendance, CalendarDay, Placement, Programme
 from tongxin.demo import build_demo_county
 from tongxin.orgs.models import Grade, Region, RoleAssignment, School, SchoolClass, Site, User
 from tongxin.people.models import Child, Family, Guardian, Guardianship
@@ -9,12 +13,15 @@ pytestmark = pytest.mark.django_db
 
 def fingerprint():
     return (
-        list(Child.objects.order_by("id_masked", "name").values_list(
+        sorted(Child.objects.values_list(
             "name", "gender", "birth_date", "id_masked", "school__code", "school_class__grade__year",
             "school_class__number", "family__community__code", "care_status", "disability")),
         sorted(Child.objects.values_list("id_number", flat=True)),
-        list(Guardian.objects.order_by("id_masked").values_list("name", "id_masked", "phone_masked", "works_away")),
+        sorted(Guardian.objects.values_list("name", "id_masked", "phone_masked", "works_away")),
         sorted(User.objects.values_list("username", flat=True)),
+        sorted(Application.objects.values_list("programme__name", "child__name", "child__birth_date", "state", "tier")),
+        sorted(Placement.objects.values_list("child__name", "period__name", "state", "group__name", "lottery_key")),
+        Attendance.objects.count(),
     )
 
 
@@ -26,9 +33,16 @@ def test_demo_county_is_deterministic_and_the_right_size():
     left_behind = Child.objects.filter(care_status="left_behind")
     assert 100 < left_behind.count() < 600
     assert left_behind.filter(family__community__parent__code="361199200000").count() > left_behind.count() / 2
-    for model in (Guardianship, Child, Guardian, Family, RoleAssignment, User, Site, SchoolClass, Grade, School):
+    for model in (Placement, Programme, CalendarDay, Guardianship, Child, Guardian, Family, RoleAssignment, User, Site, SchoolClass, Grade, School):
         model.objects.all().delete()
     for level in (3, 2, 1):
         Region.objects.filter(level=level).delete()
+    # Identifiers count from 1 again, as in the fresh database the demo was first built in (the lottery
+    # keys families by their identifiers).
+    tables = [{"table": m._meta.db_table, "column": "id"} for label in ("orgs", "people", "custody")
+              for m in apps.get_app_config(label).get_models(include_auto_created=True)]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_by_name_sql(no_style(), tables):
+            cursor.execute(sql)
     build_demo_county(seed=20261123)
     assert fingerprint() == before
