@@ -37,6 +37,11 @@ def oversight_q(user) -> Q:
             q |= Q(school__region__path__startswith=a.region.path) | Q(community__path__startswith=a.region.path)
         elif a.role == Role.CLASS_TEACHER:
             q |= Q(school_id=a.school_class.school_id)
+        elif a.role == Role.VOLUNTEER:
+            # Volunteers find the open or running programmes of their township to sign up for duty.
+            area = a.region.parent.path if a.region_id and a.region.parent_id else "/"
+            q |= Q(status__in=[Programme.Status.OPEN, Programme.Status.RUNNING]) & (
+                Q(school__region__path__startswith=area) | Q(community__path__startswith=area))
     q |= Q(pk__in=RosterShift.objects.filter(staff=user).values("programme_id"))
     return q
 

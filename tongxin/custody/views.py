@@ -63,6 +63,7 @@ def hub(request):
         "to_review": selectors.applications_for(user).filter(state=Application.State.SUBMITTED)
         if Role.CLASS_TEACHER in roles else [],
         "duty_today": RosterShift.objects.filter(staff=user, date=today).select_related("programme", "group"),
+        "my_alerts": Alert.objects.filter(notify=user, handled_at=None).select_related("programme", "placement__child"),
         "parent_rows": selectors.open_programmes_for_parent(user) if Role.PARENT in roles else [],
         "my_applications": Application.objects.filter(applicant=user).select_related("programme", "child")
         .prefetch_related("placements__period", "placements__group") if Role.PARENT in roles else [],

@@ -188,3 +188,29 @@ def demo_site_for_concurrency(leader, period, group_factory, pupils, approved):
     group = group_factory("一组", capacity=3)
     apps = approved(pupils(8, only_children=True))
     return leader, period, [Application.objects.get(pk=a.pk) for a in apps], group
+
+
+def test_scan_task_raises_alerts_for_programmes_running_today(running, leader, period, settings, client):
+    from unittest import mock
+
+    from tongxin.custody.tasks import scan_alerts_task
+
+    with mock.patch("django.utils.timezone.now", return_value=at(18, 9, 30)):
+        result = scan_alerts_task.enqueue()
+    assert result.return_value == 6  # nobody of the six placed children came, nobody asked for leave
+    assert Alert.objects.filter(kind="missing", notify=leader, date=dt.date(2027, 1, 18)).count() == 6
+    client.force_login(leader)
+    page = client.get("/custody/").text
+    assert "待处理预警（6）" in page
+
+
+def test_volunteer_finds_open_programmes_of_the_township_and_signs_up(running, period, demo_user, client):
+    volunteer = demo_user("volunteer")  # 东门社区, 城关镇; the programme is at 城关第二小学 in 城关镇
+    client.force_login(volunteer)
+    assert period.programme.name in client.get("/custody/").text
+    client.post(f"/custody/p/{period.programme.pk}/roster/", {"date": "2027-01-19", "staff": "volunteer", "duty": "volunteer"})
+    assert RosterShift.objects.filter(staff=volunteer, date=dt.date(2027, 1, 19)).exists()
+    assert client.get(f"/custody/p/{period.programme.pk}/placement/").status_code == 200
+    assert "第一期" in client.get(f"/custody/p/{period.programme.pk}/placement/").text
+    assert not any(p.child.name in client.get(f"/custody/p/{period.programme.pk}/placement/").text
+                   for p in Placement.objects.filter(period=period))  # a volunteer sees no children here
