@@ -3,6 +3,8 @@
 import datetime as dt
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -253,34 +255,57 @@ def _lock(application: Application) -> Application:
     return Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One step of the review chain: who may decide, from which state, and what the parent reads."""
+
+    check: Callable
+    from_state: str
+    to_state: str
+    by_field: str
+    at_field: str
+    missing_reason: str
+    rejected_by: Callable[[Application], str]
+    notes: tuple[str, str]
+
+
+_CLASS_REVIEW = _Step(
+    check=lambda actor, app: permissions.require_class_teacher_of(actor, app.child),
+    from_state=Application.State.SUBMITTED, to_state=Application.State.REVIEWED,
+    by_field="reviewed_by", at_field="reviewed_at", missing_reason="退回申请时请填写原因，家长会看到",
+    rejected_by=lambda app: "班主任初审", notes=("初审通过", "初审退回"))
+_APPROVAL = _Step(
+    check=lambda actor, app: permissions.require_organiser(actor, app.programme),
+    from_state=Application.State.REVIEWED, to_state=Application.State.APPROVED,
+    by_field="approved_by", at_field="approved_at", missing_reason="不予批准时请填写原因，家长会看到",
+    rejected_by=lambda app: f"{app.programme.organiser}审批", notes=("审批通过", "审批不予通过"))
+
+
+def _decide(step: _Step, actor, application: Application, approve: bool, reason: str) -> Application:
+    application = _lock(application)
+    step.check(actor, application)
+    _require_state(application, step.from_state)
+    if not approve and not reason.strip():
+        raise ValidationError(step.missing_reason)
+    setattr(application, step.by_field, actor)
+    setattr(application, step.at_field, timezone.now())
+    application.state = step.to_state if approve else Application.State.REJECTED
+    application.reject_reason = "" if approve else f"{step.rejected_by(application)}未通过：{reason.strip()}"
+    application.save()
+    record(actor, A.UPDATE, application, fields=["state"], reason=step.notes[0] if approve else step.notes[1])
+    return application
+
+
 @transaction.atomic
 def class_review(actor, application: Application, *, approve: bool, reason: str = "") -> Application:
-    application = _lock(application)
-    permissions.require_class_teacher_of(actor, application.child)
-    _require_state(application, Application.State.SUBMITTED)
-    if not approve and not reason.strip():
-        raise ValidationError("退回申请时请填写原因，家长会看到")
-    application.reviewed_by, application.reviewed_at = actor, timezone.now()
-    application.state = Application.State.REVIEWED if approve else Application.State.REJECTED
-    application.reject_reason = "" if approve else f"班主任初审未通过：{reason.strip()}"
-    application.save()
-    record(actor, A.UPDATE, application, fields=["state"], reason="初审通过" if approve else "初审退回")
-    return application
+    """The class teacher's first review."""
+    return _decide(_CLASS_REVIEW, actor, application, approve, reason)
 
 
 @transaction.atomic
 def organiser_decision(actor, application: Application, *, approve: bool, reason: str = "") -> Application:
-    application = _lock(application)
-    permissions.require_organiser(actor, application.programme)
-    _require_state(application, Application.State.REVIEWED)
-    if not approve and not reason.strip():
-        raise ValidationError("不予批准时请填写原因，家长会看到")
-    application.approved_by, application.approved_at = actor, timezone.now()
-    application.state = Application.State.APPROVED if approve else Application.State.REJECTED
-    application.reject_reason = "" if approve else f"{application.programme.organiser}审批未通过：{reason.strip()}"
-    application.save()
-    record(actor, A.UPDATE, application, fields=["state"], reason="审批通过" if approve else "审批不予通过")
-    return application
+    """The school's (or community's) approval after the first review."""
+    return _decide(_APPROVAL, actor, application, approve, reason)
 
 
 # ---------------------------------------------------------------- placement: priority, lottery, seats
