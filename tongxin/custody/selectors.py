@@ -158,9 +158,11 @@ class RollRow:
 
 def todays_roll(user, programme: Programme, date: dt.date, group: Group | None = None) -> list[RollRow]:
     periods = programme.periods.filter(start__lte=date, end__gte=date)
-    placements = scope.narrow(user, Placement.objects.filter(period__in=periods, state=Placement.State.PLACED), via="child") \
-        if not permissions.on_duty(user, programme, date) and not permissions.managed_programmes(user).filter(pk=programme.pk).exists() \
-        else Placement.objects.filter(period__in=periods, state=Placement.State.PLACED)
+    placements = Placement.objects.filter(period__in=periods, state=Placement.State.PLACED)
+    runs_the_day = (permissions.on_duty(user, programme, date)
+                    or permissions.managed_programmes(user).filter(pk=programme.pk).exists())
+    if not runs_the_day:  # anyone else sees only the children of their own scope
+        placements = scope.narrow(user, placements, via="child")
     if group is not None:
         placements = placements.filter(group=group)
     placements = list(placements.select_related("child", "group").order_by("group__name", "child__initials"))
