@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
+from tongxin.custody.api import router as custody_router
 from tongxin.orgs.api import TokenAuth
 from tongxin.orgs.api import router as orgs_router
 from tongxin.people.api import router as people_router
@@ -30,3 +31,4 @@ def _invalid(request, exc):
 
 api.add_router("/", orgs_router)
 api.add_router("/children", people_router)
+api.add_router("/custody", custody_router)

@@ -183,3 +183,27 @@ def test_home_shows_custody_actions_per_role(login):
     assert "托管报名" in login("parent").get("/").text
     assert "托管项目" in login("leader").get("/").text
     assert "全县托管" in login("county_edu").get("/").text
+
+
+def test_custody_api_follows_the_same_scopes(demo_user):
+    from django.test import Client
+
+    from tongxin.orgs.services import issue_api_token
+
+    def api(username):
+        _, key = issue_api_token(demo_user(username), "t")
+        return Client(headers={"Authorization": f"Bearer {key}"})
+
+    names = {p["name"] for p in api("county_edu").get("/api/custody/programmes").json()}
+    assert "青溪县实验小学2026年暑期托管" in names
+    assert api("leader2").get("/api/custody/programmes").json() == []
+    summer = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    body = api("county_edu").get(f"/api/custody/programmes/{summer.pk}/summary").json()
+    assert body["applications"] == 210 and body["placed_children"] > 0 and body["evaluations"] > 0
+    assert api("leader2").get(f"/api/custody/programmes/{summer.pk}/summary").status_code == 403
+    teacher = demo_user("teacher")
+    rows = api("teacher").get("/api/custody/applications", {"page_size": 500}).json()["items"]
+    class_id = teacher.assignments.get().school_class_id
+    assert rows and all(Application.objects.get(pk=r["id"]).child.school_class_id == class_id for r in rows)
+    schema = Client().get("/api/openapi.json").json()
+    assert "/api/custody/applications" in schema["paths"]
