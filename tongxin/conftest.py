@@ -22,6 +22,17 @@ def demo_user(db, django_user_model):
     return get
 
 
+@pytest.fixture
+def login(client, demo_user):
+    """The test client, logged in as a demo user."""
+
+    def as_(username):
+        client.force_login(demo_user(username))
+        return client
+
+    return as_
+
+
 # ---------------------------------------------------------------- end-to-end (one browser for the session)
 
 @pytest.fixture(scope="session")

@@ -572,6 +572,11 @@ def _raise_alert(placement: Placement, date: dt.date, kind: str, message: str) -
     return alert, created
 
 
+def _resolve_alerts(placement: Placement, date: dt.date, kind: str, actor, now: dt.datetime) -> None:
+    """What the duty teacher just did settles the day's open alert of this kind (e.g. the child arrived)."""
+    Alert.objects.filter(placement=placement, date=date, kind=kind, handled_at=None).update(handled_by=actor, handled_at=now)
+
+
 def _placement_for_today(actor, placement: Placement, now: dt.datetime) -> dt.date:
     date = timezone.localtime(now).date()
     period = placement.period
@@ -592,8 +597,7 @@ def check_in(actor, placement: Placement, *, now: dt.datetime | None = None) -> 
         raise ValidationError(f"{placement.child.name} 已于 {timezone.localtime(attendance.check_in_at):%H:%M} 入托")
     attendance.check_in_at, attendance.check_in_by, attendance.absence_reason = now, actor, ""
     attendance.save()
-    Alert.objects.filter(placement=placement, date=date, kind=Alert.Kind.MISSING, handled_at=None).update(
-        handled_by=actor, handled_at=now)
+    _resolve_alerts(placement, date, Alert.Kind.MISSING, actor, now)
     record(actor, A.UPDATE, attendance, child_id=placement.child_id, fields=["check_in_at"])
     return attendance
 
@@ -637,8 +641,7 @@ def _check_out(actor, placement: Placement, guardian: Guardian, now: dt.datetime
     if rules.is_late_pickup(timezone.localtime(now), programme.day_end, programme.pickup_grace_minutes):
         _raise_alert(placement, date, Alert.Kind.LATE_PICKUP,
                      f"{placement.child.name} 于 {timezone.localtime(now):%H:%M} 才被接走（应在 {programme.day_end:%H:%M} 前）")
-    Alert.objects.filter(placement=placement, date=date, kind=Alert.Kind.LATE_PICKUP, handled_at=None).update(
-        handled_by=actor, handled_at=now)
+    _resolve_alerts(placement, date, Alert.Kind.LATE_PICKUP, actor, now)
     record(actor, A.UPDATE, attendance, child_id=placement.child_id, fields=["check_out_at", "picked_up_by"])
     return attendance
 
@@ -654,8 +657,7 @@ def mark_absent(actor, placement: Placement, *, reason: str, now: dt.datetime | 
         raise ValidationError("已入托的儿童不能登记缺勤")
     attendance.absence_reason = reason.strip()[:64]
     attendance.save()
-    Alert.objects.filter(placement=placement, date=date, kind=Alert.Kind.MISSING, handled_at=None).update(
-        handled_by=actor, handled_at=now)
+    _resolve_alerts(placement, date, Alert.Kind.MISSING, actor, now)
     record(actor, A.UPDATE, attendance, child_id=placement.child_id, fields=["absence_reason"])
     return attendance
 

@@ -15,15 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def login(client, demo_user):
-    def as_(username):
-        client.force_login(demo_user(username))
-        return client
-
-    return as_
-
-
-@pytest.fixture
 def running_today(demo_user):
     """A programme of 青溪县实验小学 whose period covers today, with the demo teacher on duty."""
     leader, teacher = demo_user("leader"), demo_user("teacher")

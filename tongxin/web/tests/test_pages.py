@@ -10,15 +10,6 @@ from tongxin.people.models import Child
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login(client, demo_user):
-    def as_(username):
-        client.force_login(demo_user(username))
-        return client
-
-    return as_
-
-
 def test_login_page_lists_demo_logins_only_in_demo_mode(client, settings):
     settings.DEMO_MODE = False
     assert "演示账号" not in client.get(reverse("login")).text
