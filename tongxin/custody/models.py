@@ -404,6 +404,10 @@ class Alert(models.Model):
         ordering = ["-raised_at"]
         constraints = [models.UniqueConstraint(fields=["placement", "date", "kind"], name="one_alert_per_kind_per_day")]
 
+    @property
+    def child_id(self):
+        return self.placement.child_id
+
 
 class Evaluation(models.Model):
     """A parent's satisfaction questionnaire at the end of a period."""

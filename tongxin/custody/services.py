@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
-from tongxin.audit.services import changed_fields, record
+from tongxin.audit.services import changed_fields, record, record_many
 from tongxin.orgs.models import Site
 from tongxin.people.models import Child, Guardian, Guardianship
 
@@ -321,17 +321,20 @@ def _free_seat(group_id: int) -> None:
     Group.objects.filter(pk=group_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
 
 
-def _sync_application_state(application: Application) -> None:
-    states = set(application.placements.exclude(state=Placement.State.WITHDRAWN).values_list("state", flat=True))
-    if Placement.State.PLACED in states:
-        new = Application.State.PLACED
-    elif Placement.State.WAITING in states:
-        new = Application.State.WAITING
-    else:
-        return
-    if application.state != new:
-        Application.objects.filter(pk=application.pk).update(state=new, updated_at=timezone.now())
-        application.state = new
+def _sync_application_states(application_ids) -> None:
+    """An application is 'placed' once any of its periods has a seat, else 'waiting' while any waits:
+    recomputed for many applications in three queries."""
+    states = defaultdict(set)
+    for app_id, state in (Placement.objects.filter(application_id__in=application_ids)
+                          .exclude(state=Placement.State.WITHDRAWN).values_list("application_id", "state")):
+        states[app_id].add(state)
+    placed = [a for a, s in states.items() if Placement.State.PLACED in s]
+    waiting = [a for a, s in states.items() if Placement.State.PLACED not in s]
+    now = timezone.now()
+    Application.objects.filter(pk__in=placed).exclude(state=Application.State.PLACED).update(
+        state=Application.State.PLACED, updated_at=now)
+    Application.objects.filter(pk__in=waiting).exclude(state=Application.State.WAITING).update(
+        state=Application.State.WAITING, updated_at=now)
 
 
 @transaction.atomic
@@ -362,18 +365,24 @@ def run_placement(actor, period: Period, *, seed: str | None = None) -> Placemen
     placed, waiting = rules.assign_seats(ordered, {g.pk: g.seats_free for g in groups})
     run = PlacementRun.objects.create(period=period, seed=seed, run_by=actor)
     apps = {a.pk: a for a in candidates}
+    # The groups are locked for this transaction, so their free seats cannot change under us: take each
+    # group's seats in one conditional UPDATE (which still refuses to overfill).
+    taken = defaultdict(int)
+    for unit in ordered:
+        if unit.key in placed:
+            taken[placed[unit.key]] += len(unit.members)
+    for gid, n in taken.items():
+        if not _take_seats(gid, n):
+            raise ValidationError("班组名额在安置过程中发生变化，请重新执行安置")
     rows = []
     for unit in ordered:
         gid = placed.get(unit.key)
-        if gid is not None and not _take_seats(gid, len(unit.members)):
-            gid = None  # taken meanwhile by a single placement: the unit waits rather than overfilling
         for app_id in unit.members:
             rows.append(Placement(application_id=app_id, child_id=apps[app_id].child_id, period=period, group_id=gid,
                                   state=Placement.State.PLACED if gid else Placement.State.WAITING,
                                   lottery_key=rules.lottery_key(seed, unit.key), run=run))
     Placement.objects.bulk_create(rows)
-    for app in candidates:
-        _sync_application_state(app)
+    _sync_application_states([a.pk for a in candidates])
     run.placed = sum(r.state == Placement.State.PLACED for r in rows)
     run.waiting = len(rows) - run.placed
     run.save(update_fields=["placed", "waiting"])
@@ -403,7 +412,7 @@ def place_late_application(actor, application: Application, period: Period) -> P
                 lottery_key=rules.lottery_key("late", str(application.pk)))
     except IntegrityError:
         raise ValidationError("该儿童在这一期次已有安置，不能重复安置") from None
-    _sync_application_state(application)
+    _sync_application_states([application.pk])
     record(actor, A.CREATE, placement, child_id=application.child_id)
     return placement
 
@@ -417,7 +426,7 @@ def _promote_waiting(period: Period, group_id: int, actor) -> Placement | None:
         return None
     waiting.state, waiting.group_id = Placement.State.PLACED, group_id
     waiting.save(update_fields=["state", "group", "updated_at"])
-    _sync_application_state(waiting.application)
+    _sync_application_states([waiting.application_id])
     record(actor, A.UPDATE, waiting, child_id=waiting.child_id, fields=["state", "group"], reason="候补递补")
     return waiting
 
@@ -560,12 +569,17 @@ def leader_on_duty(programme: Programme, date: dt.date):
     return shift.staff if shift else None
 
 
-def _raise_alert(placement: Placement, date: dt.date, kind: str, message: str) -> tuple[Alert, bool]:
+_UNKNOWN = object()
+
+
+def _raise_alert(placement: Placement, date: dt.date, kind: str, message: str, leader=_UNKNOWN) -> tuple[Alert, bool]:
     """Raise an alert for the leader on duty, once per child, day and kind. Returns (alert, newly raised)."""
     programme = placement.period.programme
+    if leader is _UNKNOWN:
+        leader = leader_on_duty(programme, date)
     alert, created = Alert.objects.get_or_create(
         placement=placement, date=date, kind=kind,
-        defaults={"programme": programme, "message": message[:255], "notify": leader_on_duty(programme, date)},
+        defaults={"programme": programme, "message": message[:255], "notify": leader},
     )
     if created:
         record(None, A.CREATE, alert, child_id=placement.child_id, reason=message[:255])
@@ -703,24 +717,37 @@ def record_incident(actor, placement: Placement, *, kind: str, description: str,
 @transaction.atomic
 def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list[Alert]:
     """Raise today's alerts (returning the new ones): placed children missing without leave, and children
-    not picked up in time."""
+    not picked up in time. Each child gets one alert of a kind a day, addressed to the leader on duty."""
     now = timezone.localtime(now or timezone.now())
     date = now.date()
-    raised = []
+    leader = leader_on_duty(programme, date)
+    already = set(Alert.objects.filter(programme=programme, date=date).values_list("placement_id", "kind"))
+    due = []
     for period in programme.periods.filter(start__lte=date, end__gte=date):
         if date not in period_days(period):
             continue
-        placements = Placement.objects.filter(period=period, state=Placement.State.PLACED).select_related("child", "period__programme")
+        placements = Placement.objects.filter(period=period, state=Placement.State.PLACED).select_related("child")
         days = {a.placement_id: a for a in Attendance.objects.filter(placement__period=period, date=date)}
         for p in placements:
             att = days.get(p.pk)
             if att is None or (att.check_in_at is None and not att.absence_reason):
                 if rules.is_missing(now, programme.day_start):
-                    raised.append(_raise_alert(p, date, Alert.Kind.MISSING, f"{p.child.name} 未到托且未请假，请立即联系家长"))
+                    due.append((p, Alert.Kind.MISSING, f"{p.child.name} 未到托且未请假，请立即联系家长"))
             elif att.check_in_at and att.check_out_at is None:
                 if rules.is_late_pickup(now, programme.day_end, programme.pickup_grace_minutes):
-                    raised.append(_raise_alert(p, date, Alert.Kind.LATE_PICKUP, f"{p.child.name} 超过 {programme.day_end:%H:%M} 仍未被接走"))
-    return [alert for alert, new in raised if new]
+                    due.append((p, Alert.Kind.LATE_PICKUP, f"{p.child.name} 超过 {programme.day_end:%H:%M} 仍未被接走"))
+    new = [Alert(programme=programme, placement=p, date=date, kind=kind, message=message[:255], notify=leader)
+           for p, kind, message in due if (p.pk, kind) not in already]
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            Alert.objects.bulk_create(new)
+    except IntegrityError:  # another scan raised some of them meanwhile: fall back to one at a time
+        raised = [_raise_alert(a.placement, date, a.kind, a.message, leader) for a in new]
+        return [alert for alert, created in raised if created]
+    record_many(None, A.CREATE, new, reason="托管预警")
+    return new
 
 
 @transaction.atomic

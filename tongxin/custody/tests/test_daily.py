@@ -214,3 +214,11 @@ def test_volunteer_finds_open_programmes_of_the_township_and_signs_up(running, p
     assert "第一期" in client.get(f"/custody/p/{period.programme.pk}/placement/").text
     assert not any(p.child.name in client.get(f"/custody/p/{period.programme.pk}/placement/").text
                    for p in Placement.objects.filter(period=period))  # a volunteer sees no children here
+
+
+def test_scanned_alerts_are_audited_against_the_child(running, period):
+    from tongxin.audit.models import AuditEntry
+
+    raised = services.scan_alerts(period.programme, now=at(18, 9, 30))
+    entries = AuditEntry.objects.filter(target_type="custody.Alert", action="create")
+    assert {e.child_id for e in entries} == {a.placement.child_id for a in raised} and len(raised) == 6
