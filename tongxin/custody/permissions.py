@@ -54,8 +54,24 @@ def overseen_programmes(user) -> QuerySet:
     return Programme.objects.filter(oversight_q(user)).distinct()
 
 
+def is_organiser(user, programme: Programme) -> bool:
+    return managed_programmes(user).filter(pk=programme.pk).exists()
+
+
+def oversees(user, programme: Programme) -> bool:
+    return overseen_programmes(user).filter(pk=programme.pk).exists()
+
+
+# Who gets the county (or township) view over all custody programmes.
+OVERVIEW_ROLES = frozenset({Role.COUNTY_EDU, Role.COUNTY_CIVIL, Role.TOWNSHIP_OFFICER, Role.ADMIN})
+
+
+def has_overview(user) -> bool:
+    return bool(scope.roles(user) & OVERVIEW_ROLES)
+
+
 def require_organiser(user, programme: Programme) -> None:
-    if not managed_programmes(user).filter(pk=programme.pk).exists():
+    if not is_organiser(user, programme):
         raise PermissionDenied("只有主办学校领导或社区儿童主任可以管理该托管项目")
 
 
@@ -78,6 +94,6 @@ def on_duty(user, programme: Programme, date) -> bool:
 
 
 def require_duty_or_organiser(user, programme: Programme, date) -> None:
-    if on_duty(user, programme, date) or managed_programmes(user).filter(pk=programme.pk).exists():
+    if on_duty(user, programme, date) or is_organiser(user, programme):
         return
     raise PermissionDenied("您今天不在该项目的值班表上")

@@ -160,7 +160,7 @@ def todays_roll(user, programme: Programme, date: dt.date, group: Group | None =
     periods = programme.periods.filter(start__lte=date, end__gte=date)
     placements = Placement.objects.filter(period__in=periods, state=Placement.State.PLACED)
     runs_the_day = (permissions.on_duty(user, programme, date)
-                    or permissions.managed_programmes(user).filter(pk=programme.pk).exists())
+                    or permissions.is_organiser(user, programme))
     if not runs_the_day:  # anyone else sees only the children of their own scope
         placements = scope.narrow(user, placements, via="child")
     if group is not None:

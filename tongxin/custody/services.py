@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import changed_fields, record, record_many
-from tongxin.orgs.models import Site
+from tongxin.orgs import scope
+from tongxin.orgs.models import Role, Site
 from tongxin.people.models import Child, Guardian, Guardianship
 
 from . import permissions, rules
@@ -500,13 +501,9 @@ def decide_exemption(actor, exemption: FeeExemption, *, approve: bool, percent: 
 def add_shift(actor, programme: Programme, *, staff, date: dt.date, duty: str, group: Group | None = None,
               start: dt.time | None = None, end: dt.time | None = None) -> RosterShift:
     """Organisers roster people; a teacher or volunteer may sign themselves up for a day."""
-    if staff.pk != actor.pk:
+    if staff.pk != actor.pk or duty == RosterShift.Duty.LEADER:
         permissions.require_organiser(actor, programme)
-    elif duty == RosterShift.Duty.LEADER:
-        permissions.require_organiser(actor, programme)
-    elif not (permissions.managed_programmes(actor).filter(pk=programme.pk).exists()
-              or permissions.overseen_programmes(actor).filter(pk=programme.pk).exists()
-              or _is_volunteer(actor)):
+    elif not (permissions.oversees(actor, programme) or Role.VOLUNTEER in scope.roles(actor)):
         raise PermissionDenied("您不能报名该项目的值班")
     if not any(date in period_days(p) for p in programme.periods.all()):
         raise ValidationError("该日期不是本项目的托管日")
@@ -524,13 +521,6 @@ def add_shift(actor, programme: Programme, *, staff, date: dt.date, duty: str, g
         raise ValidationError(f"{staff} 在 {date:%-m月%-d日} 已有排班") from None
     record(actor, A.CREATE, shift)
     return shift
-
-
-def _is_volunteer(user) -> bool:
-    from tongxin.orgs import scope
-    from tongxin.orgs.models import Role
-
-    return Role.VOLUNTEER in scope.roles(user)
 
 
 @transaction.atomic

@@ -41,7 +41,7 @@ def _try(request, fn, *args, success=None, **kwargs):
 
 def _overseen(request, programme_id) -> Programme:
     programme = get_object_or_404(Programme, pk=programme_id)
-    if not permissions.overseen_programmes(request.user).filter(pk=programme.pk).exists():
+    if not permissions.oversees(request.user, programme):
         raise PermissionDenied("您无权查看该托管项目")
     return programme
 
@@ -68,7 +68,7 @@ def hub(request):
         "my_applications": Application.objects.filter(applicant=user).select_related("programme", "child")
         .prefetch_related("placements__period", "placements__group") if Role.PARENT in roles else [],
         "can_create": bool(roles & {Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.ADMIN}),
-        "county_view": bool(roles & {Role.COUNTY_EDU, Role.COUNTY_CIVIL, Role.TOWNSHIP_OFFICER, Role.ADMIN}),
+        "county_view": permissions.has_overview(user),
         "today": today,
     }
     return render(request, "custody/hub.html", context)
@@ -118,7 +118,7 @@ def programme_edit(request, programme_id):
 @login_required
 def programme(request, programme_id):
     programme = _overseen(request, programme_id)
-    manages = permissions.managed_programmes(request.user).filter(pk=programme.pk).exists()
+    manages = permissions.is_organiser(request.user, programme)
     if request.method == "POST":
         permissions.require_organiser(request.user, programme)
         action = request.POST.get("action")
@@ -171,7 +171,7 @@ def applications(request, programme_id):
     return render(request, "custody/applications.html", {
         "programme": programme, "applications": qs.prefetch_related("periods"), "state": state,
         "states": Application.State.choices,
-        "manages": permissions.managed_programmes(request.user).filter(pk=programme.pk).exists(),
+        "manages": permissions.is_organiser(request.user, programme),
     })
 
 
@@ -193,7 +193,7 @@ def review(request, application_id):
 @login_required
 def placement(request, programme_id):
     programme = _overseen(request, programme_id)
-    manages = permissions.managed_programmes(request.user).filter(pk=programme.pk).exists()
+    manages = permissions.is_organiser(request.user, programme)
     if request.method == "POST":
         period = get_object_or_404(Period, pk=request.POST.get("period"), programme=programme)
         run = _try(request, services.run_placement, request.user, period, seed=request.POST.get("seed", "").strip() or None)
@@ -221,9 +221,9 @@ def placement(request, programme_id):
 def timetable(request, group_id):
     group = get_object_or_404(Group.objects.select_related("period__programme"), pk=group_id)
     programme = group.period.programme
-    if not permissions.overseen_programmes(request.user).filter(pk=programme.pk).exists():
+    if not permissions.oversees(request.user, programme):
         raise PermissionDenied
-    manages = permissions.managed_programmes(request.user).filter(pk=programme.pk).exists()
+    manages = permissions.is_organiser(request.user, programme)
     rows = None
     if request.method == "POST":
         permissions.require_organiser(request.user, programme)
@@ -251,7 +251,7 @@ def timetable(request, group_id):
 @login_required
 def roster(request, programme_id):
     programme = _overseen(request, programme_id)
-    manages = permissions.managed_programmes(request.user).filter(pk=programme.pk).exists()
+    manages = permissions.is_organiser(request.user, programme)
     form = ShiftForm(request.POST or None, programme=programme, initial={"staff": request.user.username})
     if request.method == "POST":
         if "remove" in request.POST:
@@ -297,7 +297,7 @@ def fees(request, programme_id):
                                           state=FeeExemption.State.REQUESTED).select_related("application__child")
     return render(request, "custody/fees.html", {
         "programme": programme, "rows": rows, "totals": totals, "pending": pending,
-        "manages": permissions.managed_programmes(request.user).filter(pk=programme.pk).exists(),
+        "manages": permissions.is_organiser(request.user, programme),
     })
 
 
@@ -397,8 +397,7 @@ def report_xlsx(request, programme_id):
 
 @login_required
 def county(request):
-    roles = scope.roles(request.user)
-    if not roles & {Role.COUNTY_EDU, Role.COUNTY_CIVIL, Role.TOWNSHIP_OFFICER, Role.ADMIN}:
+    if not permissions.has_overview(request.user):
         raise PermissionDenied("县、乡镇管理人员可查看全县托管概况")
     rows = [selectors.programme_summary(p) for p in permissions.overseen_programmes(request.user)
             .select_related("school", "community").order_by("-created_at")]
@@ -407,8 +406,7 @@ def county(request):
 
 @login_required
 def county_xlsx(request):
-    roles = scope.roles(request.user)
-    if not roles & {Role.COUNTY_EDU, Role.COUNTY_CIVIL, Role.TOWNSHIP_OFFICER, Role.ADMIN}:
+    if not permissions.has_overview(request.user):
         raise PermissionDenied
     programmes = list(permissions.overseen_programmes(request.user))
     return exports.xlsx_response(exports.county_book(programmes), "全县托管工作汇总.xlsx", request.user, None)
