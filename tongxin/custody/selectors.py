@@ -14,7 +14,7 @@ from tongxin.people.models import Child, Guardianship
 
 from . import permissions, rules
 from .models import (
-    Alert, Application, Attendance, Evaluation, FeeExemption, Group, HealthCheck, Incident, Period, Placement,
+    Alert, Application, Attendance, Evaluation, FeeExemption, Group, HealthCheck, Incident, Placement,
     PriorityTier, Programme, RosterShift,
 )
 from .services import period_days
@@ -54,16 +54,15 @@ def _approved_percent(application_ids) -> dict[int, int]:
 def bill_for(application: Application) -> rules.Bill:
     """A child's bill: placed custody days × daily fee, plus lunch, less an approved exemption."""
     programme = application.programme
-    days = sum(len(period_days(p.period)) for p in
-               application.placements.filter(state=Placement.State.PLACED).select_related("period"))
-    percent = _approved_percent([application.pk]).get(application.pk, 0)
-    return rules.bill(days, programme.fee_per_day, days if application.lunch else 0, programme.lunch_price, percent)
+    rows, _ = _bills(programme, Application.objects.filter(pk=application.pk))
+    return rows[0].bill if rows else rules.bill(0, programme.fee_per_day, 0, programme.lunch_price)
 
 
-def _bills(programme: Programme, applications: QuerySet) -> tuple[list[BillRow], dict]:
+def _bills(programme: Programme, applications: QuerySet, days_of: dict[int, int] | None = None) -> tuple[list[BillRow], dict]:
     apps = list(applications.filter(placements__state=Placement.State.PLACED).distinct()
                 .prefetch_related("placements__period"))
-    days_of = {p.pk: len(period_days(p)) for p in programme.periods.all()}
+    if days_of is None:
+        days_of = {p.pk: len(period_days(p)) for p in programme.periods.all()}
     percent = _approved_percent([a.pk for a in apps])
     states = dict(FeeExemption.objects.filter(application__in=apps).values_list("application_id", "state"))
     rows = []
@@ -180,18 +179,6 @@ def todays_roll(user, programme: Programme, date: dt.date, group: Group | None =
     return [RollRow(p, attendance.get(p.pk), checks[p.pk], pickups[p.child_id], alerts[p.pk]) for p in placements]
 
 
-def attendance_rate(programme: Programme, upto: dt.date | None = None) -> tuple[int, int]:
-    """(child-days attended, child-days expected) over the custody days up to `upto`."""
-    upto = upto or timezone.localdate()
-    expected = 0
-    for period in programme.periods.all():
-        days = [d for d in period_days(period) if d <= upto]
-        expected += len(days) * Placement.objects.filter(period=period, state=Placement.State.PLACED).count()
-    attended = Attendance.objects.filter(placement__period__programme=programme, placement__state=Placement.State.PLACED,
-                                         check_in_at__isnull=False, date__lte=upto).count()
-    return attended, expected
-
-
 def satisfaction(programme: Programme) -> dict:
     qs = Evaluation.objects.filter(placement__period__programme=programme)
     fields = {q: Avg(q) for q in Evaluation.QUESTIONS}
@@ -238,17 +225,22 @@ def programme_summary(programme: Programme, upto: dt.date | None = None) -> Summ
         })
     reasons = Counter(r for rs in apps.filter(tier=PriorityTier.SPECIAL).values_list("tier_reasons", flat=True) for r in rs)
     placements = Placement.objects.filter(period__programme=programme)
-    attended, expected = attendance_rate(programme, upto)
-    work = workload(programme)
-    _, fees = _bills(programme, apps)  # totals only: the summary shows no child
-    periods = []
+    upto = upto or timezone.localdate()
+    periods, expected = [], 0
     for period in programme.periods.prefetch_related("groups"):
+        days = period_days(period)  # computed once per period, for days, attendance and fees
+        counts = dict(placements.filter(period=period).values_list("state").annotate(n=Count("id")))
+        placed = counts.get(Placement.State.PLACED, 0)
+        expected += sum(1 for d in days if d <= upto) * placed
         periods.append({
-            "period": period, "days": len(period_days(period)),
+            "period": period, "days": len(days),
             "groups": [{"name": g.name, "capacity": g.capacity, "placed": g.seats_taken} for g in period.groups.all()],
-            "placed": placements.filter(period=period, state=Placement.State.PLACED).count(),
-            "waiting": placements.filter(period=period, state=Placement.State.WAITING).count(),
+            "placed": placed, "waiting": counts.get(Placement.State.WAITING, 0),
         })
+    attended = Attendance.objects.filter(placement__period__programme=programme, placement__state=Placement.State.PLACED,
+                                         check_in_at__isnull=False, date__lte=upto).count()
+    work = workload(programme)
+    _, fees = _bills(programme, apps, {p["period"].pk: p["days"] for p in periods})  # totals only: no child shown
     return Summary(
         programme=programme, applications=apps.count(), by_state=by_state,
         by_tier=tiers + [{"tier": f"其中：{k}", "applied": v, "placed": None, "waiting": None} for k, v in reasons.most_common()],
