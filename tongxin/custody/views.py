@@ -1,6 +1,5 @@
 """Custody pages. Thin: read the form, call one service or selector, show the result."""
 
-import datetime as dt
 from decimal import Decimal
 
 import segno
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Region, Role, School
-from tongxin.people.models import Child, Guardian
+from tongxin.people.models import Guardian
 
 from . import exports, permissions, selectors, services
 from .forms import ApplicationForm, EvaluationForm, GroupForm, IncidentForm, PeriodForm, ProgrammeForm, ShiftForm

@@ -73,7 +73,7 @@ def pupils(school):
 
 @pytest.fixture
 def teacher_of(django_user_model):
-    from tongxin.orgs.models import RoleAssignment, Role
+    from tongxin.orgs.models import Role
 
     def get(child):
         return django_user_model.objects.get(assignments__role=Role.CLASS_TEACHER, assignments__school_class=child.school_class_id)

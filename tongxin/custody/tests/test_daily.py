@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
 from tongxin.custody import selectors, services
-from tongxin.custody.models import Alert, Application, Attendance, Group, Placement, RosterShift
+from tongxin.custody.models import Alert, Application, Group, Placement, RosterShift
 from tongxin.people.models import Guardian, Guardianship
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def at(day, hour, minute=0):
 def running(leader, period, group_factory, pupils, approved, demo_user):
     """A placed group, a leader on duty and a duty teacher on Monday 2027-01-18."""
     group = group_factory()
-    apps = approved(pupils(6, only_children=True))
+    approved(pupils(6, only_children=True))
     services.run_placement(leader, period, seed="d")
     duty = demo_user("t221")  # a teacher of the same school
     services.add_shift(leader, period.programme, staff=leader, date=dt.date(2027, 1, 18), duty=RosterShift.Duty.LEADER)

@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tongxin.audit.models import AuditEntry
 from tongxin.custody import selectors, services
 from tongxin.custody.models import (
-    Activity, Alert, Application, Attendance, FeeExemption, Group, Placement, PriorityTier, Programme, RosterShift,
+    Activity, Application, Group, Placement, PriorityTier, Programme,
 )
-from tongxin.orgs.models import School
-from tongxin.people.models import Child, Family, Guardian, Guardianship
+from tongxin.people.models import Child, Family, Guardian
 
 pytestmark = pytest.mark.django_db
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
