@@ -3,15 +3,20 @@ from django.contrib import admin
 from tongxin.audit.admin_mixins import AuditedAdmin
 
 from .models import (
-    Alert, Application, Attendance, CalendarDay, Evaluation, FeeExemption, Group, HealthCheck, Incident, Period,
-    Placement, PlacementRun, Programme, RosterShift,
+    Alert,
+    Application,
+    Attendance,
+    Evaluation,
+    FeeExemption,
+    Group,
+    HealthCheck,
+    Incident,
+    Period,
+    Placement,
+    PlacementRun,
+    Programme,
+    RosterShift,
 )
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ("date", "workday", "name")
-    list_filter = ("workday",)
 
 
 class PeriodInline(admin.TabularInline):

@@ -16,21 +16,6 @@ def new_qr_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class CalendarDay(models.Model):
-    """An exception to the Monday-Friday week: a public holiday, or a weekend made a working day (调休)."""
-
-    date = models.DateField("日期", unique=True)
-    workday = models.BooleanField("是否上班", default=False)
-    name = models.CharField("说明", max_length=32)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "节假日与调休"
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.name}（{'上班' if self.workday else '放假'}）"
-
-
 class Programme(models.Model):
     class Kind(models.TextChoices):
         SUMMER = "summer", "暑期托管"

@@ -3,7 +3,7 @@
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,19 +26,6 @@ def check_fee(fee_per_day: Decimal, cap: Decimal | None = None) -> None:
         raise ValidationError({"fee_per_day": "收费标准不能为负数"})
     if fee_per_day > cap:
         raise ValidationError({"fee_per_day": f"每生每日收费 {fee_per_day} 元超过上限 {cap} 元（不含午餐）"})
-
-
-def working_days(start: dt.date, end: dt.date, exceptions: Mapping[dt.date, bool] | None = None) -> list[dt.date]:
-    """Days from start to end inclusive that are working days: Monday-Friday, minus public holidays, plus
-    the weekend days made working days (调休). `exceptions` maps a date to whether it is a working day."""
-    exceptions = exceptions or {}
-    days, day = [], start
-    while day <= end:
-        workday = exceptions.get(day, day.weekday() < 5)
-        if workday:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
 
 
 # A custody day supervises homework and offers activities; it must not teach new lessons, hold make-up

@@ -14,8 +14,18 @@ from tongxin.people.models import Child, Guardianship
 
 from . import permissions, rules
 from .models import (
-    Alert, Application, Attendance, Evaluation, FeeExemption, Group, HealthCheck, Incident, Placement,
-    PriorityTier, Programme, RosterShift,
+    Alert,
+    Application,
+    Attendance,
+    Evaluation,
+    FeeExemption,
+    Group,
+    HealthCheck,
+    Incident,
+    Placement,
+    PriorityTier,
+    Programme,
+    RosterShift,
 )
 from .services import period_days
 

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import segno
 from django.contrib import messages
-from django.db.models import Count
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,18 @@ from tongxin.people.models import Guardian
 
 from . import exports, permissions, selectors, services
 from .forms import ApplicationForm, EvaluationForm, GroupForm, IncidentForm, PeriodForm, ProgrammeForm, ShiftForm
-from .models import Activity, Alert, Application, FeeExemption, Group, Incident, Period, Placement, Programme, RosterShift
+from .models import (
+    Activity,
+    Alert,
+    Application,
+    FeeExemption,
+    Group,
+    Incident,
+    Period,
+    Placement,
+    Programme,
+    RosterShift,
+)
 
 
 def _errors(exc: ValidationError) -> str:

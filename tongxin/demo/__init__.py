@@ -14,9 +14,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tongxin.orgs.models import Grade, Region, Role, RoleAssignment, School, SchoolClass, Site, User
-from tongxin.people.models import Child, Family, Guardian, Guardianship, pinyin_initials
-from tongxin.people.masking import mask_phone
 from tongxin.people.crypto import lookup_hash
+from tongxin.people.masking import mask_phone
+from tongxin.people.models import Child, Family, Guardian, Guardianship, pinyin_initials
 from tongxin.people.validators import id_check_char
 
 DEMO_PASSWORD = "tongxin2026"

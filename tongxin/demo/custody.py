@@ -11,10 +11,17 @@ from django.contrib.auth import get_user_model
 
 from tongxin.custody import services
 from tongxin.custody.models import (
-    Application, Attendance, CalendarDay, Evaluation, FeeExemption, HealthCheck, Incident, Placement, Programme,
+    Application,
+    Attendance,
+    Evaluation,
+    FeeExemption,
+    HealthCheck,
+    Incident,
+    Placement,
+    Programme,
     RosterShift,
 )
-from tongxin.orgs.models import Region, Role, School, Site
+from tongxin.orgs.models import CalendarDay, Region, Role, School, Site
 from tongxin.people.models import Child, Guardianship
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")

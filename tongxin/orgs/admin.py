@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from tongxin.audit.admin_mixins import AuditedAdmin
 
-from .models import ApiToken, Grade, Region, RoleAssignment, School, SchoolClass, Site, User
+from .models import ApiToken, CalendarDay, Grade, Region, RoleAssignment, School, SchoolClass, Site, User
 
 
 @admin.register(Region)
@@ -16,6 +16,12 @@ class RegionAdmin(admin.ModelAdmin):
 class GradeInline(admin.TabularInline):
     model = Grade
     extra = 0
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "workday", "name")
+    list_filter = ("workday",)
 
 
 @admin.register(School)

@@ -159,6 +159,21 @@ class Site(models.Model):
         return self.name
 
 
+class CalendarDay(models.Model):
+    """An exception to the Monday-Friday week: a public holiday, or a weekend made a working day (调休)."""
+
+    date = models.DateField("日期", unique=True)
+    workday = models.BooleanField("是否上班", default=False)
+    name = models.CharField("说明", max_length=32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}（{'上班' if self.workday else '放假'}）"
+
+
 class User(AbstractUser):
     real_name = models.CharField("姓名", max_length=32, blank=True)
     phone = models.CharField("手机号", max_length=16, blank=True)

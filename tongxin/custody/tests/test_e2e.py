@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from tongxin.custody import services
-from tongxin.custody.models import Application, Attendance, CalendarDay, Placement, Programme, RosterShift
-from tongxin.orgs.models import Site, User
-from tongxin.people.models import Child, Guardian
+from tongxin.custody.models import Application, Attendance, Placement, Programme, RosterShift
 from tongxin.e2e import login, new_page, shot
+from tongxin.orgs.models import CalendarDay, Site, User
+from tongxin.people.models import Child, Guardian
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -18,16 +18,6 @@ def test_fee_cap_is_enforced_lunch_apart(settings):
         rules.check_fee(Decimal("-1"))
 
 
-def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():
-    # 2026-09-28 (Mon) .. 2026-10-11 (Sun): National Day 10/1-10/7 off, Sunday 9/27 and Saturday 10/10 worked.
-    exceptions = {dt.date(2026, 10, d): False for d in range(1, 8)}
-    exceptions[dt.date(2026, 10, 10)] = True
-    days = rules.working_days(dt.date(2026, 9, 28), dt.date(2026, 10, 11), exceptions)
-    assert days == [dt.date(2026, 9, 28), dt.date(2026, 9, 29), dt.date(2026, 9, 30), dt.date(2026, 10, 8),
-                    dt.date(2026, 10, 9), dt.date(2026, 10, 10)]
-    assert len(rules.working_days(dt.date(2026, 7, 6), dt.date(2026, 7, 17))) == 10
-
-
 @pytest.mark.parametrize("text", ["数学新课预习", "语文补课", "英语单元测验", "期末模拟考", "奥数培优", "上新课：分数"])
 def test_lessons_make_up_classes_and_tests_are_forbidden(text):
     assert "不得组织" in rules.forbidden_activity_reason(text)

@@ -7,9 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tongxin.audit.models import AuditEntry
 from tongxin.custody import selectors, services
-from tongxin.custody.models import (
-    Activity, Application, Group, Placement, PriorityTier, Programme,
-)
+from tongxin.custody.models import Activity, Application, Group, Placement, PriorityTier, Programme
 from tongxin.people.models import Child, Family, Guardian
 
 pytestmark = pytest.mark.django_db

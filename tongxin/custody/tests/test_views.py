@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
 from tongxin.custody import services
-from tongxin.custody.models import Application, Attendance, CalendarDay, Group, Placement, Programme, RosterShift
-from tongxin.orgs.models import Site
+from tongxin.custody.models import Application, Attendance, Group, Placement, Programme, RosterShift
+from tongxin.orgs.models import CalendarDay, Site
 from tongxin.people.models import Child, Guardian
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection
 
-from tongxin.custody.models import Application, Attendance, CalendarDay, Placement, Programme
+from tongxin.custody.models import Application, Attendance, Placement, Programme
 from tongxin.demo import build_demo_county
-from tongxin.orgs.models import Grade, Region, RoleAssignment, School, SchoolClass, Site, User
+from tongxin.orgs.models import CalendarDay, Grade, Region, RoleAssignment, School, SchoolClass, Site, User
 from tongxin.people.models import Child, Family, Guardian, Guardianship
 
 pytestmark = pytest.mark.django_db

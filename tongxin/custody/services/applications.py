@@ -1,0 +1,135 @@
+"""Applications by parents and the review chain (class teacher, then the organiser)."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tongxin.audit.services import record
+from tongxin.people.models import Child
+
+from .. import permissions, rules
+from ..models import Application, Need, Period, Programme
+from ._common import A, lock, require_state
+
+
+def priority_of(child: Child, needs: list[str]):
+    family = child.family
+    return rules.priority(rules.PriorityFacts(
+        disabled=child.disability,
+        left_behind=child.care_status == Child.CareStatus.LEFT_BEHIND,  # from the registry, not the parent's word
+        vulnerable=child.care_status == Child.CareStatus.VULNERABLE,
+        low_income=family.low_income,
+        extreme_poverty=family.extreme_poverty,
+        military=family.military,
+        migrant_worker=family.migrant_worker,
+        dual_earner=family.dual_earner or Need.DUAL_EARNER in needs,
+    ))
+
+
+def eligibility_problem(programme: Programme, child: Child) -> str | None:
+    if programme.school_id and child.school_id != programme.school_id:
+        return f"该项目只面向{programme.school.name}的学生"
+    if programme.community_id and child.family.community_id != programme.community_id:
+        return f"该项目只面向居住在{programme.community.name}的儿童"
+    grade = child.school_class.grade.year if child.school_class_id else None
+    if grade not in programme.eligible_grades:
+        return "孩子所在年级不在本项目招收范围内（毕业年级一般不招收）"
+    return None
+
+
+@transaction.atomic
+def apply(actor, *, programme: Programme, child: Child, periods: list[Period], lunch: bool, needs: list[str],
+          signature: str, agree_service: bool, agree_safety: bool, note: str = "", today: dt.date | None = None) -> Application:
+    link = permissions.require_guardian_of(actor, child)
+    today = today or timezone.localdate()
+    if programme.status != Programme.Status.OPEN:
+        raise ValidationError("该项目当前不在报名期")
+    if programme.apply_deadline and today > programme.apply_deadline:
+        raise ValidationError(f"报名已于 {programme.apply_deadline:%Y年%-m月%-d日} 截止")
+    problem = eligibility_problem(programme, child)
+    if problem:
+        raise ValidationError(problem)
+    if not periods:
+        raise ValidationError("请至少选择一个托管期次")
+    if any(p.programme_id != programme.pk for p in periods):
+        raise ValidationError("所选期次不属于该项目")
+    unknown = set(needs) - set(Need.values)
+    if unknown:
+        raise ValidationError("托管需求选项无效")
+    if lunch and not programme.lunch_available:
+        raise ValidationError("该项目不提供午餐")
+    if not (agree_service and agree_safety):
+        raise ValidationError("请阅读并签署《托管服务协议》和《安全承诺书》")
+    if signature.strip() != link.guardian.name:
+        raise ValidationError(f"签名须为监护人本人姓名（{link.guardian.name}）")
+    tier, reasons = priority_of(child, needs)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                programme=programme, child=child, applicant=actor, guardian=link.guardian, lunch=lunch,
+                needs=list(needs), note=note[:255], agreement_signed_at=now, commitment_signed_at=now,
+                signature=signature.strip(), tier=tier, tier_reasons=reasons,
+            )
+    except IntegrityError:
+        raise ValidationError("该儿童已有一份进行中的报名，请勿重复提交") from None
+    application.periods.set(periods)
+    record(actor, A.CREATE, application, child_id=child.pk, fields=["periods", "lunch", "needs", "signature"])
+    return application
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One step of the review chain: who may decide, from which state, and what the parent reads."""
+
+    check: Callable
+    from_state: str
+    to_state: str
+    by_field: str
+    at_field: str
+    missing_reason: str
+    rejected_by: Callable[[Application], str]
+    notes: tuple[str, str]
+
+
+_CLASS_REVIEW = _Step(
+    check=lambda actor, app: permissions.require_class_teacher_of(actor, app.child),
+    from_state=Application.State.SUBMITTED, to_state=Application.State.REVIEWED,
+    by_field="reviewed_by", at_field="reviewed_at", missing_reason="退回申请时请填写原因，家长会看到",
+    rejected_by=lambda app: "班主任初审", notes=("初审通过", "初审退回"))
+_APPROVAL = _Step(
+    check=lambda actor, app: permissions.require_organiser(actor, app.programme),
+    from_state=Application.State.REVIEWED, to_state=Application.State.APPROVED,
+    by_field="approved_by", at_field="approved_at", missing_reason="不予批准时请填写原因，家长会看到",
+    rejected_by=lambda app: f"{app.programme.organiser}审批", notes=("审批通过", "审批不予通过"))
+
+
+def _decide(step: _Step, actor, application: Application, approve: bool, reason: str) -> Application:
+    application = lock(application)
+    step.check(actor, application)
+    require_state(application, step.from_state)
+    if not approve and not reason.strip():
+        raise ValidationError(step.missing_reason)
+    setattr(application, step.by_field, actor)
+    setattr(application, step.at_field, timezone.now())
+    application.state = step.to_state if approve else Application.State.REJECTED
+    application.reject_reason = "" if approve else f"{step.rejected_by(application)}未通过：{reason.strip()}"
+    application.save()
+    record(actor, A.UPDATE, application, fields=["state"], reason=step.notes[0] if approve else step.notes[1])
+    return application
+
+
+@transaction.atomic
+def class_review(actor, application: Application, *, approve: bool, reason: str = "") -> Application:
+    """The class teacher's first review."""
+    return _decide(_CLASS_REVIEW, actor, application, approve, reason)
+
+
+@transaction.atomic
+def organiser_decision(actor, application: Application, *, approve: bool, reason: str = "") -> Application:
+    """The school's (or community's) approval after the first review."""
+    return _decide(_APPROVAL, actor, application, approve, reason)
