@@ -1,0 +1,16 @@
+"""Custody pages. Thin: read the form, call one service or selector, show the result."""
+
+from .applications import applications, placement, review
+from .fees import fees, request_exemption
+from .parents import apply, evaluate, qr, withdraw
+from .programmes import hub, programme, programme_edit, programme_new
+from .reports import county, county_xlsx, report, report_xlsx
+from .roster import roster, workload_xlsx
+from .timetable import timetable
+from .today import incident, today, today_action
+
+__all__ = [
+    "applications", "apply", "county", "county_xlsx", "evaluate", "fees", "hub", "incident", "placement", "programme",
+    "programme_edit", "programme_new", "qr", "report", "report_xlsx", "request_exemption", "review", "roster",
+    "timetable", "today", "today_action", "withdraw", "workload_xlsx",
+]

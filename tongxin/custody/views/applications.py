@@ -1,0 +1,69 @@
+"""Applications, the review chain and placement."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tongxin.orgs import scope
+
+from .. import permissions, selectors, services
+from ..models import Application, Period, Placement
+from ._base import attempt, overseen_programme
+
+
+@login_required
+def applications(request, programme_id):
+    programme = overseen_programme(request, programme_id)
+    state = request.GET.get("state", "")
+    qs = selectors.applications_for(request.user, programme).order_by("tier", "created_at")
+    if state:
+        qs = qs.filter(state=state)
+    return render(request, "custody/applications.html", {
+        "programme": programme, "applications": qs.prefetch_related("periods"), "state": state,
+        "states": Application.State.choices,
+        "manages": permissions.is_organiser(request.user, programme),
+    })
+
+
+@login_required
+@require_POST
+def review(request, application_id):
+    application = get_object_or_404(selectors.applications_for(request.user), pk=application_id)
+    approve = request.POST.get("decision") == "approve"
+    reason = request.POST.get("reason", "")
+    if application.state == Application.State.SUBMITTED:
+        attempt(request, services.class_review, request.user, application, approve=approve, reason=reason,
+             success=f"{application.child.name}：{'初审通过' if approve else '已退回'}")
+    else:
+        attempt(request, services.organiser_decision, request.user, application, approve=approve, reason=reason,
+             success=f"{application.child.name}：{'已批准' if approve else '不予批准'}")
+    return redirect(request.POST.get("next") or "custody:hub")
+
+
+@login_required
+def placement(request, programme_id):
+    programme = overseen_programme(request, programme_id)
+    manages = permissions.is_organiser(request.user, programme)
+    if request.method == "POST":
+        period = get_object_or_404(Period, pk=request.POST.get("period"), programme=programme)
+        run = attempt(request, services.run_placement, request.user, period, seed=request.POST.get("seed", "").strip() or None)
+        if run:
+            messages.success(request, f"{period.name}：安置 {run.placed} 人，候补 {run.waiting} 人。抽签种子 {run.seed} 已公布。")
+        return redirect("custody:placement", programme.pk)
+    periods = []
+    for period in programme.periods.prefetch_related("groups"):
+        rows = scope.narrow(request.user, Placement.objects.filter(period=period), via="child") \
+            if not manages else Placement.objects.filter(period=period)
+        rows = rows.exclude(state=Placement.State.WITHDRAWN).select_related("child", "group", "application")
+        periods.append({
+            "period": period,
+            "runs": period.runs.all(),
+            "groups": [(g, [r for r in rows if r.group_id == g.pk]) for g in period.groups.all()],
+            "waiting": sorted((r for r in rows if r.state == Placement.State.WAITING),
+                              key=lambda r: (r.application.tier, r.lottery_key)),
+            "approved_unplaced": Application.objects.filter(programme=programme, periods=period, state=Application.State.APPROVED)
+            .exclude(placements__period=period).count(),
+        })
+    return render(request, "custody/placement.html", {"programme": programme, "periods": periods, "manages": manages})

@@ -1,0 +1,126 @@
+"""The hub and programme set-up pages."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from tongxin.orgs import scope
+from tongxin.orgs.models import Region, Role, School
+
+from .. import permissions, selectors, services
+from ..forms import GroupForm, PeriodForm, ProgrammeForm
+from ..models import Alert, Application, Programme, RosterShift
+from ._base import attempt, managed_programme, overseen_programme
+
+
+@login_required
+def hub(request):
+    user = request.user
+    roles = scope.roles(user)
+    today = timezone.localdate()
+    context = {
+        "managed": permissions.managed_programmes(user).select_related("school", "community"),
+        "overseen": permissions.overseen_programmes(user).select_related("school", "community"),
+        "to_review": selectors.applications_for(user).filter(state=Application.State.SUBMITTED)
+        if Role.CLASS_TEACHER in roles else [],
+        "duty_today": RosterShift.objects.filter(staff=user, date=today).select_related("programme", "group"),
+        "my_alerts": Alert.objects.filter(notify=user, handled_at=None).select_related("programme", "placement__child"),
+        "parent_rows": selectors.open_programmes_for_parent(user) if Role.PARENT in roles else [],
+        "my_applications": Application.objects.filter(applicant=user).select_related("programme", "child")
+        .prefetch_related("placements__period", "placements__group") if Role.PARENT in roles else [],
+        "can_create": bool(roles & {Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.ADMIN}),
+        "county_view": permissions.has_overview(user),
+        "today": today,
+    }
+    return render(request, "custody/hub.html", context)
+
+
+def _organiser_choices(user):
+    schools = School.objects.none()
+    communities = Region.objects.none()
+    for a in scope.assignments(user):
+        if a.role == Role.SCHOOL_LEADER:
+            schools |= School.objects.filter(pk=a.school_id)
+        elif a.role == Role.COMMUNITY_WORKER:
+            communities |= Region.objects.filter(pk=a.region_id)
+    if Role.ADMIN in scope.roles(user):
+        schools, communities = School.objects.all(), Region.objects.filter(level=Region.Level.COMMUNITY)
+    return schools, communities
+
+
+@login_required
+def programme_new(request):
+    schools, communities = _organiser_choices(request.user)
+    if not schools.exists() and not communities.exists():
+        raise PermissionDenied("只有学校领导或社区儿童主任可以创建托管项目")
+    form = ProgrammeForm(request.POST or None, schools=schools, communities=communities,
+                         initial={"school": schools.first(), "agreement_text": DEFAULT_AGREEMENT, "commitment_text": DEFAULT_COMMITMENT})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("school", "community")}
+        programme = attempt(request, services.create_programme, request.user, **data, success="托管项目已创建，请添加期次和班组")
+        if programme:
+            return redirect("custody:programme", programme.pk)
+    return render(request, "custody/programme_form.html", {"form": form, "title": "新建托管项目"})
+
+
+@login_required
+def programme_edit(request, programme_id):
+    programme = managed_programme(request, programme_id)
+    schools, communities = _organiser_choices(request.user)
+    form = ProgrammeForm(request.POST or None, instance=programme, schools=schools, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        fresh = Programme.objects.get(pk=programme.pk)
+        changes = {k: v for k, v in form.cleaned_data.items() if k not in ("school", "community")}
+        if attempt(request, services.update_programme, request.user, fresh, **changes, success="已保存"):
+            return redirect("custody:programme", programme.pk)
+    return render(request, "custody/programme_form.html", {"form": form, "title": f"修改：{programme.name}"})
+
+
+@login_required
+def programme(request, programme_id):
+    programme = overseen_programme(request, programme_id)
+    manages = permissions.is_organiser(request.user, programme)
+    if request.method == "POST":
+        permissions.require_organiser(request.user, programme)
+        action = request.POST.get("action")
+        if action == "period":
+            form = PeriodForm(request.POST)
+            if form.is_valid():
+                attempt(request, services.add_period, request.user, programme, **form.cleaned_data, success="期次已添加")
+            else:
+                messages.error(request, "请完整填写期次名称和起止日期")
+        elif action == "group":
+            form = GroupForm(request.POST, programme=programme)
+            if form.is_valid():
+                d = form.cleaned_data
+                attempt(request, services.add_group, request.user, d["period"], site=d["site"], name=d["name"],
+                     capacity=d["capacity"], success="班组已添加")
+            else:
+                messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        elif action == "status":
+            status = request.POST.get("status")
+            if status in Programme.Status.values:
+                attempt(request, services.update_programme, request.user, programme, status=status,
+                     success=f"项目状态已改为“{Programme.Status(status).label}”")
+        return redirect("custody:programme", programme.pk)
+    periods = []
+    for p in programme.periods.prefetch_related("groups__site"):
+        periods.append({"period": p, "days": len(services.period_days(p)), "groups": list(p.groups.all())})
+    return render(request, "custody/programme.html", {
+        "programme": programme, "periods": periods, "manages": manages,
+        "period_form": PeriodForm(), "group_form": GroupForm(programme=programme),
+        "statuses": Programme.Status.choices,
+        "counts": [(state, Application.State(state).label, n) for state, n in
+                   Application.objects.filter(programme=programme).values_list("state").annotate(n=Count("id")).order_by("state")],
+    })
+
+
+DEFAULT_AGREEMENT = ("一、学校（社区）在托管时间内负责学生的安全看护、作业辅导和文体活动，不组织集体补课、不上新课、不考试。\n"
+                     "二、家长按时接送，确需他人代接的须事先在平台登记授权接送人。\n"
+                     "三、收费按实际托管天数计算，午餐另计；符合条件的困难家庭可申请减免。")
+DEFAULT_COMMITMENT = ("本人承诺：如实告知孩子的健康状况和过敏史；孩子身体不适时不送托；教育孩子遵守纪律、注意安全；"
+                      "接到学校（社区）通知后及时到场。")

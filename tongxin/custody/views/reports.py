@@ -1,0 +1,41 @@
+"""Summaries and the county view, on the page and in Excel."""
+
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from .. import exports, permissions, selectors
+from ..models import Incident
+from ._base import overseen_programme
+
+
+@login_required
+def report(request, programme_id):
+    programme = overseen_programme(request, programme_id)
+    summary = selectors.programme_summary(programme)
+    incidents = [(Incident.Kind(k).label, n) for k, n in summary.incidents.items()]
+    return render(request, "custody/report.html", {"programme": programme, "s": summary, "incidents": incidents})
+
+
+@login_required
+def report_xlsx(request, programme_id):
+    programme = overseen_programme(request, programme_id)
+    return exports.xlsx_response(exports.summary_book(programme), f"{programme.name}-托管工作总结.xlsx", request.user, programme)
+
+
+@login_required
+def county(request):
+    if not permissions.has_overview(request.user):
+        raise PermissionDenied("县、乡镇管理人员可查看全县托管概况")
+    rows = [selectors.programme_summary(p) for p in permissions.overseen_programmes(request.user)
+            .select_related("school", "community").order_by("-created_at")]
+    return render(request, "custody/county.html", {"rows": rows})
+
+
+@login_required
+def county_xlsx(request):
+    if not permissions.has_overview(request.user):
+        raise PermissionDenied
+    programmes = list(permissions.overseen_programmes(request.user))
+    return exports.xlsx_response(exports.county_book(programmes), "全县托管工作汇总.xlsx", request.user, None)

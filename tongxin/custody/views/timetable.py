@@ -1,0 +1,42 @@
+"""A group's timetable."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .. import permissions, services
+from ..models import Activity, Group
+from ._base import error_text
+
+
+@login_required
+def timetable(request, group_id):
+    group = get_object_or_404(Group.objects.select_related("period__programme"), pk=group_id)
+    programme = group.period.programme
+    if not permissions.oversees(request.user, programme):
+        raise PermissionDenied
+    manages = permissions.is_organiser(request.user, programme)
+    rows = None
+    if request.method == "POST":
+        permissions.require_organiser(request.user, programme)
+        rows = [{"start": s, "end": e, "activity": a, "title": t}
+                for s, e, a, t in zip(request.POST.getlist("start"), request.POST.getlist("end"),
+                                      request.POST.getlist("activity"), request.POST.getlist("title"), strict=False)
+                if s and e and a]
+        try:
+            services.save_timetable(request.user, group, rows)
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, error_text(exc) if isinstance(exc, ValidationError) else "时间格式不正确")
+        else:
+            messages.success(request, "作息安排已保存")
+            return redirect("custody:timetable", group.pk)
+    slots = rows or [{"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "activity": s.activity, "title": s.title}
+                     for s in group.slots.all()]
+    if not slots and manages:
+        slots = [{"start": s, "end": e, "activity": a, "title": t} for s, e, a, t in services.DEFAULT_DAY]
+        messages.info(request, "已按推荐作息预填，确认后保存")
+    slots += [{"start": "", "end": "", "activity": "", "title": ""}] * 2 if manages else []
+    return render(request, "custody/timetable.html", {"group": group, "programme": programme, "slots": slots,
+                                                      "activities": Activity.choices, "manages": manages})
