@@ -12,7 +12,7 @@ from django.utils import timezone
 from tongxin.orgs import scope
 from tongxin.people.models import Child, Guardianship
 
-from . import permissions, rules
+from . import rules
 from .models import (
     Alert,
     Application,
@@ -168,10 +168,7 @@ class RollRow:
 def todays_roll(user, programme: Programme, date: dt.date, group: Group | None = None) -> list[RollRow]:
     periods = programme.periods.filter(start__lte=date, end__gte=date)
     placements = Placement.objects.filter(period__in=periods, state=Placement.State.PLACED)
-    runs_the_day = (permissions.on_duty(user, programme, date)
-                    or permissions.is_organiser(user, programme))
-    if not runs_the_day:  # anyone else sees only the children of their own scope
-        placements = scope.narrow(user, placements, via="child")
+    placements = scope.on_duty(user, placements, date)  # their own scope, or the children of their duty today
     if group is not None:
         placements = placements.filter(group=group)
     placements = list(placements.select_related("child", "group").order_by("group__name", "child__initials"))

@@ -14,8 +14,17 @@ A user's visibility is the union over their active role assignments:
 
 Views and the API call these functions; they never filter by hand. Other apps narrow their own records
 with `narrow(user, queryset, via="child")`, which applies the same rules through the record's child.
+
+Duty is a second, narrower grant: whoever is on duty for a service on a day (a teacher or volunteer rostered in
+custody, later a carer in a nursery room) works with the children of that duty on that day only. Duty never
+opens a child's record (`children`, `narrow`); it only widens a day's roll (`on_duty`): the child's name, group
+and the guardians authorised for hand-over, nothing more. The lines register their duty providers here:
+
+- a rostered 志愿者 sees the children of the group of their shift, on the day of the shift;
+- a rostered teacher or the leader on duty sees the children of the whole programme that day.
 """
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
@@ -48,6 +57,22 @@ def register_pairing_provider(provider: PairingProvider) -> PairingProvider:
 def unregister_pairing_provider(provider: PairingProvider) -> None:
     if provider in _pairing_providers:
         _pairing_providers.remove(provider)
+
+
+DutyProvider = Callable[[object, str, dt.date], Q]
+_duty_providers: list[DutyProvider] = []
+
+
+def register_duty_provider(provider: DutyProvider) -> DutyProvider:
+    """Register fn(user, prefix, day) -> Q over the children `user` is on duty for on `day`."""
+    if provider not in _duty_providers:
+        _duty_providers.append(provider)
+    return provider
+
+
+def unregister_duty_provider(provider: DutyProvider) -> None:
+    if provider in _duty_providers:
+        _duty_providers.remove(provider)
 
 
 def assignments(user) -> list[RoleAssignment]:
@@ -176,6 +201,23 @@ def guardians(user, queryset: QuerySet | None = None) -> QuerySet:
     qs = Guardian.objects.all() if queryset is None else queryset
     visible = Guardianship.objects.filter(child_q(user, prefix="child__")).values("guardian_id")
     return qs.filter(pk__in=visible)
+
+
+def duty_q(user, day: dt.date, prefix: str = "") -> Q:
+    """Children (or records, with `prefix`) the user is on duty for on `day`, by the registered providers."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    q = NOTHING
+    for provider in _duty_providers:
+        q |= provider(user, prefix, day)
+    return q
+
+
+def on_duty(user, queryset: QuerySet, day: dt.date, via: str = "child") -> QuerySet:
+    """A day's roll: records whose child the user may see, or is on duty for on `day`. For rolls only —
+    what a roll shows of a duty-only child is the name, group and hand-over guardians, never the record."""
+    prefix = f"{via}__"
+    return queryset.filter(child_q(user, prefix=prefix) | duty_q(user, day, prefix=prefix))
 
 
 def can_view_child(user, child) -> bool:
