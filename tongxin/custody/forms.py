@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 
 from tongxin.orgs.models import Region, School
 
-from .models import Activity, Incident, Need, Period, Programme, RosterShift
+from .models import Activity, HealthCheck, Incident, Need, Period, Programme, RosterShift
 
 GRADE_CHOICES = [(i, f"{'一二三四五六七八九'[i - 1]}年级") for i in range(1, 10)]
 
@@ -104,3 +106,49 @@ class EvaluationForm(forms.Form):
 
 
 ACTIVITY_CHOICES = Activity.choices
+
+
+ID_FIELD = {"min_value": 1, "max_value": 2**63 - 1}  # a database id: never more than a bigint holds
+
+
+class TodayActionForm(forms.Form):
+    """One tap on the duty page: check in, hand over, absence, a health check, a scanned code or an alert."""
+
+    ACTIONS = {
+        "in": ("placement",), "out": ("placement", "guardian"), "absent": ("placement", "reason"),
+        "health": ("placement", "slot", "temperature"), "code": ("code",), "alert": ("alert",),
+    }
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    placement = forms.IntegerField(required=False, **ID_FIELD)
+    guardian = forms.IntegerField(required=False, **ID_FIELD)
+    alert = forms.IntegerField(required=False, **ID_FIELD)
+    reason = forms.CharField(label="缺勤原因", max_length=64, required=False)
+    slot = forms.ChoiceField(label="检查时段", choices=HealthCheck.Slot.choices, required=False)
+    temperature = forms.DecimalField(label="体温", max_digits=3, decimal_places=1, min_value=34, max_value=Decimal("42.5"),
+                                     required=False)
+    note = forms.CharField(label="情况", max_length=128, required=False)
+    code = forms.CharField(label="签到码", max_length=64, required=False)
+
+    MISSING = {"placement": "请选择儿童", "guardian": "请选择接送人", "reason": "请填写缺勤原因",
+               "slot": "请选择检查时段", "temperature": "请输入体温，如 36.5", "code": "请扫描或输入签到码",
+               "alert": "请选择预警"}
+
+    def clean(self):
+        data = super().clean()
+        for name in self.ACTIONS.get(data.get("action"), ()):
+            if name not in self.errors and data.get(name) in (None, ""):
+                self.add_error(name, self.MISSING[name])
+        return data
+
+    def error_text(self) -> str:
+        return form_errors(self)
+
+
+def form_errors(form: forms.Form) -> str:
+    """A form's errors as one line a person reads: 「体温：确保该值小于或等于42.5。」."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        parts += [f"{label}：{e}" if label and not e.startswith(str(label)) else e for e in errors]
+    return "；".join(parts)

@@ -164,8 +164,21 @@ class RollRow:
     pickups: list
     alerts: list
 
+    @property
+    def status(self) -> str:
+        """in, gone, absent or due: where the child is now."""
+        a = self.attendance
+        if a and a.check_out_at:
+            return "gone"
+        if a and a.check_in_at:
+            return "in"
+        if a and a.absence_reason:
+            return "absent"
+        return "due"
+
 
 def todays_roll(user, programme: Programme, date: dt.date, group: Group | None = None) -> list[RollRow]:
+    """The day's roll of one programme (one group, if given), as far as this user may see it or is on duty."""
     periods = programme.periods.filter(start__lte=date, end__gte=date)
     placements = Placement.objects.filter(period__in=periods, state=Placement.State.PLACED)
     placements = scope.on_duty(user, placements, date)  # their own scope, or the children of their duty today
@@ -184,6 +197,44 @@ def todays_roll(user, programme: Programme, date: dt.date, group: Group | None =
     for a in Alert.objects.filter(placement_id__in=ids, date=date, handled_at=None):
         alerts[a.placement_id].append(a)
     return [RollRow(p, attendance.get(p.pk), checks[p.pk], pickups[p.child_id], alerts[p.pk]) for p in placements]
+
+
+@dataclass
+class DutyDay:
+    """Everything the duty page shows: the groups of the day, the roll of the chosen one, and its alerts."""
+
+    programme: Programme
+    date: dt.date
+    groups: list[Group]
+    group: Group | None
+    roll: list[RollRow]
+    alerts: list[Alert]
+    alert_counts: list[tuple[str, int]]
+    leader: object
+    my_shift: RosterShift | None
+    counts: dict[str, int]
+
+
+def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = None) -> DutyDay:
+    """The duty page of a day. `group_id` 0 is every group; without one, a person rostered in a group starts
+    with it. Alerts are
+    those of the children on this roll only, counted by kind, so they never outgrow the roll."""
+    groups = list(Group.objects.filter(period__programme=programme, period__start__lte=date, period__end__gte=date)
+                  .order_by("name", "pk"))
+    my_shift = RosterShift.objects.filter(programme=programme, date=date, staff=user).select_related("group").first()
+    if group_id is None and my_shift is not None and my_shift.group_id:
+        group_id = my_shift.group_id
+    group = next((g for g in groups if g.pk == group_id), None)
+    roll = todays_roll(user, programme, date, group)
+    alerts = sorted((a for r in roll for a in r.alerts), key=lambda a: (a.kind, a.raised_at))
+    by_kind = Counter(a.get_kind_display() for a in alerts)
+    leader = RosterShift.objects.filter(programme=programme, date=date, duty=RosterShift.Duty.LEADER) \
+        .select_related("staff").first()
+    return DutyDay(
+        programme=programme, date=date, groups=groups, group=group, roll=roll, alerts=alerts,
+        alert_counts=sorted(by_kind.items()), leader=leader.staff if leader else None, my_shift=my_shift,
+        counts={status: sum(1 for r in roll if r.status == status) for status in ("due", "in", "gone", "absent")},
+    )
 
 
 def satisfaction(programme: Programme) -> dict:

@@ -3,10 +3,11 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from tongxin.custody import services
-from tongxin.custody.models import Programme
-from tongxin.orgs.models import School, Site
+from tongxin.custody.models import Placement, Programme, RosterShift
+from tongxin.orgs.models import CalendarDay, School, Site
 from tongxin.people.models import Child, Guardian, Guardianship
 
 SCHOOL = "3611990002"  # 城关第二小学: no demo programme runs there
@@ -98,3 +99,33 @@ def approved(programme, period, parent_of, teacher_of, leader):
         return apps
 
     return run
+
+
+@pytest.fixture
+def running_today(demo_user):
+    """A programme of 青溪县实验小学 whose period covers today, with the demo teacher on duty."""
+    leader, teacher = demo_user("leader"), demo_user("teacher")
+    today = timezone.localdate()
+    if today.weekday() >= 5:
+        CalendarDay.objects.update_or_create(date=today, defaults={"workday": True, "name": "测试调休"})
+    programme = services.create_programme(leader, name="今日托管测试", school=leader.assignments.get().school,
+                                          fee_per_day=Decimal("20"), status=Programme.Status.OPEN)
+    period = services.add_period(leader, programme, name="本期", start=today, end=today + dt.timedelta(days=13))
+    services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="一组")
+    services.add_shift(leader, programme, staff=teacher, date=today, duty=RosterShift.Duty.TEACHER)
+    return programme, period
+
+
+@pytest.fixture
+def approved_for_today(demo_user):
+    def make(programme, period):
+        leader, teacher, parent = demo_user("leader"), demo_user("teacher"), demo_user("parent")
+        child = Child.objects.get(guardianships__guardian__user=parent)
+        app = services.apply(parent, programme=programme, child=child, periods=[period], lunch=False, needs=[],
+                             signature=Guardian.objects.get(user=parent).name, agree_service=True, agree_safety=True)
+        services.class_review(teacher, app, approve=True)
+        services.organiser_decision(leader, app, approve=True)
+        services.run_placement(leader, period, seed="x")
+        return Placement.objects.get(application=app)
+
+    return make

@@ -1,19 +1,21 @@
 """The duty day: roll call, hand-over, health checks, absence, incidents, alerts."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tongxin.orgs import scope
 from tongxin.people.models import Guardian
+from tongxin.web.redirects import safe_next
 
 from .. import permissions, selectors, services
-from ..forms import IncidentForm
-from ..models import Alert, Group, Placement, RosterShift
+from ..forms import IncidentForm, TodayActionForm
+from ..models import Alert, Placement
 from ._base import attempt, overseen_programme
 
 
@@ -23,55 +25,58 @@ def today(request, programme_id):
     date = timezone.localdate()
     permissions.require_duty_or_organiser(request.user, programme, date)
     services.scan_alerts(programme)
-    group_id = request.GET.get("group")
-    group = Group.objects.filter(pk=group_id, period__programme=programme).first() if group_id else None
-    roll = selectors.todays_roll(request.user, programme, date, group)
-    alerts = Alert.objects.filter(programme=programme, date=date, handled_at=None).select_related("placement__child")
-    return render(request, "custody/today.html", {
-        "programme": programme, "date": date, "roll": roll, "alerts": alerts, "group": group,
-        "groups": Group.objects.filter(period__programme=programme, period__start__lte=date, period__end__gte=date),
-        "leader": services.leader_on_duty(programme, date),
-        "my_shift": RosterShift.objects.filter(programme=programme, date=date, staff=request.user).first(),
-        "present": sum(1 for r in roll if r.attendance and r.attendance.check_in_at and not r.attendance.check_out_at),
-        "gone": sum(1 for r in roll if r.attendance and r.attendance.check_out_at),
-        "absent": sum(1 for r in roll if r.attendance and r.attendance.absence_reason),
-    })
+    group = request.GET.get("group", "")
+    group_id = 0 if group == "all" else int(group) if group.isdigit() and len(group) < 19 else None
+    day = selectors.duty_day(request.user, programme, date, group_id)
+    return render(request, "custody/today.html", {"day": day, "programme": programme})
+
+
+def _placement_on_roll(user, programme, placement_id: int) -> Placement:
+    """A placement of this programme whose child is on this user's roll today; anything else is not found."""
+    placements = Placement.objects.filter(period__programme=programme).select_related("child", "period__programme")
+    placement = scope.on_duty(user, placements, timezone.localdate()).filter(pk=placement_id).first()
+    if placement is None:
+        raise Http404("该儿童不在您今天的名单上")
+    return placement
 
 
 @login_required
 @require_POST
 def today_action(request, programme_id):
     programme = overseen_programme(request, programme_id)
-    action = request.POST.get("action")
-    back = request.POST.get("next") or f"/custody/p/{programme.pk}/today/"
+    back = safe_next(request, reverse("custody:today", args=[programme.pk]))
+    form = TodayActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(back)
+    d = form.cleaned_data
+    action = d["action"]
     if action == "code":
-        attempt(request, services.check_in_by_code, request.user, request.POST.get("code", ""), success="扫码入托成功")
+        attempt(request, services.check_in_by_code, request.user, d["code"], success="扫码入托成功")
         return redirect(back)
     if action == "alert":
-        alert = get_object_or_404(Alert, pk=request.POST.get("alert"), programme=programme)
+        alert = get_object_or_404(Alert, pk=d["alert"], programme=programme)
         attempt(request, services.handle_alert, request.user, alert, success="已处理")
         return redirect(back)
-    placement = get_object_or_404(Placement.objects.select_related("child", "period__programme"),
-                                  pk=request.POST.get("placement"), period__programme=programme)
+    placement = _placement_on_roll(request.user, programme, d["placement"])
     name = placement.child.name
     if action == "in":
         attempt(request, services.check_in, request.user, placement, success=f"{name} 已入托")
     elif action == "out":
-        guardian = get_object_or_404(Guardian, pk=request.POST.get("guardian"))
+        guardian = Guardian.objects.filter(pk=d["guardian"], guardianships__child=placement.child).first()
+        if guardian is None:
+            messages.error(request, f"所选接送人不在{name}的监护人名单中，不能交接")
+            return redirect(back)
         try:
-            attempt(request, services.check_out, request.user, placement, guardian=guardian, success=f"{name} 已由 {guardian.name} 接走")
+            attempt(request, services.check_out, request.user, placement, guardian=guardian,
+                    success=f"{name} 已由 {guardian.name} 接走")
         except PermissionDenied as exc:
             messages.error(request, f"{exc}。已通知值班领导。")
     elif action == "absent":
-        attempt(request, services.mark_absent, request.user, placement, reason=request.POST.get("reason", ""), success=f"{name} 已登记缺勤")
+        attempt(request, services.mark_absent, request.user, placement, reason=d["reason"], success=f"{name} 已登记缺勤")
     elif action == "health":
-        try:
-            temperature = Decimal(request.POST.get("temperature", ""))
-        except ArithmeticError:
-            messages.error(request, "请输入体温，如 36.5")
-        else:
-            attempt(request, services.record_health_check, request.user, placement, slot=request.POST.get("slot", "morning"),
-                 temperature=temperature, note=request.POST.get("note", ""), success=f"{name} 体温已记录")
+        attempt(request, services.record_health_check, request.user, placement, slot=d["slot"],
+                temperature=d["temperature"], note=d["note"], success=f"{name} 体温已记录")
     return redirect(back)
 
 
@@ -80,6 +85,7 @@ def incident(request, placement_id):
     placement = get_object_or_404(Placement.objects.select_related("child", "period__programme"), pk=placement_id)
     programme = placement.period.programme
     permissions.require_duty_or_organiser(request.user, programme, timezone.localdate())
+    placement = _placement_on_roll(request.user, programme, placement.pk)
     form = IncidentForm(request.POST or None, initial={"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
     if request.method == "POST" and form.is_valid():
         if attempt(request, services.record_incident, request.user, placement, **form.cleaned_data, success="已记录并报告值班领导"):
