@@ -49,7 +49,7 @@ def test_alerts_fold_into_one_summary_line_above_the_roll(login, two_groups_toda
     page = login("teacher").get(f"/custody/p/{programme.pk}/today/?group=all").text
     assert page.count('<details class="alert-summary"') == 1
     summary = re.search(r"<summary>预警 (\d+) 条：([^<]*)</summary>", page)
-    counts = dict(re.findall(r"(\S+) (\d+)", summary.group(2)))
+    counts = dict(re.findall(r"([^\s、]+) (\d+)", summary.group(2)))
     assert counts["体温异常"] == "1" and sum(map(int, counts.values())) == int(summary.group(1))
     assert page.index("alert-summary") < page.index('id="roll"')
 
