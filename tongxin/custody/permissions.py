@@ -99,3 +99,25 @@ def require_duty_or_organiser(user, programme: Programme, date) -> None:
     if on_duty(user, programme, date) or is_organiser(user, programme):
         return
     raise PermissionDenied("您今天不在该项目的值班表上")
+
+
+# Who reads a programme's records (applications, placement, fees, the summary): its organiser and the staff whose
+# scope covers it. A volunteer or a parent does not, even when rostered in it or applying to it.
+RECORD_READER_ROLES = frozenset({Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER,
+                                 Role.COUNTY_EDU, Role.COUNTY_CIVIL, Role.ADMIN})
+
+
+def reads_records(user, programme: Programme) -> bool:
+    return bool(scope.roles(user) & RECORD_READER_ROLES) and oversees(user, programme)
+
+
+def require_records_reader(user, programme: Programme) -> None:
+    if not reads_records(user, programme):
+        raise PermissionDenied("只有主办单位和负责的教师、管理人员可以查看该项目的报名、安置和总结")
+
+
+def runs_on(programme: Programme, day) -> bool:
+    """Whether the programme has a custody day on `day` (a working day inside one of its periods)."""
+    from tongxin.orgs import calendar
+
+    return calendar.is_working_day(day) and programme.periods.filter(start__lte=day, end__gte=day).exists()

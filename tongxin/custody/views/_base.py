@@ -36,3 +36,10 @@ def managed_programme(request, programme_id) -> Programme:
     programme = get_object_or_404(Programme, pk=programme_id)
     permissions.require_organiser(request.user, programme)
     return programme
+
+
+def records_programme(request, programme_id) -> Programme:
+    """A programme whose applications, placement, fees or summary this user may read."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    permissions.require_records_reader(request.user, programme)
+    return programme

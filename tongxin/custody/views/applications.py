@@ -10,12 +10,12 @@ from tongxin.orgs import scope
 
 from .. import permissions, selectors, services
 from ..models import Application, Period, Placement
-from ._base import attempt, overseen_programme
+from ._base import attempt, records_programme
 
 
 @login_required
 def applications(request, programme_id):
-    programme = overseen_programme(request, programme_id)
+    programme = records_programme(request, programme_id)
     state = request.GET.get("state", "")
     qs = selectors.applications_for(request.user, programme).order_by("tier", "created_at")
     if state:
@@ -44,7 +44,7 @@ def review(request, application_id):
 
 @login_required
 def placement(request, programme_id):
-    programme = overseen_programme(request, programme_id)
+    programme = records_programme(request, programme_id)
     manages = permissions.is_organiser(request.user, programme)
     if request.method == "POST":
         period = get_object_or_404(Period, pk=request.POST.get("period"), programme=programme)

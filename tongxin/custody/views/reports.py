@@ -7,12 +7,12 @@ from django.shortcuts import render
 
 from .. import exports, permissions, selectors
 from ..models import Incident
-from ._base import overseen_programme
+from ._base import records_programme
 
 
 @login_required
 def report(request, programme_id):
-    programme = overseen_programme(request, programme_id)
+    programme = records_programme(request, programme_id)
     summary = selectors.programme_summary(programme)
     incidents = [(Incident.Kind(k).label, n) for k, n in summary.incidents.items()]
     return render(request, "custody/report.html", {"programme": programme, "s": summary, "incidents": incidents})
@@ -20,7 +20,7 @@ def report(request, programme_id):
 
 @login_required
 def report_xlsx(request, programme_id):
-    programme = overseen_programme(request, programme_id)
+    programme = records_programme(request, programme_id)
     return exports.xlsx_response(exports.summary_book(programme), f"{programme.name}-托管工作总结.xlsx", request.user, programme)
 
 
