@@ -13,7 +13,7 @@ from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 
 from . import selectors
-from .models import Application, Incident, PriorityTier, Programme
+from .models import Incident, PriorityTier, Programme
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -47,17 +47,15 @@ def summary_book(programme: Programme) -> Workbook:
     s = selectors.programme_summary(programme)
     unit = str(programme.organiser)
     wb = Workbook()
-    state = s.by_state
     _sheet(wb, "总体情况", f"{programme.name}工作总结表", unit, ["项目", "数值"], [
         ["托管类型", programme.get_kind_display()],
         ["期次数", len(s.periods)],
         ["托管天数（合计）", sum(p["days"] for p in s.periods)],
-        ["报名人数", s.applications],
-        ["安置人数", s.placed_children],
-        ["候补人数", s.waiting_children],
-        ["未通过", state.get(Application.State.REJECTED, 0)],
-        ["撤回", state.get(Application.State.WITHDRAWN, 0)],
+        ["报名（人）", s.applicants],
+        *[[f"其中：{label}（人）", n] for _, label, n in s.outcome_rows],
         ["出勤率（%）", s.attendance_rate if s.attendance_rate is not None else "—"],
+        [f"应到（人次，截至{s.upto:%m月%d日}）", s.expected],
+        ["实到（人次）", s.attended],
         ["参与教师、志愿者（人）", s.staff_people],
         ["值班总时长（小时）", float(s.staff_hours)],
         ["应收托管费（元）", float(s.fees["care_fee"])],
@@ -69,10 +67,12 @@ def summary_book(programme: Programme) -> Workbook:
         ["家长评价份数", s.satisfaction["overall"]["n"]],
         ["总体满意度（5分制）", round(s.satisfaction["overall"]["overall"] or 0, 2)],
     ], first=True)
-    _sheet(wb, "报名与安置", "报名与安置（按优先类别）", unit, ["优先类别", "报名", "安置", "候补"],
-           [[t["tier"], t["applied"], t["placed"] if t["placed"] is not None else "", t["waiting"] if t["waiting"] is not None else ""]
-            for t in s.by_tier])
-    _sheet(wb, "期次班组", "各期次班组安置情况", unit, ["期次", "起止日期", "托管天数", "班组", "人数上限", "安置"],
+    _sheet(wb, "报名与安置", "报名与安置（按优先类别，人）", unit,
+           ["优先类别", "报名", "已安置", "候补中", "审核中", "未通过", "已撤回"],
+           [[t["tier"], t["applied"], t["placed"], t["waiting"], t["pending"], t["rejected"], t["withdrawn"]]
+            for t in s.by_tier]
+           + [[f"其中：{reason}", n, "", "", "", "", ""] for reason, n in s.tier_reasons])
+    _sheet(wb, "期次班组", "各期次班组安置情况（人）", unit, ["期次", "起止日期", "托管天数", "班组", "人数上限", "安置"],
            [[p["period"].name, f"{p['period'].start:%m/%d}-{p['period'].end:%m/%d}", p["days"], g["name"], g["capacity"], g["placed"]]
             for p in s.periods for g in p["groups"]])
     _sheet(wb, "安全事件", "安全事件统计", unit, ["类型", "起数"],
@@ -94,20 +94,21 @@ def workload_book(programme: Programme) -> Workbook:
     return wb
 
 
-def county_book(programmes: list[Programme]) -> Workbook:
+def county_book(programmes: list[Programme], *, unit: str, area: str) -> Workbook:
+    """The overview table of every programme the exporting office oversees, in its own name and area."""
     wb = Workbook()
     rows = []
     for p in programmes:
         s = selectors.programme_summary(p)
-        rows.append([str(p.organiser), p.name, p.get_kind_display(), p.get_status_display(), s.applications,
-                     s.placed_children, s.waiting_children,
-                     sum(t["placed"] or 0 for t in s.by_tier if t["tier"] == PriorityTier.SPECIAL.label),
+        special = next(t for t in s.by_tier if t["tier"] == PriorityTier.SPECIAL.label)
+        rows.append([str(p.organiser), p.name, p.get_kind_display(), p.get_status_display(), s.applicants,
+                     s.placed_children, s.waiting_children, special["placed"],
                      s.attendance_rate if s.attendance_rate is not None else "", float(s.staff_hours),
                      float(s.fees["total"]), float(s.fees["exemption"]), sum(s.incidents.values()),
                      round(s.satisfaction["overall"]["overall"] or 0, 2)])
-    _sheet(wb, "托管汇总", "全县中小学生假期（课后）托管服务情况汇总表", "县教育局", [
-        "主办单位", "项目", "类型", "状态", "报名", "安置", "候补", "其中优先保障安置", "出勤率%", "值班时长",
-        "收费合计", "减免金额", "安全事件", "满意度"], rows, first=True)
+    _sheet(wb, "托管汇总", f"{area}中小学生假期（课后）托管服务情况汇总表", unit, [
+        "主办单位", "项目", "类型", "状态", "报名（人）", "已安置（人）", "候补中（人）", "其中优先保障安置（人）", "出勤率%",
+        "值班时长（小时）", "收费合计（元）", "减免金额（元）", "安全事件（起）", "满意度"], rows, first=True)
     return wb
 
 

@@ -115,7 +115,7 @@ def test_reports_and_exports(login):
     wb = load_workbook(BytesIO(response.content))
     assert wb.sheetnames == ["总体情况", "报名与安置", "期次班组", "安全事件", "满意度", "工作量"]
     rows = {r[0]: r[1] for r in wb["总体情况"].iter_rows(min_row=4, values_only=True)}
-    assert rows["报名人数"] == 210 and rows["安置人数"] > 0 and rows["家长评价份数"] > 0
+    assert rows["报名（人）"] == 210 and rows["其中：已安置（人）"] > 0 and rows["家长评价份数"] > 0
     assert AuditEntry.objects.filter(action="export", target_id=str(programme.pk)).exists()
     county = login("county_edu")
     page = county.get("/custody/county/").text

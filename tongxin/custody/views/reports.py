@@ -27,15 +27,18 @@ def report_xlsx(request, programme_id):
 @login_required
 def county(request):
     if not permissions.has_overview(request.user):
-        raise PermissionDenied("县、乡镇管理人员可查看全县托管概况")
+        raise PermissionDenied("县、乡镇管理人员可查看托管概况")
     rows = [selectors.programme_summary(p) for p in permissions.overseen_programmes(request.user)
             .select_related("school", "community").order_by("-created_at")]
-    return render(request, "custody/county.html", {"rows": rows})
+    unit, area = selectors.overview_unit(request.user)
+    return render(request, "custody/county.html", {"rows": rows, "unit": unit, "area": area})
 
 
 @login_required
 def county_xlsx(request):
     if not permissions.has_overview(request.user):
-        raise PermissionDenied
-    programmes = list(permissions.overseen_programmes(request.user))
-    return exports.xlsx_response(exports.county_book(programmes), "全县托管工作汇总.xlsx", request.user, None)
+        raise PermissionDenied("县、乡镇管理人员可导出托管汇总表")
+    programmes = list(permissions.overseen_programmes(request.user).order_by("-created_at"))
+    unit, area = selectors.overview_unit(request.user)
+    return exports.xlsx_response(exports.county_book(programmes, unit=unit, area=area), f"{area}托管工作汇总.xlsx",
+                                 request.user, None)
