@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from tongxin.orgs.models import Region, School
 
+from . import rules
 from .models import Activity, HealthCheck, Incident, Need, Period, Programme, RosterShift
 
 GRADE_CHOICES = [(i, f"{'一二三四五六七八九'[i - 1]}年级") for i in range(1, 10)]
@@ -12,6 +14,12 @@ GRADE_CHOICES = [(i, f"{'一二三四五六七八九'[i - 1]}年级") for i in r
 class ProgrammeForm(forms.ModelForm):
     eligible_grades = forms.TypedMultipleChoiceField(label="可报名年级", choices=GRADE_CHOICES, coerce=int,
                                                      widget=forms.CheckboxSelectMultiple, initial=[1, 2, 3, 4, 5])
+    group_size_limit = forms.IntegerField(label="每班人数上限", min_value=1, max_value=40, initial=40,
+                                          help_text="不超过 40 人")
+    pickup_grace_minutes = forms.IntegerField(label="接送宽限（分钟）", min_value=0, max_value=120, initial=15)
+    children_per_staff = forms.IntegerField(label="师生比（每名教师看护儿童数）", min_value=1, max_value=40, initial=20)
+    fee_per_day = forms.DecimalField(label="每生每日费用（元）", min_value=0, max_digits=6, decimal_places=2)
+    lunch_price = forms.DecimalField(label="午餐单价（元/天）", min_value=0, max_digits=6, decimal_places=2, initial=12)
 
     class Meta:
         model = Programme
@@ -31,6 +39,15 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["school"].queryset = schools if schools is not None else School.objects.none()
         self.fields["community"].queryset = communities if communities is not None else Region.objects.none()
         self.fields["school"].required = self.fields["community"].required = False
+        self.fields["school"].empty_label = self.fields["community"].empty_label = "（请选择）"
+
+    def clean_apply_deadline(self):
+        deadline = self.cleaned_data.get("apply_deadline")
+        if deadline and "apply_deadline" in self.changed_data:
+            problem = rules.deadline_problem(deadline, timezone.localdate())
+            if problem:
+                raise forms.ValidationError(problem)
+        return deadline
 
 
 class PeriodForm(forms.Form):
@@ -152,3 +169,33 @@ def form_errors(form: forms.Form) -> str:
         label = field.label if field is not None and field.label else ""
         parts += [f"{label}：{e}" if label and not e.startswith(str(label)) else e for e in errors]
     return "；".join(parts)
+
+
+class SlotForm(forms.Form):
+    """One row of a group's timetable."""
+
+    start = forms.TimeField(label="开始")
+    end = forms.TimeField(label="结束")
+    activity = forms.ChoiceField(label="活动类型", choices=Activity.choices)
+    title = forms.CharField(label="内容", max_length=64, required=False)
+
+
+MAX_SLOTS = 30
+
+
+def parse_timetable(post) -> tuple[list[dict], list[str]]:
+    """The filled rows of the timetable form (repeated start/end/activity/title fields), each validated:
+    (rows, errors). A row with neither times nor an activity is a blank row and skipped."""
+    columns = [post.getlist(name) for name in ("start", "end", "activity", "title")]
+    if max(map(len, columns)) > MAX_SLOTS:
+        return [], [f"一天最多安排 {MAX_SLOTS} 项"]
+    rows, errors = [], []
+    for i, (start, end, activity, title) in enumerate(zip(*[c + [""] * (MAX_SLOTS - len(c)) for c in columns]), 1):
+        if not (start or end or activity):
+            continue
+        form = SlotForm({"start": start, "end": end, "activity": activity, "title": title})
+        if form.is_valid():
+            rows.append(form.cleaned_data)
+        else:
+            errors.append(f"第{i}行：{form_errors(form)}")
+    return rows, errors

@@ -45,6 +45,13 @@ def forbidden_activity_reason(text: str) -> str | None:
     return None
 
 
+def deadline_problem(deadline: dt.date, today: dt.date) -> str | None:
+    """An application deadline set now must not lie in the past."""
+    if deadline < today:
+        return f"报名截止日期（{deadline:%Y年%-m月%-d日}）已过，请选择今天或以后的日期"
+    return None
+
+
 def default_eligible_grades(top_grade: int = 6) -> list[int]:
     """All grades but the graduating one."""
     return list(range(1, top_grade))

@@ -93,7 +93,7 @@ def build_custody_demo(rng: random.Random) -> None:
     summer = services.create_programme(
         leader, name="青溪县实验小学2026年暑期托管", kind=Programme.Kind.SUMMER, school=school,
         apply_deadline=dt.date(2026, 6, 26), fee_per_day=Decimal("20"), lunch_price=Decimal("12"),
-        agreement_text=AGREEMENT, commitment_text=COMMITMENT, status=Programme.Status.OPEN)
+        agreement_text=AGREEMENT, commitment_text=COMMITMENT, status=Programme.Status.OPEN, today=dt.date(2026, 6, 1))
     classroom = Site.objects.get(school=school, kind=Site.Kind.CLASSROOM)
     library = Site.objects.get(school=school, kind=Site.Kind.LIBRARY)
     periods = []

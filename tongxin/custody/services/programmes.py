@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from tongxin.audit.services import changed_fields, record
 from tongxin.orgs import calendar
@@ -18,8 +19,12 @@ PROGRAMME_FIELDS = {"name", "kind", "school", "community", "status", "apply_dead
                     "lunch_price", "children_per_staff", "agreement_text", "commitment_text"}
 
 
-def _validate_programme(p: Programme) -> None:
+def _validate_programme(p: Programme, *, today: dt.date, before: Programme | None = None) -> None:
     rules.check_fee(p.fee_per_day)
+    if p.apply_deadline and (before is None or before.apply_deadline != p.apply_deadline):
+        problem = rules.deadline_problem(p.apply_deadline, today)
+        if problem:
+            raise ValidationError({"apply_deadline": problem})
     if p.day_end <= p.day_start:
         raise ValidationError({"day_end": "每日结束时间须晚于开始时间"})
     if not p.eligible_grades or any(not isinstance(g, int) or not 1 <= g <= 9 for g in p.eligible_grades):
@@ -33,7 +38,7 @@ def _validate_programme(p: Programme) -> None:
 
 
 @transaction.atomic
-def create_programme(actor, **fields) -> Programme:
+def create_programme(actor, *, today: dt.date | None = None, **fields) -> Programme:
     unknown = set(fields) - PROGRAMME_FIELDS
     if unknown:
         raise ValueError(f"unknown fields {unknown}")
@@ -41,7 +46,7 @@ def create_programme(actor, **fields) -> Programme:
     programme = Programme(created_by=actor, **fields)
     if bool(programme.school_id) == bool(programme.community_id):
         raise ValidationError("托管项目须由一所学校或一个社区（村）主办")
-    _validate_programme(programme)
+    _validate_programme(programme, today=today or timezone.localdate())
     programme.save()
     permissions.require_organiser(actor, programme)  # raising here rolls the creation back
     if programme.school_id:
@@ -53,7 +58,7 @@ def create_programme(actor, **fields) -> Programme:
 
 
 @transaction.atomic
-def update_programme(actor, programme: Programme, **changes) -> Programme:
+def update_programme(actor, programme: Programme, *, today: dt.date | None = None, **changes) -> Programme:
     permissions.require_organiser(actor, programme)
     unknown = set(changes) - PROGRAMME_FIELDS - {"sites"}
     if unknown:
@@ -62,7 +67,7 @@ def update_programme(actor, programme: Programme, **changes) -> Programme:
     sites = changes.pop("sites", None)
     for name, value in changes.items():
         setattr(programme, name, value)
-    _validate_programme(programme)
+    _validate_programme(programme, today=today or timezone.localdate(), before=before)
     if programme.group_size_limit < before.group_size_limit and programme.periods.filter(groups__capacity__gt=programme.group_size_limit).exists():
         raise ValidationError({"group_size_limit": "已有班组人数上限高于新的上限，请先调整班组"})
     programme.save()

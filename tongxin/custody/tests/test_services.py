@@ -205,3 +205,13 @@ def test_fees_and_exemptions(leader, period, group_factory, pupils, approved, te
     assert selectors.bill_for(a_poor).total == Decimal("220.00")
     rows, totals = selectors.fee_report(leader, period.programme)
     assert totals["children"] == 2 and totals["exempted_children"] == 1 and totals["exemption"] == Decimal("100.00")
+
+
+def test_a_past_application_deadline_is_refused(leader, school):
+    with pytest.raises(ValidationError, match="已过"):
+        services.create_programme(leader, name="过期", school=school, fee_per_day=Decimal("10"),
+                                  apply_deadline=dt.date(2020, 1, 1), today=dt.date(2026, 11, 23))
+    p = services.create_programme(leader, name="按期", school=school, fee_per_day=Decimal("10"),
+                                  apply_deadline=dt.date(2026, 12, 1), today=dt.date(2026, 11, 23))
+    # an unchanged deadline that has since passed does not block other edits
+    services.update_programme(leader, p, name="按期托管", today=dt.date(2027, 1, 5))

@@ -164,3 +164,43 @@ def test_custody_api_follows_the_same_scopes(demo_user):
     assert rows and all(Application.objects.get(pk=r["id"]).child.school_class_id == class_id for r in rows)
     schema = Client().get("/api/openapi.json").json()
     assert "/api/custody/applications" in schema["paths"]
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("group_size_limit", "61", "小于或等于40"), ("group_size_limit", "0", "大于或等于1"),
+    ("apply_deadline", "2020-01-01", "已过"), ("name", "长" * 10000, "不超过 64"), ("name", "暑托\x00", "空字符"),
+])
+def test_programme_form_refuses_bad_values_with_a_chinese_message(login, field, value, message):
+    from tongxin.orgs.models import School
+
+    data = {"name": "暑托", "kind": "summer", "school": School.objects.get(code="3611990001").pk, "day_start": "08:30",
+            "day_end": "17:30", "pickup_grace_minutes": 15, "eligible_grades": ["1", "2"], "group_size_limit": 40,
+            "fee_per_day": "20", "lunch_available": "on", "lunch_price": "12", "children_per_staff": 20,
+            "agreement_text": "a", "commitment_text": "b", field: value}
+    before = Programme.objects.count()
+    response = login("leader").post("/custody/programmes/new/", data)
+    assert response.status_code == 200 and message in response.text
+    assert "programme_group_size_sane" not in response.text and "约束" not in response.text
+    assert Programme.objects.count() == before
+
+
+@pytest.mark.parametrize("row,message", [
+    ({"start": "25:00", "end": "10:00", "activity": "reading"}, "第1行：开始"),
+    ({"start": "09:00", "end": "10:00", "activity": "lesson"}, "第1行：活动类型"),
+    ({"start": "09:00", "end": "10:00", "activity": "reading", "title": "读" * 65}, "第1行：内容"),
+    ({"start": "09:00\x00", "end": "10:00", "activity": "reading"}, "第1行"),
+])
+def test_timetable_page_refuses_a_bad_row_and_keeps_the_old_timetable(login, row, message):
+    group = Group.objects.filter(period__programme__name="青溪县实验小学2026年暑期托管").first()
+    before = list(group.slots.values_list("start", "activity"))
+    data = {"start": [row["start"]], "end": [row["end"]], "activity": [row["activity"]], "title": [row.get("title", "")]}
+    response = login("leader").post(f"/custody/g/{group.pk}/timetable/", data, follow=True)
+    assert response.status_code == 200 and message in response.text
+    assert list(group.slots.values_list("start", "activity")) == before
+
+
+def test_timetable_page_refuses_more_rows_than_a_day_holds(login):
+    group = Group.objects.filter(period__programme__name="青溪县实验小学2026年暑期托管").first()
+    data = {"start": ["09:00"] * 31, "end": ["09:10"] * 31, "activity": ["reading"] * 31, "title": [""] * 31}
+    response = login("leader").post(f"/custody/g/{group.pk}/timetable/", data, follow=True)
+    assert "最多安排 30 项" in response.text

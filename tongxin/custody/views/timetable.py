@@ -3,12 +3,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import permissions, services
+from ..forms import parse_timetable
 from ..models import Activity, Group
-from ._base import error_text
+from ._base import attempt
 
 
 @login_required
@@ -21,17 +22,12 @@ def timetable(request, group_id):
     rows = None
     if request.method == "POST":
         permissions.require_organiser(request.user, programme)
-        rows = [{"start": s, "end": e, "activity": a, "title": t}
-                for s, e, a, t in zip(request.POST.getlist("start"), request.POST.getlist("end"),
-                                      request.POST.getlist("activity"), request.POST.getlist("title"), strict=False)
-                if s and e and a]
-        try:
-            services.save_timetable(request.user, group, rows)
-        except (ValidationError, ValueError) as exc:
-            messages.error(request, error_text(exc) if isinstance(exc, ValidationError) else "时间格式不正确")
-        else:
-            messages.success(request, "作息安排已保存")
+        rows, errors = parse_timetable(request.POST)
+        if errors:
+            messages.error(request, "；".join(errors))
+        elif attempt(request, services.save_timetable, request.user, group, rows, success="作息安排已保存"):
             return redirect("custody:timetable", group.pk)
+        rows = [{k: (f"{v:%H:%M}" if k in ("start", "end") else v) for k, v in r.items()} for r in rows]
     slots = rows or [{"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "activity": s.activity, "title": s.title}
                      for s in group.slots.all()]
     if not slots and manages:
