@@ -52,6 +52,14 @@ def deadline_problem(deadline: dt.date, today: dt.date) -> str | None:
     return None
 
 
+SCHOOL_AGE = (6, 15)  # compulsory schooling: from six to fifteen
+
+
+def of_school_age(birth_date: dt.date, on: dt.date) -> bool:
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    return SCHOOL_AGE[0] <= age <= SCHOOL_AGE[1]
+
+
 def default_eligible_grades(top_grade: int = 6) -> list[int]:
     """All grades but the graduating one."""
     return list(range(1, top_grade))

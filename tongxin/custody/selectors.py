@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
-from tongxin.orgs import scope
+from tongxin.orgs import calendar, scope
 from tongxin.orgs.models import Role
 from tongxin.people.models import Child, Guardianship
 
@@ -23,12 +23,12 @@ from .models import (
     Group,
     HealthCheck,
     Incident,
+    Period,
     Placement,
     PriorityTier,
     Programme,
     RosterShift,
 )
-from .services import period_days
 
 
 def applications_for(user, programme: Programme | None = None) -> QuerySet:
@@ -37,16 +37,56 @@ def applications_for(user, programme: Programme | None = None) -> QuerySet:
     return scope.narrow(user, qs, via="child").select_related("child__school_class__grade", "programme", "child__family")
 
 
-def open_programmes_for_parent(user) -> list[tuple[Child, list[Programme]]]:
-    from .services import eligibility_problem
+def period_days(period: Period) -> list[dt.date]:
+    """The custody days of a period: its working days by the shared calendar."""
+    return calendar.working_days(period.start, period.end)
 
+
+def eligibility_problem(programme: Programme, child: Child, on: dt.date | None = None) -> str | None:
+    """Why this child may not apply to this programme, or None. A community programme admits the pupils who
+    live there whatever school they attend, including those without a class in the registry (a school outside
+    the county, home for the holidays) when they are of school age (S-11)."""
+    if programme.school_id and child.school_id != programme.school_id:
+        return f"该项目只面向{programme.school.name}的学生"
+    if programme.community_id and child.family.community_id != programme.community_id:
+        return f"该项目只面向居住在{programme.community.name}的儿童"
+    if child.school_class_id:
+        if child.school_class.grade.year not in programme.eligible_grades:
+            return "孩子所在年级不在本项目招收范围内（毕业年级一般不招收）"
+        return None
+    if programme.community_id and rules.of_school_age(child.birth_date, on or timezone.localdate()):
+        return None
+    return "该项目只面向在读中小学生"
+
+
+@dataclass
+class ParentOffer:
+    """An open programme a parent's child may join, and the child's live application to it if there is one."""
+
+    programme: Programme
+    application: Application | None
+
+
+def open_programmes_for_parent(user) -> list[tuple[Child, list[ParentOffer]]]:
+    """Each of the parent's children with the open programmes they may apply to: a programme the child has
+    already applied to shows that application instead of an apply button."""
+    children = list(scope.children(user).filter(guardianships__guardian__user=user)
+                    .select_related("school", "school_class__grade", "family").distinct())
+    live = {(a.child_id, a.programme_id): a for a in Application.objects.filter(
+        child__in=children, state__in=[s for s in Application.State.values
+                                       if s not in (Application.State.REJECTED, Application.State.WITHDRAWN)])}
     rows = []
-    for child in scope.children(user).filter(guardianships__guardian__user=user).select_related(
-            "school_class__grade", "family").distinct():
-        programmes = [p for p in Programme.objects.filter(status=Programme.Status.OPEN).filter(
-            Q(school_id=child.school_id) | Q(community_id=child.family.community_id)) if eligibility_problem(p, child) is None]
-        rows.append((child, programmes))
+    for child in children:
+        programmes = Programme.objects.filter(status=Programme.Status.OPEN).filter(
+            Q(school_id=child.school_id) | Q(community_id=child.family.community_id)).select_related("school", "community")
+        rows.append((child, [ParentOffer(p, live.get((child.pk, p.pk))) for p in programmes
+                             if eligibility_problem(p, child) is None]))
     return rows
+
+
+def live_application(child: Child, programme: Programme) -> Application | None:
+    return (Application.objects.filter(child=child, programme=programme)
+            .exclude(state__in=[Application.State.REJECTED, Application.State.WITHDRAWN]).first())
 
 
 @dataclass

@@ -3,8 +3,9 @@
 One module per stage of a programme's life; callers use `services.<name>` for all of them.
 """
 
+from ..selectors import eligibility_problem
 from ._common import LIVE, period_days
-from .applications import apply, class_review, eligibility_problem, organiser_decision, priority_of
+from .applications import apply, class_review, organiser_decision, priority_of
 from .daily import (
     authorised_pickups,
     check_in,

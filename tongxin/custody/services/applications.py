@@ -13,6 +13,7 @@ from tongxin.people.models import Child
 
 from .. import permissions, rules
 from ..models import Application, Need, Period, Programme
+from ..selectors import eligibility_problem
 from ._common import A, lock, require_state
 
 
@@ -30,17 +31,6 @@ def priority_of(child: Child, needs: list[str]):
     ))
 
 
-def eligibility_problem(programme: Programme, child: Child) -> str | None:
-    if programme.school_id and child.school_id != programme.school_id:
-        return f"该项目只面向{programme.school.name}的学生"
-    if programme.community_id and child.family.community_id != programme.community_id:
-        return f"该项目只面向居住在{programme.community.name}的儿童"
-    grade = child.school_class.grade.year if child.school_class_id else None
-    if grade not in programme.eligible_grades:
-        return "孩子所在年级不在本项目招收范围内（毕业年级一般不招收）"
-    return None
-
-
 @transaction.atomic
 def apply(actor, *, programme: Programme, child: Child, periods: list[Period], lunch: bool, needs: list[str],
           signature: str, agree_service: bool, agree_safety: bool, note: str = "", today: dt.date | None = None) -> Application:
@@ -50,7 +40,7 @@ def apply(actor, *, programme: Programme, child: Child, periods: list[Period], l
         raise ValidationError("该项目当前不在报名期")
     if programme.apply_deadline and today > programme.apply_deadline:
         raise ValidationError(f"报名已于 {programme.apply_deadline:%Y年%-m月%-d日} 截止")
-    problem = eligibility_problem(programme, child)
+    problem = eligibility_problem(programme, child, today)
     if problem:
         raise ValidationError(problem)
     if not periods:

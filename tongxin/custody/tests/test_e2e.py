@@ -34,7 +34,7 @@ def test_parent_application_through_approval_and_check_in(demo_site, browser):
     page = new_page(browser)
     login(page, demo_site, "parent")
     page.click("text=托管报名")
-    page.click("text=报名：浏览器测试托管")
+    page.locator(".offer", has_text="浏览器测试托管").locator("a.button:has-text('报名')").click()
     page.check(f"input[name=periods][value='{period.pk}']")
     page.check("input[name=lunch]")
     page.check("input[name=needs][value=dual_earner]")
@@ -44,6 +44,7 @@ def test_parent_application_through_approval_and_check_in(demo_site, browser):
     page.click("button:has-text('签署并提交')")
     page.wait_for_selector("text=报名已提交")
     assert "待班主任初审" in page.locator("#my-applications").inner_text()
+    assert "已报名：待班主任初审" in page.locator(".offer", has_text="浏览器测试托管").inner_text()
     shot(page, "parent-applied")
 
     # 2. The class teacher reviews.

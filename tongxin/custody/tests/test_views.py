@@ -1,8 +1,10 @@
+import datetime as dt
 import re
 
 import pytest
 
 from tongxin.audit.models import AuditEntry
+from tongxin.custody import services
 from tongxin.custody.models import Application, Attendance, Group, Programme
 from tongxin.people.models import Child, Guardian
 
@@ -204,3 +206,31 @@ def test_timetable_page_refuses_more_rows_than_a_day_holds(login):
     data = {"start": ["09:00"] * 31, "end": ["09:10"] * 31, "activity": ["reading"] * 31, "title": [""] * 31}
     response = login("leader").post(f"/custody/g/{group.pk}/timetable/", data, follow=True)
     assert "最多安排 30 项" in response.text
+
+
+def test_a_parent_who_applied_sees_the_application_not_another_apply_button(login, demo_user):
+    programme = Programme.objects.get(name="青溪县实验小学2027年寒假托管")
+    parent = demo_user("parent")
+    child = Child.objects.get(guardianships__guardian__user=parent)
+    client = login("parent")
+    assert f"/custody/apply/{programme.pk}/{child.pk}/" in client.get("/custody/").text
+    services.apply(parent, programme=programme, child=child, periods=list(programme.periods.all()[:1]), lunch=False,
+                   needs=["dual_earner"], signature=Guardian.objects.get(user=parent).name, agree_service=True,
+                   agree_safety=True, today=dt.date(2027, 1, 5))
+    hub = client.get("/custody/").text
+    assert f"/custody/apply/{programme.pk}/{child.pk}/" not in hub and "已报名：待班主任初审" in hub
+    response = client.get(f"/custody/apply/{programme.pk}/{child.pk}/", follow=True)
+    assert "无需重复报名" in response.text and 'id="apply-form"' not in response.text
+
+
+def test_a_community_programme_admits_a_resident_of_school_age_without_a_registry_class(demo_user):
+    from tongxin.custody import selectors
+
+    programme = Programme.objects.filter(community__isnull=False).first()
+    resident = Child.objects.filter(family__community=programme.community, school_class__isnull=True).first()
+    assert resident is not None
+    on = dt.date(resident.birth_date.year + 8, 7, 1)
+    assert selectors.eligibility_problem(programme, resident, on) is None
+    assert "在读中小学生" in selectors.eligibility_problem(programme, resident, dt.date(resident.birth_date.year + 3, 7, 1))
+    school_programme = Programme.objects.filter(school__isnull=False).first()
+    assert selectors.eligibility_problem(school_programme, resident, on) is not None

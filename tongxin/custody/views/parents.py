@@ -2,15 +2,17 @@
 
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..forms import ApplicationForm, EvaluationForm
 from ..models import Application, Placement, Programme
 from ._base import attempt
@@ -21,7 +23,11 @@ def apply(request, programme_id, child_id):
     programme = get_object_or_404(Programme, pk=programme_id)
     child = get_object_or_404(scope.children(request.user), pk=child_id)
     permissions.require_guardian_of(request.user, child)
-    problem = services.eligibility_problem(programme, child)
+    problem = selectors.eligibility_problem(programme, child)
+    existing = selectors.live_application(child, programme)
+    if existing is not None:
+        messages.info(request, f"{child.name}已报名{programme.name}（{existing.get_state_display()}），无需重复报名")
+        return redirect(f"{reverse('custody:hub')}#application-{existing.pk}")
     form = ApplicationForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -31,7 +37,7 @@ def apply(request, programme_id, child_id):
                    success="报名已提交，请留意审核进度")
         if app:
             return redirect("custody:hub")
-    periods = [(p, len(services.period_days(p))) for p in programme.periods.all()]
+    periods = [(p, len(selectors.period_days(p))) for p in programme.periods.all()]
     return render(request, "custody/apply.html", {"programme": programme, "child": child, "form": form,
                                                   "problem": problem, "periods": periods})
 

@@ -109,7 +109,7 @@ def programme(request, programme_id):
         return redirect("custody:programme", programme.pk)
     periods = []
     for p in programme.periods.prefetch_related("groups__site"):
-        periods.append({"period": p, "days": len(services.period_days(p)), "groups": list(p.groups.all())})
+        periods.append({"period": p, "days": len(selectors.period_days(p)), "groups": list(p.groups.all())})
     return render(request, "custody/programme.html", {
         "programme": programme, "periods": periods, "manages": manages,
         "period_form": PeriodForm(), "group_form": GroupForm(programme=programme),
