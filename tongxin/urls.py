@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("custody/", include("tongxin.custody.urls")),
+    path("", include("tongxin.people.urls")),
     path("", include("tongxin.web.urls")),
 ]

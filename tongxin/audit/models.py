@@ -24,6 +24,7 @@ class AuditEntry(models.Model):
     target_repr = models.CharField("对象", max_length=128, blank=True)
     child_id = models.BigIntegerField("相关儿童编号", null=True, blank=True, db_index=True)
     fields = models.JSONField("涉及字段", default=list, blank=True)
+    children = models.JSONField("涉及儿童编号（列表）", default=list, blank=True)
     reason = models.CharField("事由", max_length=255, blank=True)
     ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
     user_agent = models.CharField("客户端", max_length=255, blank=True)

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role
+from tongxin.people import selectors as people
 from tongxin.people.models import Guardianship
 
 from .models import Programme, RosterShift
@@ -85,7 +86,7 @@ def require_class_teacher_of(user, child) -> None:
 
 
 def require_guardian_of(user, child) -> Guardianship:
-    link = Guardianship.objects.filter(child=child, guardian__user=user).select_related("guardian").first()
+    link = people.guardian_link(user, child.pk)
     if link is None:
         raise PermissionDenied("只有该儿童的监护人可以办理")
     return link

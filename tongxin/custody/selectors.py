@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from tongxin.orgs import calendar, scope
 from tongxin.orgs.models import Role
-from tongxin.people.models import Child, Guardianship
+from tongxin.people import selectors as people
+from tongxin.people.models import Child
 
 from . import rules
 from .models import (
@@ -231,9 +232,7 @@ def todays_roll(user, programme: Programme, date: dt.date, group: Group | None =
     checks = defaultdict(dict)
     for h in HealthCheck.objects.filter(placement_id__in=ids, date=date):
         checks[h.placement_id][h.slot] = h
-    pickups = defaultdict(list)
-    for link in Guardianship.objects.filter(child_id__in=[p.child_id for p in placements], can_pickup=True).select_related("guardian"):
-        pickups[link.child_id].append(link)
+    pickups = people.pickup_guardians(p.child_id for p in placements)
     alerts = defaultdict(list)
     for a in Alert.objects.filter(placement_id__in=ids, date=date, handled_at=None):
         alerts[a.placement_id].append(a)

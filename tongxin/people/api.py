@@ -1,9 +1,35 @@
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import field_validator
 
 from . import selectors
+from .models import Child
+
+_BIGINT_MAX = 2**63 - 1
+_CARE_FILTERS = frozenset(Child.CareStatus.values) - {Child.CareStatus.NONE}
+
+
+class ChildFilter(Schema):
+    q: str = Field("", max_length=64, description="姓名、拼音首字母或证件号（全部或后几位）")
+    school_class: int | None = Field(None, ge=1, le=_BIGINT_MAX, description="班级编号")
+    care_status: str = Field("", description="关爱类别：left_behind（留守儿童）或 vulnerable（困境儿童）")
+
+    @field_validator("q")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("搜索内容不能含空字符")
+        return value.strip()
+
+    @field_validator("care_status")
+    @classmethod
+    def _known_care_status(cls, value: str) -> str:
+        if value and value not in _CARE_FILTERS:
+            raise ValueError(f"关爱类别“{value[:16]}”无效")
+        return value
+
 
 router = Router(tags=["儿童档案"])
 
@@ -50,8 +76,9 @@ class ChildOut(Schema):
 
 @router.get("", response=list[ChildRowOut], summary="儿童列表（按角色范围，证件号脱敏）")
 @paginate(PageNumberPagination, page_size=50)
-def list_children(request, q: str = "", school_class: int | None = None, care_status: str = ""):
-    qs = selectors.visible_children(request.auth, q, school_class_id=school_class, care_status=care_status)
+def list_children(request, filters: Query[ChildFilter]):
+    qs = selectors.visible_children(request.auth, filters.q, school_class_id=filters.school_class,
+                                    care_status=filters.care_status)
     return _RowSequence(request.auth, qs)
 
 
@@ -72,7 +99,7 @@ class _RowSequence:
 
 
 @router.get("/{child_id}", response=ChildOut, summary="儿童档案详情（读取将记入审计日志）")
-def get_child(request, child_id: int, reason: str = ""):
+def get_child(request, child_id: int, reason: str = Query("", max_length=255, pattern=r"^[^\x00]*$")):
     rec = selectors.read_child(request.auth, child_id, reason=reason or "API 查看")
     c = rec.child
     return {

@@ -53,6 +53,7 @@ class Family(models.Model):
     military = models.BooleanField("军人家庭", default=False)
     dual_earner = models.BooleanField("双职工家庭", default=False)
     migrant_worker = models.BooleanField("进城务工人员家庭", default=False)
+    hardship = models.BooleanField("家庭经济困难（学校认定）", default=False)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -96,6 +97,7 @@ class Guardian(PersonalNumbersMixin):
             except ValidationError as exc:
                 errors["id_number"] = exc.messages
             else:
+                self.id_number = parsed.number
                 if self.gender and parsed.gender != self.gender:
                     errors["id_number"] = ["身份证号码的性别位与填写的性别不一致"]
         if self.phone:
@@ -103,6 +105,8 @@ class Guardian(PersonalNumbersMixin):
                 validate_mobile(self.phone)
             except ValidationError as exc:
                 errors["phone"] = exc.messages
+            else:
+                self.phone = normalize_mobile(self.phone)
         if errors:
             raise ValidationError(errors)
 
@@ -148,6 +152,7 @@ class Child(PersonalNumbersMixin):
             except ValidationError as exc:
                 errors["id_number"] = exc.messages
             else:
+                self.id_number = parsed.number
                 if self.birth_date and parsed.birth_date != self.birth_date:
                     errors["id_number"] = [f"身份证号码中的出生日期（{parsed.birth_date:%Y-%m-%d}）与填写的出生日期不一致"]
                 elif self.gender and parsed.gender != self.gender:

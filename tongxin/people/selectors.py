@@ -1,9 +1,11 @@
 """Reads of the children registry. Every queryset starts from `orgs.scope`; full records are audited."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -13,25 +15,28 @@ from tongxin.orgs import scope
 
 from .crypto import lookup_hash
 from .masking import mask_address, mask_id_number, mask_phone
-from .models import Child, Guardianship
+from .models import Child, Guardian, Guardianship
 from .validators import normalize_id_number
 
-_FULL_ID = re.compile(r"^\d{17}[\dXx]$")
-_MASKED_ID = re.compile(r"^[\dXx*]{5,18}$")
+_FULL_ID = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+_MASKED_ID = re.compile(r"[0-9X*]{5,18}", re.ASCII)
+_ID_TAIL = re.compile(r"[0-9]+X?", re.ASCII)
 
 
 def search_q(query: str) -> Q:
-    """Name, pinyin initials, a full ID number (matched by its keyed hash) or a masked one / last digits."""
+    """Name, pinyin initials, a full ID number (matched by its keyed hash) or a masked one / last digits.
+    Numbers are matched in their normalised form, so full-width or Arabic-Indic digits find the child too."""
     query = (query or "").strip()
     if not query:
         return Q()
-    if _FULL_ID.match(query):
-        return Q(id_hash=lookup_hash(normalize_id_number(query)))
-    if "*" in query and _MASKED_ID.match(query):
-        head, _, tail = query.upper().partition("*")
+    number = normalize_id_number(query)
+    if _FULL_ID.fullmatch(number):
+        return Q(id_hash=lookup_hash(number))
+    if "*" in number and _MASKED_ID.fullmatch(number):
+        head, _, tail = number.partition("*")
         return Q(id_masked__startswith=head, id_masked__endswith=tail.strip("*"))
-    if query.isdigit() or (query[:-1].isdigit() and query[-1] in "Xx"):
-        return Q(id_masked__endswith=query.upper())
+    if _ID_TAIL.fullmatch(number):
+        return Q(id_masked__endswith=number)
     if query.isascii() and query.isalpha():
         return Q(initials__startswith=query.lower())
     return Q(name__contains=query)
@@ -63,10 +68,11 @@ class ChildRow:
 
 
 def child_rows(user, children: list[Child]) -> list[ChildRow]:
-    """Rows for a list or an export: ID numbers masked unless the user's role may see them in full."""
+    """Rows for a list page, an API page or an export: ID numbers masked unless the user's role may see them
+    in full. A page that shows any full ID number writes one audit entry naming those children."""
     ids = [c.pk for c in children]
     full = scope.full_id_child_ids(user, Child.objects.filter(pk__in=ids)) if ids else set()
-    return [
+    rows = [
         ChildRow(
             id=c.pk,
             name=c.name,
@@ -83,6 +89,20 @@ def child_rows(user, children: list[Child]) -> list[ChildRow]:
         )
         for c in children
     ]
+    shown = [c.pk for c in children if c.pk in full and c.id_masked]
+    if shown:
+        record_list_view(user, shown, fields=["id_number"])
+    return rows
+
+
+@transaction.atomic
+def record_list_view(user, child_ids: list[int], *, fields: list[str], reason: str = "") -> AuditEntry:
+    """One audit entry for one page of a list that showed full numbers (`fields`) of these children."""
+    entry = record(user, AuditEntry.Action.VIEW, None, fields=fields, reason=reason,
+                   target_repr=f"儿童列表（{len(child_ids)} 名）")
+    entry.target_type, entry.children = Child._meta.label, list(child_ids)
+    entry.save(update_fields=["target_type", "children"])
+    return entry
 
 
 @dataclass
@@ -141,7 +161,7 @@ def read_child(user, child_id: int, *, reason: str = "") -> ChildRecord:
         for g in Guardianship.objects.filter(child=child).select_related("guardian").order_by("-is_primary", "id")
     ]
     flags = [f.verbose_name for f in family._meta.fields
-             if f.name in {"low_income", "extreme_poverty", "military", "dual_earner", "migrant_worker"}
+             if f.name in {"low_income", "extreme_poverty", "hardship", "military", "dual_earner", "migrant_worker"}
              and getattr(family, f.name)]
     record(user, AuditEntry.Action.VIEW, child, reason=reason,
            fields=["id_number" if id_full else "id_masked", "guardians", "health_notes"])
@@ -153,4 +173,93 @@ def read_child(user, child_id: int, *, reason: str = "") -> ChildRecord:
         address=family.address if id_full else mask_address(family.address),
         guardians=guardians,
         family_flags=flags,
+    )
+
+
+# ---------------------------------------------------------------- questions other apps ask the registry
+# Other apps ask these instead of reading the registry's tables (guardianships, family flags) themselves.
+
+
+def guardian_link(user, child_id: int) -> Guardianship | None:
+    """This login's guardianship of that child (with its guardian loaded), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Guardianship.objects.filter(child_id=child_id, guardian__user=user).select_related("guardian").first()
+
+
+def is_guardian_of(user, child_id: int) -> bool:
+    return guardian_link(user, child_id) is not None
+
+
+def children_of_login(user) -> QuerySet:
+    """The children this login is a registered guardian of."""
+    if not getattr(user, "is_authenticated", False):
+        return Child.objects.none()
+    return Child.objects.filter(pk__in=Guardianship.objects.filter(guardian__user=user).values("child_id"))
+
+
+def may_pick_up(child_id: int, guardian_id: int) -> bool:
+    """Whether this guardian is one the family authorised to pick the child up."""
+    return Guardianship.objects.filter(child_id=child_id, guardian_id=guardian_id, can_pickup=True).exists()
+
+
+def authorised_pickups(child_id: int) -> QuerySet:
+    """The guardians (records) who may pick the child up."""
+    return Guardian.objects.filter(guardianships__child_id=child_id, guardianships__can_pickup=True)
+
+
+@dataclass(frozen=True)
+class PickupGuardian:
+    id: int
+    name: str
+    relationship: str
+    phone_masked: str
+
+
+def pickup_guardians(child_ids: Iterable[int]) -> dict[int, list[PickupGuardian]]:
+    """For each child asked about, who may pick them up (an empty list if nobody): what a hand-over needs and
+    no more (the phone is masked)."""
+    result: dict[int, list[PickupGuardian]] = {child_id: [] for child_id in child_ids}
+    links = (Guardianship.objects.filter(child_id__in=list(result), can_pickup=True)
+             .select_related("guardian").order_by("child_id", "-is_primary", "id"))
+    for link in links:
+        result[link.child_id].append(PickupGuardian(
+            id=link.guardian_id, name=link.guardian.name, relationship=link.get_relationship_display(),
+            phone_masked=link.guardian.phone_masked,
+        ))
+    return result
+
+
+@dataclass(frozen=True)
+class PriorityFacts:
+    """What the registry records about a child and their household that gives priority or relief."""
+
+    disabled: bool
+    left_behind: bool
+    vulnerable: bool
+    low_income: bool
+    extreme_poverty: bool
+    military: bool
+    migrant_worker: bool
+    dual_earner: bool
+    hardship: bool  # 家庭经济困难, as certified by the school
+
+    @property
+    def hard_up(self) -> bool:
+        """低保, 特困, 困境 or certified 家庭经济困难."""
+        return self.low_income or self.extreme_poverty or self.vulnerable or self.hardship
+
+
+def priority_facts(child: Child) -> PriorityFacts:
+    family = child.family
+    return PriorityFacts(
+        disabled=child.disability,
+        left_behind=child.care_status == Child.CareStatus.LEFT_BEHIND,
+        vulnerable=child.care_status == Child.CareStatus.VULNERABLE,
+        low_income=family.low_income,
+        extreme_poverty=family.extreme_poverty,
+        military=family.military,
+        migrant_worker=family.migrant_worker,
+        dual_earner=family.dual_earner,
+        hardship=family.hardship,
     )

@@ -2,13 +2,15 @@
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,28 @@ def id_check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+def normalize_digits(value: str) -> str:
+    """The form a typed number is validated, hashed and stored in.
+
+    Every decimal digit (full-width ３, Arabic-Indic ٣, ...) becomes its ASCII digit; other characters are
+    NFKC-normalised (full-width Ｘ becomes X, the ideographic space a space); whitespace and invisible format
+    characters (zero-width space, BOM) are dropped. A character that is a digit only by compatibility (the
+    superscript ², the circled ①) is kept as typed, so validation refuses it rather than guessing.
+    """
+    out = []
+    for ch in value or "":
+        decimal = unicodedata.decimal(ch, None)
+        if decimal is not None:
+            out.append(str(decimal))
+        elif unicodedata.digit(ch, None) is not None:
+            out.append(ch)
+        else:
+            out.append(unicodedata.normalize("NFKC", ch))
+    return "".join(ch for ch in "".join(out) if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    return normalize_digits(value).upper()
 
 
 def parse_id_number(value: str, today: dt.date | None = None) -> ResidentId:
@@ -33,7 +55,7 @@ def parse_id_number(value: str, today: dt.date | None = None) -> ResidentId:
     number = normalize_id_number(value)
     if len(number) != 18:
         raise ValidationError("身份证号码应为18位，当前为%(n)d位", code="id_length", params={"n": len(number)})
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _ID_SHAPE.fullmatch(number):
         raise ValidationError("身份证号码前17位须为数字，最后一位为数字或X", code="id_chars")
     if number[0] not in "1234568":
         raise ValidationError("身份证号码的地区代码无效", code="id_region")
@@ -55,7 +77,7 @@ def validate_id_number(value: str) -> None:
 
 
 def normalize_mobile(value: str) -> str:
-    number = re.sub(r"[\s-]", "", value or "")
+    number = normalize_digits(value).replace("-", "")
     if number.startswith("+86"):
         number = number[3:]
     return number
@@ -63,5 +85,5 @@ def normalize_mobile(value: str) -> str:
 
 def validate_mobile(value: str) -> None:
     number = normalize_mobile(value)
-    if not _MOBILE.match(number):
+    if not _MOBILE.fullmatch(number):
         raise ValidationError("手机号码应为11位数字，以1开头、第二位为3-9", code="mobile")

@@ -7,7 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("children/", views.child_list, name="children"),
-    path("children/<int:child_id>/", views.child_detail, name="child_detail"),
     path("account/tokens/", views.tokens, name="tokens"),
 ]

@@ -2,16 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tongxin.demo import DEMO_LOGINS, DEMO_PASSWORD
 from tongxin.orgs import services as org_services
 from tongxin.orgs.models import ApiToken
-from tongxin.orgs.selectors import visible_classes
-from tongxin.people import selectors as people
-from tongxin.people.models import Child
 
 from .selectors import home_for
 
@@ -31,32 +27,6 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     return render(request, "home.html", home_for(request.user))
-
-
-@login_required
-def child_list(request):
-    q = request.GET.get("q", "").strip()
-    class_id = request.GET.get("class") or None
-    care_status = request.GET.get("care", "")
-    if class_id and not class_id.isdigit():
-        class_id = None
-    qs = people.visible_children(request.user, q, school_class_id=class_id, care_status=care_status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "children/list.html", {
-        "page": page,
-        "rows": people.child_rows(request.user, list(page.object_list)),
-        "q": q,
-        "classes": visible_classes(request.user),
-        "class_id": int(class_id) if class_id else None,
-        "care_status": care_status,
-        "care_choices": [c for c in Child.CareStatus.choices if c[0] != Child.CareStatus.NONE],
-    })
-
-
-@login_required
-def child_detail(request, child_id):
-    record = people.read_child(request.user, child_id, reason=request.GET.get("reason", ""))
-    return render(request, "children/detail.html", {"rec": record, "child": record.child})
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record
+from tongxin.people import selectors as people
 from tongxin.people.models import Child
 
 from .. import permissions, rules
@@ -18,16 +19,16 @@ from ._common import A, lock, require_state
 
 
 def priority_of(child: Child, needs: list[str]):
-    family = child.family
+    facts = people.priority_facts(child)  # from the registry, not the parent's word
     return rules.priority(rules.PriorityFacts(
-        disabled=child.disability,
-        left_behind=child.care_status == Child.CareStatus.LEFT_BEHIND,  # from the registry, not the parent's word
-        vulnerable=child.care_status == Child.CareStatus.VULNERABLE,
-        low_income=family.low_income,
-        extreme_poverty=family.extreme_poverty,
-        military=family.military,
-        migrant_worker=family.migrant_worker,
-        dual_earner=family.dual_earner or Need.DUAL_EARNER in needs,
+        disabled=facts.disabled,
+        left_behind=facts.left_behind,
+        vulnerable=facts.vulnerable,
+        low_income=facts.low_income,
+        extreme_poverty=facts.extreme_poverty,
+        military=facts.military,
+        migrant_worker=facts.migrant_worker,
+        dual_earner=facts.dual_earner or Need.DUAL_EARNER in needs,
     ))
 
 

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record, record_many
-from tongxin.people.models import Child, Guardian, Guardianship
+from tongxin.people import selectors as people
+from tongxin.people.models import Child, Guardian
 
 from .. import permissions, rules
 from ..models import Alert, Attendance, HealthCheck, Incident, Placement, Programme, RosterShift
@@ -76,14 +77,14 @@ def check_in_by_code(actor, code: str, *, now: dt.datetime | None = None) -> Att
 
 
 def authorised_pickups(child: Child):
-    return Guardian.objects.filter(guardianships__child=child, guardianships__can_pickup=True)
+    return people.authorised_pickups(child.pk)
 
 
 def check_out(actor, placement: Placement, *, guardian: Guardian, now: dt.datetime | None = None) -> Attendance:
     """Hand the child to a guardian authorised to pick them up. Anyone else is refused, and the refusal
     raises an alert to the leader on duty (committed even though the hand-over is refused)."""
     now = now or timezone.now()
-    if not Guardianship.objects.filter(child_id=placement.child_id, guardian=guardian, can_pickup=True).exists():
+    if not people.may_pick_up(placement.child_id, guardian.pk):
         date = _placement_for_today(actor, placement, now)
         with transaction.atomic():
             _raise_alert(placement, date, Alert.Kind.UNAUTHORISED_PICKUP,

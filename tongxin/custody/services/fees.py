@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record
-from tongxin.people.models import Child
+from tongxin.people import selectors as people
 
 from .. import permissions
 from ..models import Application, FeeExemption
@@ -22,8 +22,8 @@ def request_exemption(actor, application: Application, *, percent: int, reason: 
         permissions.require_guardian_of(actor, child)
     except PermissionDenied:
         permissions.require_class_teacher_of(actor, child)
-    family = child.family
-    if not (family.low_income or family.extreme_poverty or child.care_status == Child.CareStatus.VULNERABLE):
+    facts = people.priority_facts(child)
+    if not (facts.low_income or facts.extreme_poverty or facts.vulnerable):
         raise ValidationError(f"费用减免仅面向{EXEMPTION_ELIGIBLE}（以儿童档案登记为准）")
     if not 1 <= percent <= 100:
         raise ValidationError("减免比例应在 1% 到 100% 之间")

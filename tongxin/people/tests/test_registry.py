@@ -117,3 +117,38 @@ def test_volunteer_and_parent_cannot_edit_registry(demo_user):
     for username in ("volunteer", "parent"):
         with pytest.raises(PermissionDenied):
             services.update_child(demo_user(username), child, health_notes="x")
+
+
+def test_full_width_and_arabic_indic_id_numbers_are_stored_as_ascii_and_caught_as_duplicates(demo_user, family):
+    worker = demo_user("community")
+    birth = dt.date(2018, 6, 9)
+    number = new_id(birth, "F", "66")
+    full_width = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    child = services.register_child(worker, family=family, name="周一", gender="F", birth_date=birth, id_number=full_width)
+    child.refresh_from_db()
+    assert child.id_number == number and child.id_hash == crypto.lookup_hash(number)
+    assert child.id_masked == number[:4] + "*" * 10 + number[-4:]
+    arabic_indic = " " + number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + "\u3000"
+    with pytest.raises(ValidationError, match="已登记"):
+        services.register_child(worker, family=family, name="周二", gender="F", birth_date=birth, id_number=arabic_indic)
+    assert not Child.objects.filter(name="周二").exists()
+
+
+def test_superscript_digit_in_an_id_number_is_a_validation_error_and_nothing_is_stored(demo_user, family):
+    birth = dt.date(2018, 6, 9)
+    number = new_id(birth, "M", "66")
+    with pytest.raises(ValidationError) as exc:
+        services.register_child(demo_user("community"), family=family, name="吴三", gender="M", birth_date=birth,
+                                id_number=number[:16] + "¹" + number[17])
+    assert "数字" in str(exc.value.message_dict["id_number"])
+    assert not Child.objects.filter(name="吴三").exists()
+
+
+def test_guardian_phone_in_full_width_digits_is_stored_and_hashed_as_ascii(demo_user, family):
+    birth = dt.date(2018, 6, 9)
+    child = services.register_child(demo_user("community"), family=family, name="郑四", gender="M", birth_date=birth)
+    link = services.add_guardian(demo_user("community"), child, relationship="mother", name="郑母", gender="F",
+                                 phone="１３９－１２３４－５６７８")
+    link.guardian.refresh_from_db()
+    assert link.guardian.phone == "13912345678" and link.guardian.phone_masked == "139****5678"
+    assert link.guardian.phone_hash == crypto.lookup_hash("13912345678")

@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tongxin.people.masking import mask_address, mask_id_number, mask_phone
-from tongxin.people.validators import id_check_char, parse_id_number, validate_id_number, validate_mobile
+from tongxin.people.validators import (
+    id_check_char,
+    normalize_mobile,
+    parse_id_number,
+    validate_id_number,
+    validate_mobile,
+)
 
 
 def make_id(first17: str) -> str:
@@ -78,3 +84,31 @@ def test_masks():
     assert mask_phone("13812345678") == "138****5678"
     masked = mask_address("城关镇东门社区人民路12号3单元502室")
     assert masked.endswith("****") and "502" not in masked
+
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_full_width_and_arabic_indic_digits_are_read_as_ascii():
+    number = "11010519491231002X"
+    assert parse_id_number(number.translate(FULL_WIDTH)).number == number
+    assert parse_id_number(number.translate(ARABIC_INDIC)).number == number
+    assert parse_id_number("110105\u3000194912\u00a031002ｘ\u200b").number == number  # ideographic, no-break, zero-width
+
+
+@pytest.mark.parametrize("superscript", ["²", "①", "₂"])
+def test_a_digit_only_by_compatibility_is_refused_with_a_chinese_reason_not_an_exception(superscript):
+    first17 = "36119920150302123"
+    number = first17[:16] + superscript + id_check_char(first17)  # the gender digit, typed as a superscript
+    with pytest.raises(ValidationError) as exc:
+        parse_id_number(number)
+    assert exc.value.code == "id_chars" and "数字" in exc.value.messages[0]
+    with pytest.raises(ValidationError, match="手机号码"):
+        validate_mobile("1381234567" + superscript)
+
+
+def test_mobiles_in_full_width_or_arabic_indic_digits_normalise_to_ascii():
+    assert normalize_mobile("１３８　１２３４－５６７８") == "13812345678"
+    assert normalize_mobile("+86 ١٣٨١٢٣٤٥٦٧٨") == "13812345678"
+    validate_mobile("１３８１２３４５６７８")
