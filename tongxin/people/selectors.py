@@ -128,6 +128,7 @@ class ChildRecord:
     address: str
     guardians: list[GuardianView] = field(default_factory=list)
     family_flags: list[str] = field(default_factory=list)
+    own_child: bool = False  # the reader is one of the child's guardians
 
 
 def read_child(user, child_id: int, *, reason: str = "") -> ChildRecord:
@@ -173,6 +174,7 @@ def read_child(user, child_id: int, *, reason: str = "") -> ChildRecord:
         address=family.address if id_full else mask_address(family.address),
         guardians=guardians,
         family_flags=flags,
+        own_child=is_guardian_of(user, child.pk),
     )
 
 

@@ -158,3 +158,14 @@ def test_detail_with_a_bad_reason_is_refused_and_not_audited(login, demo_user):
     response = login("teacher").get(reverse("child_detail", args=[child.pk]), {"reason": "核对\x00"})
     assert response.status_code == 400 and "空字符" in response.content.decode()
     assert not AuditEntry.objects.filter(action="view", target_id=str(child.pk)).exists()
+
+
+def test_a_parent_reading_their_own_child_gets_no_audit_warning(login, demo_user):
+    from tongxin.people.models import Child
+
+    parent = demo_user("parent")
+    child = Child.objects.filter(guardianships__guardian__user=parent).first()
+    page = login("parent").get(f"/children/{child.pk}/").text
+    assert "已记入审计日志" not in page and "← 我的孩子" in page
+    staff = login("leader").get(f"/children/{child.pk}/").text
+    assert "已记入审计日志" in staff
