@@ -3,12 +3,12 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from tongxin.orgs.models import Region, School
+from tongxin.orgs.models import Region, School, grade_label
 
 from . import rules
 from .models import Activity, HealthCheck, Incident, Need, Period, Programme, RosterShift
 
-GRADE_CHOICES = [(i, f"{'一二三四五六七八九'[i - 1]}年级") for i in range(1, 10)]
+GRADE_CHOICES = [(i, grade_label(i)) for i in range(1, 10)]
 
 
 class ProgrammeForm(forms.ModelForm):

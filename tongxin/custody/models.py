@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from tongxin.orgs.models import Region, School, Site
+from tongxin.orgs.models import Region, School, Site, grade_label
 from tongxin.people.models import Child, Guardian
 
 
@@ -65,6 +65,10 @@ class Programme(models.Model):
     @property
     def organiser(self):
         return self.school or self.community
+
+    @property
+    def eligible_grade_labels(self) -> str:
+        return "、".join(grade_label(g) for g in sorted(self.eligible_grades))
 
 
 class Period(models.Model):

@@ -7,6 +7,11 @@ from django.db import models
 CN_NUMERALS = "零一二三四五六七八九十"
 
 
+def grade_label(year: int) -> str:
+    """一年级 … 九年级: how a grade is written everywhere (classes read 三年级（1）班)."""
+    return f"{CN_NUMERALS[year]}年级" if 0 < year <= 10 else f"{year}年级"
+
+
 class Region(models.Model):
     """A node of the administrative tree: county → township/street → community/village."""
 
@@ -106,7 +111,7 @@ class Grade(models.Model):
 
     @property
     def label(self):
-        return f"{CN_NUMERALS[self.year]}年级" if self.year <= 10 else f"{self.year}年级"
+        return grade_label(self.year)
 
 
 class SchoolClass(models.Model):
