@@ -72,7 +72,9 @@ class GroupForm(forms.Form):
 class ApplicationForm(forms.Form):
     periods = forms.ModelMultipleChoiceField(label="托管期次", queryset=Period.objects.none(), widget=forms.CheckboxSelectMultiple)
     lunch = forms.BooleanField(label="在校用午餐", required=False)
-    needs = forms.MultipleChoiceField(label="托管需求", choices=Need.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    needs = forms.MultipleChoiceField(label="托管需求（可多选，班主任会核实）", choices=Need.choices,
+                                      widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"required": "请选择托管需求，如父母双方上班、白天家中无人看护"})
     note = forms.CharField(label="补充说明", max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     agree_service = forms.BooleanField(label="我已阅读并同意《托管服务协议》", required=False)
     agree_safety = forms.BooleanField(label="我已阅读并签署《安全承诺书》", required=False)
@@ -199,3 +201,12 @@ def parse_timetable(post) -> tuple[list[dict], list[str]]:
         else:
             errors.append(f"第{i}行：{form_errors(form)}")
     return rows, errors
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's decision on an application."""
+
+    decision = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "退回")])
+    reason = forms.CharField(label="退回原因", max_length=200, required=False)
+    need_confirmed = forms.BooleanField(label="已核实托管需求", required=False)
+    need_note = forms.CharField(label="核实情况", max_length=128, required=False)

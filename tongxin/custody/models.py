@@ -181,6 +181,8 @@ class Application(models.Model):
     reject_reason = models.CharField("未通过原因", max_length=255, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="初审人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField("初审时间", null=True, blank=True)
+    need_confirmed = models.BooleanField("班主任已核实托管需求", default=False)
+    need_note = models.CharField("需求核实情况", max_length=128, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)

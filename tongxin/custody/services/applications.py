@@ -51,6 +51,8 @@ def apply(actor, *, programme: Programme, child: Child, periods: list[Period], l
     unknown = set(needs) - set(Need.values)
     if unknown:
         raise ValidationError("托管需求选项无效")
+    if not needs:
+        raise ValidationError("请选择托管需求（如父母双方上班、白天家中无人看护），班主任初审时会核实")
     if lunch and not programme.lunch_available:
         raise ValidationError("该项目不提供午餐")
     if not (agree_service and agree_safety):
@@ -115,9 +117,17 @@ def _decide(step: _Step, actor, application: Application, approve: bool, reason:
 
 
 @transaction.atomic
-def class_review(actor, application: Application, *, approve: bool, reason: str = "") -> Application:
-    """The class teacher's first review."""
-    return _decide(_CLASS_REVIEW, actor, application, approve, reason)
+def class_review(actor, application: Application, *, approve: bool, reason: str = "", need_confirmed: bool = False,
+                 need_note: str = "") -> Application:
+    """The class teacher's first review: approving means the teacher has checked that the child really has no
+    one to look after them at home (C-16), and says how."""
+    if approve and not need_confirmed:
+        raise ValidationError("请先核实孩子确实家中无人照管（勾选“已核实托管需求”）再通过初审")
+    application = _decide(_CLASS_REVIEW, actor, application, approve, reason)
+    if approve:
+        application.need_confirmed, application.need_note = True, need_note.strip()
+        application.save(update_fields=["need_confirmed", "need_note", "updated_at"])
+    return application
 
 
 @transaction.atomic

@@ -86,7 +86,7 @@ def teacher_of(django_user_model):
 def approved(programme, period, parent_of, teacher_of, leader):
     """Take children through application, class review and approval."""
 
-    def run(children, periods=None, lunch=True, needs=()):
+    def run(children, periods=None, lunch=True, needs=("nobody_home",)):
         apps = []
         for child in children:
             parent = parent_of(child)
@@ -94,7 +94,7 @@ def approved(programme, period, parent_of, teacher_of, leader):
             app = services.apply(parent, programme=programme, child=child, periods=periods or [period], lunch=lunch,
                                  needs=list(needs), signature=name, agree_service=True, agree_safety=True,
                                  today=dt.date(2027, 1, 5))
-            services.class_review(teacher_of(child), app, approve=True)
+            services.class_review(teacher_of(child), app, approve=True, need_confirmed=True)
             apps.append(services.organiser_decision(leader, app, approve=True))
         return apps
 
@@ -121,9 +121,9 @@ def approved_for_today(demo_user):
     def make(programme, period):
         leader, teacher, parent = demo_user("leader"), demo_user("teacher"), demo_user("parent")
         child = Child.objects.get(guardianships__guardian__user=parent)
-        app = services.apply(parent, programme=programme, child=child, periods=[period], lunch=False, needs=[],
+        app = services.apply(parent, programme=programme, child=child, periods=[period], lunch=False, needs=["nobody_home"],
                              signature=Guardian.objects.get(user=parent).name, agree_service=True, agree_safety=True)
-        services.class_review(teacher, app, approve=True)
+        services.class_review(teacher, app, approve=True, need_confirmed=True)
         services.organiser_decision(leader, app, approve=True)
         services.run_placement(leader, period, seed="x")
         return Placement.objects.get(application=app)

@@ -52,6 +52,7 @@ def test_parent_application_through_approval_and_check_in(demo_site, browser):
     login(teacher_page, demo_site, "teacher")
     teacher_page.goto(f"{demo_site}/custody/")
     row = teacher_page.locator("#to-review tr", has_text=child.name)
+    row.locator("input[name=need_confirmed]").check()
     row.locator("button:has-text('初审通过')").click()
     teacher_page.wait_for_selector(f"text={child.name}：初审通过")
 

@@ -82,6 +82,8 @@ def test_review_chain_and_reasons_the_parent_sees(programme, period, pupils, par
         services.apply(parent, signature=name, **{**kwargs, "agree_safety": False})
     with pytest.raises(ValidationError, match="本人姓名"):
         services.apply(parent, signature="别人", **kwargs)
+    with pytest.raises(ValidationError, match="托管需求"):  # C-16: an application states its care need
+        services.apply(parent, signature=name, **{**kwargs, "needs": []})
     app = services.apply(parent, signature=name, **kwargs)
     assert app.state == Application.State.SUBMITTED
     with pytest.raises(ValidationError, match="重复"):
@@ -89,12 +91,14 @@ def test_review_chain_and_reasons_the_parent_sees(programme, period, pupils, par
     with pytest.raises(ValidationError, match="状态"):
         services.organiser_decision(leader, app, approve=True)  # the class teacher reviews first
     with pytest.raises(PermissionDenied):
-        services.class_review(leader, app, approve=True)
+        services.class_review(leader, app, approve=True, need_confirmed=True)
     teacher = teacher_of(child)
     with pytest.raises(ValidationError, match="原因"):
         services.class_review(teacher, app, approve=False)
-    app = services.class_review(teacher, app, approve=True)
-    assert app.state == Application.State.REVIEWED
+    with pytest.raises(ValidationError, match="核实"):  # C-16: the teacher confirms the care need before approving
+        services.class_review(teacher, app, approve=True)
+    app = services.class_review(teacher, app, approve=True, need_confirmed=True, need_note="电话核实：父母均在外务工")
+    assert app.state == Application.State.REVIEWED and app.need_confirmed and "父母均在外务工" in app.need_note
     app = services.organiser_decision(leader, app, approve=False, reason="名额已满，请报名第二期")
     assert app.state == Application.State.REJECTED and "名额已满" in app.reject_reason
     assert AuditEntry.objects.filter(target_type="custody.Application", target_id=str(app.pk)).count() == 3
@@ -105,17 +109,17 @@ def test_review_chain_and_reasons_the_parent_sees(programme, period, pupils, par
 def test_only_guardians_apply_and_only_eligible_children(programme, period, pupils, parent_of, demo_user):
     child = pupils(1)[0]
     with pytest.raises(PermissionDenied):
-        services.apply(demo_user("teacher"), programme=programme, child=child, periods=[period], lunch=False, needs=[],
+        services.apply(demo_user("teacher"), programme=programme, child=child, periods=[period], lunch=False, needs=["nobody_home"],
                        signature="x", agree_service=True, agree_safety=True)
     sixth = Child.objects.filter(school=programme.school, school_class__grade__year=6).first()
     parent = parent_of(sixth)
     with pytest.raises(ValidationError, match="年级"):
-        services.apply(parent, programme=programme, child=sixth, periods=[period], lunch=False, needs=[],
+        services.apply(parent, programme=programme, child=sixth, periods=[period], lunch=False, needs=["nobody_home"],
                        signature=Guardian.objects.get(user=parent).name, agree_service=True, agree_safety=True)
     other_school = Child.objects.exclude(school=programme.school).exclude(school=None).first()
     parent = parent_of(other_school)
     with pytest.raises(ValidationError, match="只面向"):
-        services.apply(parent, programme=programme, child=other_school, periods=[period], lunch=False, needs=[],
+        services.apply(parent, programme=programme, child=other_school, periods=[period], lunch=False, needs=["nobody_home"],
                        signature=Guardian.objects.get(user=parent).name, agree_service=True, agree_safety=True)
 
 

@@ -22,9 +22,9 @@ def two_groups_today(running_today, approved_for_today, demo_user, parent_of, te
     second = services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="二组")
     child = Child.objects.filter(school=programme.school, school_class__grade__year=2).order_by("id").first()
     parent = parent_of(child)
-    app = services.apply(parent, programme=programme, child=child, periods=[period], lunch=False, needs=[],
+    app = services.apply(parent, programme=programme, child=child, periods=[period], lunch=False, needs=["nobody_home"],
                          signature=Guardian.objects.get(user=parent).name, agree_service=True, agree_safety=True)
-    services.class_review(teacher_of(child), app, approve=True)
+    services.class_review(teacher_of(child), app, approve=True, need_confirmed=True)
     services.organiser_decision(leader, app, approve=True)
     services.place_late_application(leader, app, period)
     other = Placement.objects.get(application=app)

@@ -234,3 +234,20 @@ def test_a_community_programme_admits_a_resident_of_school_age_without_a_registr
     assert "在读中小学生" in selectors.eligibility_problem(programme, resident, dt.date(resident.birth_date.year + 3, 7, 1))
     school_programme = Programme.objects.filter(school__isnull=False).first()
     assert selectors.eligibility_problem(school_programme, resident, on) is not None
+
+
+def test_class_review_on_the_page_needs_the_care_need_confirmed(login):
+    app = Application.objects.filter(programme__name="青溪县实验小学2027年寒假托管", state="submitted").first()
+    client = login("teacher")
+    page = client.get("/custody/").text
+    assert 'name="need_confirmed"' in page
+    response = client.post(f"/custody/applications/{app.pk}/review/", {"decision": "approve"}, follow=True)
+    assert "核实" in response.text
+    app.refresh_from_db()
+    assert app.state == "submitted"
+    client.post(f"/custody/applications/{app.pk}/review/", {"decision": "approve", "need_confirmed": "on",
+                                                           "need_note": "家访核实", "next": "https://evil.example/"})
+    app.refresh_from_db()
+    assert app.state == "reviewed" and app.need_confirmed and app.need_note == "家访核实"
+    response = client.post(f"/custody/applications/{app.pk}/review/", {"decision": "maybe"}, follow=True)
+    assert response.status_code == 200

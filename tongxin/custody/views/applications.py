@@ -4,11 +4,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
+from tongxin.web.redirects import safe_next
 
 from .. import permissions, selectors, services
+from ..forms import ReviewForm, form_errors
 from ..models import Application, Period, Placement
 from ._base import attempt, records_programme
 
@@ -31,15 +34,21 @@ def applications(request, programme_id):
 @require_POST
 def review(request, application_id):
     application = get_object_or_404(selectors.applications_for(request.user), pk=application_id)
-    approve = request.POST.get("decision") == "approve"
-    reason = request.POST.get("reason", "")
+    back = safe_next(request, reverse("custody:hub"))
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect(back)
+    d = form.cleaned_data
+    approve = d["decision"] == "approve"
     if application.state == Application.State.SUBMITTED:
-        attempt(request, services.class_review, request.user, application, approve=approve, reason=reason,
-             success=f"{application.child.name}：{'初审通过' if approve else '已退回'}")
+        attempt(request, services.class_review, request.user, application, approve=approve, reason=d["reason"],
+                need_confirmed=d["need_confirmed"], need_note=d["need_note"],
+                success=f"{application.child.name}：{'初审通过' if approve else '已退回'}")
     else:
-        attempt(request, services.organiser_decision, request.user, application, approve=approve, reason=reason,
-             success=f"{application.child.name}：{'已批准' if approve else '不予批准'}")
-    return redirect(request.POST.get("next") or "custody:hub")
+        attempt(request, services.organiser_decision, request.user, application, approve=approve, reason=d["reason"],
+                success=f"{application.child.name}：{'已批准' if approve else '不予批准'}")
+    return redirect(back)
 
 
 @login_required
