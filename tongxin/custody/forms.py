@@ -57,8 +57,8 @@ class PeriodForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    period = forms.ModelChoiceField(label="期次", queryset=Period.objects.none())
-    site = forms.ModelChoiceField(label="场所", queryset=None)
+    period = forms.ModelChoiceField(label="期次", queryset=Period.objects.none(), empty_label="（请选择期次）")
+    site = forms.ModelChoiceField(label="场所", queryset=None, empty_label="（请选择场所）")
     name = forms.CharField(label="班组名称", max_length=32)
     capacity = forms.IntegerField(label="人数上限", min_value=1, max_value=40)
 
@@ -210,3 +210,21 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label="退回原因", max_length=200, required=False)
     need_confirmed = forms.BooleanField(label="已核实托管需求", required=False)
     need_note = forms.CharField(label="核实情况", max_length=128, required=False)
+
+
+class VenueLoanForm(forms.Form):
+    """A venue another body lends the programme."""
+
+    site = forms.ModelChoiceField(label="场所", queryset=None, empty_label="（请选择场所）")
+    lender = forms.CharField(label="出借单位及联系人", max_length=64, help_text="如：县青少年宫 王老师 13800000000")
+    agreed_on = forms.DateField(label="商定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="使用说明", max_length=128, required=False, help_text="如：每周二、四下午使用")
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = venues
+        self.fields["site"].label_from_instance = lambda s: f"{s.name}（{s.get_kind_display()}，{s.capacity} 人）"
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="项目状态", choices=Programme.Status.choices)

@@ -67,8 +67,33 @@ class Programme(models.Model):
         return self.school or self.community
 
     @property
+    def organiser_region(self) -> Region:
+        return self.school.region if self.school_id else self.community
+
+    @property
     def eligible_grade_labels(self) -> str:
         return "、".join(grade_label(g) for g in sorted(self.eligible_grades))
+
+
+class VenueLoan(models.Model):
+    """A venue another body lends a programme (a library, the youth palace, a community centre, another school):
+    who agreed to it and when. The lent site joins the programme's sites (C-37, S-10)."""
+
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="venue_loans")
+    site = models.ForeignKey(Site, verbose_name="场所", on_delete=models.PROTECT, related_name="custody_loans")
+    lender = models.CharField("出借单位及联系人", max_length=64)
+    agreed_on = models.DateField("商定日期")
+    note = models.CharField("使用说明", max_length=128, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "借用场所"
+        ordering = ["programme", "site__name"]
+        constraints = [models.UniqueConstraint(fields=["programme", "site"], name="one_loan_per_programme_and_site")]
+
+    def __str__(self):
+        return f"{self.programme} 借用 {self.site}"
 
 
 class Period(models.Model):

@@ -60,6 +60,16 @@ def of_school_age(birth_date: dt.date, on: dt.date) -> bool:
     return SCHOOL_AGE[0] <= age <= SCHOOL_AGE[1]
 
 
+def venue_room(site_capacity: int, used: Iterable[int]) -> int:
+    """Seats a venue still holds for one more group, given the sizes of the groups already there at the same time
+    (S-08: all groups of a day at one site never exceed its capacity)."""
+    return max(0, site_capacity - sum(used))
+
+
+def times_overlap(a_start: dt.time, a_end: dt.time, b_start: dt.time, b_end: dt.time) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
 def default_eligible_grades(top_grade: int = 6) -> list[int]:
     """All grades but the graduating one."""
     return list(range(1, top_grade))

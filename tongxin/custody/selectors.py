@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from tongxin.orgs import calendar, scope
-from tongxin.orgs.models import Role
+from tongxin.orgs.models import Role, Site
 from tongxin.people import selectors as people
 from tongxin.people.models import Child
 
@@ -29,6 +29,7 @@ from .models import (
     PriorityTier,
     Programme,
     RosterShift,
+    VenueLoan,
 )
 
 
@@ -407,3 +408,36 @@ def overview_unit(user) -> tuple[str, str]:
         if a.role == Role.COUNTY_CIVIL:
             return f"{a.region.name}民政局", a.region.name
     return "系统管理员", "全部区域"
+
+
+def venues_to_borrow(programme: Programme):
+    """Sites a programme may borrow: every venue in the county that is not already one of its sites and does not
+    belong to its own organiser (public venues, community rooms, other schools' rooms)."""
+    county = programme.organiser_region.path.split("/")[1]
+    return (Site.objects.filter(region__path__startswith=f"/{county}/").exclude(pk__in=programme.sites.values("pk"))
+            .select_related("school", "region").order_by("kind", "name"))
+
+
+@dataclass
+class VenueRow:
+    site: Site
+    loan: VenueLoan | None  # when another body lends it
+
+
+@dataclass
+class ProgrammeOverview:
+    periods: list[dict]
+    venues: list[VenueRow]
+    counts: list[tuple[str, str, int]]
+
+
+def programme_overview(programme: Programme) -> ProgrammeOverview:
+    """The programme page: periods with their custody days and groups, its venues (own and lent), applications
+    by state."""
+    periods = [{"period": p, "days": len(period_days(p)), "groups": list(p.groups.all())}
+               for p in programme.periods.prefetch_related("groups__site")]
+    loans = {loan.site_id: loan for loan in VenueLoan.objects.filter(programme=programme)}
+    venues = [VenueRow(site, loans.get(site.pk)) for site in programme.sites.order_by("name")]
+    counts = [(state, Application.State(state).label, n) for state, n in
+              Application.objects.filter(programme=programme).values_list("state").annotate(n=Count("id")).order_by("state")]
+    return ProgrammeOverview(periods=periods, venues=venues, counts=counts)

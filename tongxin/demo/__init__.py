@@ -157,6 +157,13 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
                             address=f"{c.full_name}党群服务中心")
         if rural[c.code]:
             Site.objects.create(name=f"{c.name}新时代文明实践站", kind=Site.Kind.CIVILIZATION_STATION, region=c, capacity=50)
+    # County venues that lend rooms to custody programmes (C-37, S-10).
+    seat = communities["361199100001"]
+    Site.objects.bulk_create([
+        Site(name="青溪县青少年宫", kind=Site.Kind.YOUTH_PALACE, region=seat, capacity=120, address=f"{seat.full_name}文化路8号"),
+        Site(name="青溪县图书馆少儿阅览室", kind=Site.Kind.PUBLIC_LIBRARY, region=seat, capacity=60,
+             address=f"{seat.full_name}文化路10号"),
+    ])
 
     families: list[Family] = []
     children: list[Child] = []

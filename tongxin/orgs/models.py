@@ -147,6 +147,12 @@ class Site(models.Model):
         CIVILIZATION_STATION = "civilization_station", "新时代文明实践站"
         COMMUNITY_CENTRE = "community_centre", "社区服务中心"
         NURSERY = "nursery", "托育中心/服务点"
+        YOUTH_PALACE = "youth_palace", "青少年宫"
+        CULTURE_CENTRE = "culture_centre", "文化馆（站）"
+        PUBLIC_LIBRARY = "public_library", "公共图书馆"
+        WOMEN_CHILDREN_CENTRE = "women_children_centre", "妇女儿童活动中心"
+        SPORTS_CENTRE = "sports_centre", "体育馆"
+        MUSEUM = "museum", "博物馆、科技馆"
         OTHER = "other", "其他场所"
 
     name = models.CharField("名称", max_length=64)

@@ -25,6 +25,7 @@ from .programmes import (
     DEFAULT_DAY,
     add_group,
     add_period,
+    borrow_venue,
     create_programme,
     save_timetable,
     update_programme,
@@ -33,7 +34,7 @@ from .programmes import (
 from .roster import add_shift, remove_shift, sign_shift
 
 __all__ = [
-    "DEFAULT_DAY", "EXEMPTION_ELIGIBLE", "LIVE", "add_group", "add_period", "add_shift", "apply", "authorised_pickups",
+    "DEFAULT_DAY", "EXEMPTION_ELIGIBLE", "LIVE", "add_group", "add_period", "add_shift", "apply", "authorised_pickups", "borrow_venue",
     "check_in", "check_in_by_code", "check_out", "class_review", "create_programme", "decide_exemption",
     "eligibility_problem", "handle_alert", "leader_on_duty", "mark_absent", "organiser_decision", "period_days",
     "place_late_application", "priority_of", "record_health_check", "record_incident", "remove_shift",

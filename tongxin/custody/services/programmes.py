@@ -10,8 +10,8 @@ from tongxin.audit.services import changed_fields, record
 from tongxin.orgs import calendar
 from tongxin.orgs.models import Site
 
-from .. import permissions, rules
-from ..models import Activity, Group, Period, Programme, TimetableSlot
+from .. import permissions, rules, selectors
+from ..models import Activity, Group, Period, Programme, TimetableSlot, VenueLoan
 from ._common import A
 
 PROGRAMME_FIELDS = {"name", "kind", "school", "community", "status", "apply_deadline", "day_start", "day_end",
@@ -103,6 +103,15 @@ def add_group(actor, period: Period, *, site: Site, name: str, capacity: int | N
         raise ValidationError({"capacity": f"班组人数上限不能超过项目规定的 {programme.group_size_limit} 人"})
     if not programme.sites.filter(pk=site.pk).exists():
         raise ValidationError({"site": "请选择本项目的托管场所"})
+    at_the_same_time = [
+        g.capacity for g in Group.objects.filter(site=site, period__start__lte=period.end, period__end__gte=period.start)
+        .select_related("period__programme")
+        if rules.times_overlap(g.period.programme.day_start, g.period.programme.day_end, programme.day_start,
+                               programme.day_end)]
+    room = rules.venue_room(site.capacity, at_the_same_time)
+    if capacity > room:
+        raise ValidationError({"capacity": f"{site.name}可容纳 {site.capacity} 人，同一时段已安排 "
+                                           f"{site.capacity - room} 人，这个班组最多 {room} 人"})
     group = Group.objects.create(period=period, site=site, name=name, capacity=capacity)
     record(actor, A.CREATE, group)
     return group
@@ -156,3 +165,19 @@ def save_timetable(actor, group: Group, slots: list[dict]) -> list[TimetableSlot
     TimetableSlot.objects.bulk_create(parsed)
     record(actor, A.UPDATE, group, fields=["timetable"])
     return parsed
+
+
+
+@transaction.atomic
+def borrow_venue(actor, programme: Programme, *, site: Site, lender: str, agreed_on: dt.date, note: str = "") -> VenueLoan:
+    """Record a venue lent by another body and add it to the programme's sites."""
+    permissions.require_organiser(actor, programme)
+    if not selectors.venues_to_borrow(programme).filter(pk=site.pk).exists():
+        raise ValidationError({"site": "该场所已是本项目的场所，或不在本县范围内"})
+    if not lender.strip():
+        raise ValidationError({"lender": "请填写出借单位及联系人"})
+    loan = VenueLoan.objects.create(programme=programme, site=site, lender=lender.strip(), agreed_on=agreed_on,
+                                    note=note.strip(), recorded_by=actor)
+    programme.sites.add(site)
+    record(actor, A.CREATE, loan, fields=["site", "lender", "agreed_on"])
+    return loan

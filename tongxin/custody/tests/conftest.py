@@ -111,7 +111,7 @@ def running_today(demo_user):
     programme = services.create_programme(leader, name="今日托管测试", school=leader.assignments.get().school,
                                           fee_per_day=Decimal("20"), status=Programme.Status.OPEN)
     period = services.add_period(leader, programme, name="本期", start=today, end=today + dt.timedelta(days=13))
-    services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="一组")
+    services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="一组", capacity=10)
     services.add_shift(leader, programme, staff=teacher, date=today, duty=RosterShift.Duty.TEACHER)
     return programme, period
 

@@ -19,7 +19,8 @@ def two_groups_today(running_today, approved_for_today, demo_user, parent_of, te
     programme, period = running_today
     placement = approved_for_today(programme, period)
     leader = demo_user("leader")
-    second = services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="二组")
+    second = services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="二组",
+                                capacity=10)
     child = Child.objects.filter(school=programme.school, school_class__grade__year=2).order_by("id").first()
     parent = parent_of(child)
     app = services.apply(parent, programme=programme, child=child, periods=[period], lunch=False, needs=["nobody_home"],

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Region, Role, School
 
 from .. import permissions, selectors, services
-from ..forms import GroupForm, PeriodForm, ProgrammeForm
+from ..forms import GroupForm, PeriodForm, ProgrammeForm, StatusForm, VenueLoanForm, form_errors
 from ..models import Alert, Application, Programme, RosterShift
 from ._base import attempt, managed_programme, overseen_programme
 
@@ -80,42 +79,47 @@ def programme_edit(request, programme_id):
     return render(request, "custody/programme_form.html", {"form": form, "title": f"修改：{programme.name}"})
 
 
+def _programme_post(request, programme: Programme) -> None:
+    """One organiser's change on the programme page: a period, a group, a borrowed venue or the status."""
+    permissions.require_organiser(request.user, programme)
+    action = request.POST.get("action")
+    if action == "period":
+        form = PeriodForm(request.POST)
+        if form.is_valid():
+            attempt(request, services.add_period, request.user, programme, **form.cleaned_data, success="期次已添加")
+    elif action == "group":
+        form = GroupForm(request.POST, programme=programme)
+        if form.is_valid():
+            d = form.cleaned_data
+            attempt(request, services.add_group, request.user, d["period"], site=d["site"], name=d["name"],
+                    capacity=d["capacity"], success="班组已添加")
+    elif action == "venue":
+        form = VenueLoanForm(request.POST, venues=selectors.venues_to_borrow(programme))
+        if form.is_valid():
+            attempt(request, services.borrow_venue, request.user, programme, **form.cleaned_data,
+                    success="已登记借用场所，可在该场所设置班组")
+    else:
+        form = StatusForm(request.POST)
+        if form.is_valid():
+            status = form.cleaned_data["status"]
+            attempt(request, services.update_programme, request.user, programme, status=status,
+                    success=f"项目状态已改为“{Programme.Status(status).label}”")
+    if form.errors:
+        messages.error(request, form_errors(form))
+
+
 @login_required
 def programme(request, programme_id):
     programme = overseen_programme(request, programme_id)
-    manages = permissions.is_organiser(request.user, programme)
     if request.method == "POST":
-        permissions.require_organiser(request.user, programme)
-        action = request.POST.get("action")
-        if action == "period":
-            form = PeriodForm(request.POST)
-            if form.is_valid():
-                attempt(request, services.add_period, request.user, programme, **form.cleaned_data, success="期次已添加")
-            else:
-                messages.error(request, "请完整填写期次名称和起止日期")
-        elif action == "group":
-            form = GroupForm(request.POST, programme=programme)
-            if form.is_valid():
-                d = form.cleaned_data
-                attempt(request, services.add_group, request.user, d["period"], site=d["site"], name=d["name"],
-                     capacity=d["capacity"], success="班组已添加")
-            else:
-                messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-        elif action == "status":
-            status = request.POST.get("status")
-            if status in Programme.Status.values:
-                attempt(request, services.update_programme, request.user, programme, status=status,
-                     success=f"项目状态已改为“{Programme.Status(status).label}”")
+        _programme_post(request, programme)
         return redirect("custody:programme", programme.pk)
-    periods = []
-    for p in programme.periods.prefetch_related("groups__site"):
-        periods.append({"period": p, "days": len(selectors.period_days(p)), "groups": list(p.groups.all())})
+    manages = permissions.is_organiser(request.user, programme)
     return render(request, "custody/programme.html", {
-        "programme": programme, "periods": periods, "manages": manages,
+        "programme": programme, "o": selectors.programme_overview(programme), "manages": manages,
         "period_form": PeriodForm(), "group_form": GroupForm(programme=programme),
+        "venue_form": VenueLoanForm(venues=selectors.venues_to_borrow(programme)) if manages else None,
         "statuses": Programme.Status.choices,
-        "counts": [(state, Application.State(state).label, n) for state, n in
-                   Application.objects.filter(programme=programme).values_list("state").annotate(n=Count("id")).order_by("state")],
     })
 
 
