@@ -13,7 +13,7 @@ from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 
 from . import selectors
-from .models import Incident, PriorityTier, Programme
+from .models import DemandSurvey, Incident, PriorityTier, Programme
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -120,3 +120,31 @@ def xlsx_response(wb: Workbook, filename: str, user, programme: Programme | None
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def survey_book(survey: DemandSurvey) -> Workbook:
+    """The survey's result in the layout of an upward report: totals, by grade, reasons, teachers."""
+    f = selectors.survey_figures(survey)
+    unit = str(survey.organiser)
+    wb = Workbook()
+    reported = (f"已于{timezone.localtime(survey.reported_at):%Y年%m月%d日}上报" if survey.reported_at
+                else f"待上报（期限{survey.report_due:%Y年%m月%d日}）")
+    _sheet(wb, "摸底情况", f"{survey.title}情况表", unit, ["项目", "数值"], [
+        ["托管类型", survey.get_kind_display()],
+        ["摸底时间", f"{survey.opens:%m月%d日}—{survey.closes:%m月%d日}"],
+        ["上报情况", reported],
+        ["摸底学生（人）", f.asked],
+        ["已回执（人）", f.answered],
+        ["需要托管（人）", f.need],
+        ["其中：留守儿童（人）", f.priority["left_behind"]],
+        ["其中：困境儿童（人）", f.priority["vulnerable"]],
+        ["其中：残疾儿童（人）", f.priority["disabled"]],
+        ["需要午餐（人）", f.lunch],
+        ["愿意参加的教师、志愿者（人）", f.teachers_willing],
+        ["暂不参加（人）", f.teachers_declining],
+    ], first=True)
+    if f.by_grade:
+        _sheet(wb, "分年级", "分年级情况（人）", unit, ["年级", "摸底", "回执", "需要托管"],
+               [[g["grade"], g["asked"], g["answered"], g["need"]] for g in f.by_grade])
+    _sheet(wb, "需求原因", "托管需求原因（可多选，人次）", unit, ["原因", "人次"], [list(r) for r in f.reasons] or [["无", 0]])
+    return wb

@@ -228,3 +228,53 @@ class VenueLoanForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="项目状态", choices=Programme.Status.choices)
+
+
+class SurveyForm(forms.Form):
+    """A new sign-up survey: who runs it, for which holiday, open when, reported by when."""
+
+    title = forms.CharField(label="名称", max_length=64, initial="暑期托管需求摸底")
+    kind = forms.ChoiceField(label="托管类型", choices=Programme.Kind.choices)
+    organiser = forms.ChoiceField(label="发起单位")
+    opens = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    closes = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    report_due = forms.DateField(label="上报期限", widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text="上报教育局（或街道）的日期，如 6月29日")
+
+    def __init__(self, *args, schools, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].choices = ([(f"school:{s.pk}", s.name) for s in schools]
+                                            + [(f"community:{c.pk}", c.name) for c in communities])
+        self._targets = {f"school:{s.pk}": ("school", s) for s in schools}
+        self._targets.update({f"community:{c.pk}": ("community", c) for c in communities})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens") and data.get("closes") and data["closes"] < data["opens"]:
+            self.add_error("closes", "截止日期不能早于开始日期")
+        if data.get("closes") and data.get("report_due") and data["report_due"] < data["closes"]:
+            self.add_error("report_due", "上报期限不能早于摸底截止日期")
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = dict(self.cleaned_data)
+        kind, target = self._targets[d.pop("organiser")]
+        return {**d, kind: target}
+
+
+YES_NO = [("yes", "需要"), ("no", "不需要")]
+
+
+class SurveyAnswerForm(forms.Form):
+    child = forms.IntegerField(widget=forms.HiddenInput, **ID_FIELD)
+    needs_custody = forms.ChoiceField(label="假期是否需要托管", choices=YES_NO, widget=forms.RadioSelect)
+    needs = forms.MultipleChoiceField(label="原因（需要时选择）", choices=Need.choices, widget=forms.CheckboxSelectMultiple,
+                                      required=False)
+    lunch = forms.BooleanField(label="需要在校午餐", required=False)
+    note = forms.CharField(label="补充说明", max_length=128, required=False)
+
+
+class OfferForm(forms.Form):
+    willing = forms.ChoiceField(label="是否愿意参加托管值班", choices=[("yes", "愿意参加"), ("no", "暂不参加")],
+                                widget=forms.RadioSelect)
+    note = forms.CharField(label="可服务时间等", max_length=128, required=False)

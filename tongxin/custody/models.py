@@ -448,3 +448,74 @@ class Evaluation(models.Model):
                 name="evaluation_scores_1_to_5",
             )
         ]
+
+
+class DemandSurvey(models.Model):
+    """The sign-up survey (报名摸底) before a holiday programme is planned: how many pupils need custody and how many
+    teachers volunteer; its result is reported upward by a due date (C-21, C-22)."""
+
+    school = models.ForeignKey(School, verbose_name="学校", null=True, blank=True, on_delete=models.PROTECT, related_name="custody_surveys")
+    community = models.ForeignKey(Region, verbose_name="社区（村）", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="custody_surveys", limit_choices_to={"level": Region.Level.COMMUNITY})
+    kind = models.CharField("托管类型", max_length=16, choices=Programme.Kind.choices, default=Programme.Kind.SUMMER)
+    title = models.CharField("名称", max_length=64)
+    opens = models.DateField("开始日期")
+    closes = models.DateField("截止日期")
+    report_due = models.DateField("上报期限")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    reported_at = models.DateTimeField("上报时间", null=True, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上报人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report = models.JSONField("上报数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "托管需求摸底"
+        ordering = ["-opens", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(school__isnull=False) ^ Q(community__isnull=False), name="survey_one_organiser",
+                                   violation_error_message="需求摸底须由一所学校或一个社区（村）发起"),
+            models.CheckConstraint(condition=Q(closes__gte=F("opens")), name="survey_closes_after_opens",
+                                   violation_error_message="截止日期不能早于开始日期"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def organiser(self):
+        return self.school or self.community
+
+    @property
+    def organiser_region(self) -> Region:
+        return self.school.region if self.school_id else self.community
+
+
+class SurveyAnswer(models.Model):
+    """A family's answer for one child: does the child need custody, for what reason, with lunch or not."""
+
+    survey = models.ForeignKey(DemandSurvey, verbose_name="摸底", on_delete=models.CASCADE, related_name="answers")
+    child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="custody_survey_answers")
+    needs_custody = models.BooleanField("需要托管")
+    needs = models.JSONField("托管需求", default=list, blank=True)
+    lunch = models.BooleanField("需要午餐", default=False)
+    note = models.CharField("补充说明", max_length=128, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填写人", null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField("填写时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "摸底回执"
+        constraints = [models.UniqueConstraint(fields=["survey", "child"], name="one_answer_per_child")]
+
+
+class SurveyVolunteer(models.Model):
+    """A teacher's (or volunteer's) answer: willing to serve in the programme or not (C-02: voluntary)."""
+
+    survey = models.ForeignKey(DemandSurvey, verbose_name="摸底", on_delete=models.CASCADE, related_name="volunteers")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, related_name="custody_survey_offers")
+    willing = models.BooleanField("愿意参加")
+    note = models.CharField("可服务时间等", max_length=128, blank=True)
+    answered_at = models.DateTimeField("填写时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "教师志愿意向"
+        constraints = [models.UniqueConstraint(fields=["survey", "staff"], name="one_offer_per_person")]

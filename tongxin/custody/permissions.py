@@ -78,11 +78,15 @@ def require_organiser(user, programme: Programme) -> None:
         raise PermissionDenied("只有主办学校领导或社区儿童主任可以管理该托管项目")
 
 
+def teaches(user, child) -> bool:
+    """Whether the user is the class teacher of the child's class."""
+    return bool(child.school_class_id) and any(
+        a.role == Role.CLASS_TEACHER and a.school_class_id == child.school_class_id for a in scope.assignments(user))
+
+
 def require_class_teacher_of(user, child) -> None:
-    for a in scope.assignments(user):
-        if a.role == Role.CLASS_TEACHER and a.school_class_id == child.school_class_id:
-            return
-    raise PermissionDenied("初审须由该生班主任办理")
+    if not teaches(user, child):
+        raise PermissionDenied("初审须由该生班主任办理")
 
 
 def require_guardian_of(user, child) -> Guardianship:

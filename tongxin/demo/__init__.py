@@ -303,6 +303,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))
+    from .surveys import build_survey_demo
+
+    build_survey_demo(random.Random(seed + 2))
     return DemoSummary(
         regions=Region.objects.filter(path__startswith=county.path).count(), schools=len(schools),
         classes=len(classes), families=len(families), children=len(children), guardians=len(guardians), users=users,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from tongxin.audit.models import AuditEntry
@@ -264,4 +264,24 @@ def priority_facts(child: Child) -> PriorityFacts:
         migrant_worker=family.migrant_worker,
         dual_earner=family.dual_earner,
         hardship=family.hardship,
+    )
+
+
+def pupils_of(school_id: int, grades: Iterable[int] | None = None) -> QuerySet:
+    """The pupils of a school (optionally of some grades), for counts and surveys."""
+    qs = Child.objects.filter(school_id=school_id)
+    return qs if grades is None else qs.filter(school_class__grade__year__in=list(grades))
+
+
+def residents_of(community_id: int) -> QuerySet:
+    """The children who live in a community or village."""
+    return Child.objects.filter(family__community_id=community_id)
+
+
+def care_counts(children: QuerySet) -> dict[str, int]:
+    """How many of these children are left-behind, vulnerable or disabled."""
+    return children.aggregate(
+        left_behind=Count("id", filter=Q(care_status=Child.CareStatus.LEFT_BEHIND)),
+        vulnerable=Count("id", filter=Q(care_status=Child.CareStatus.VULNERABLE)),
+        disabled=Count("id", filter=Q(disability=True)),
     )

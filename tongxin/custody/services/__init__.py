@@ -32,9 +32,10 @@ from .programmes import (
     validate_timetable,
 )
 from .roster import add_shift, remove_shift, sign_shift
+from .survey import answer_survey, offer_to_serve, open_survey, report_survey
 
 __all__ = [
-    "DEFAULT_DAY", "EXEMPTION_ELIGIBLE", "LIVE", "add_group", "add_period", "add_shift", "apply", "authorised_pickups", "borrow_venue",
+    "DEFAULT_DAY", "EXEMPTION_ELIGIBLE", "LIVE", "add_group", "answer_survey", "offer_to_serve", "open_survey", "report_survey", "add_period", "add_shift", "apply", "authorised_pickups", "borrow_venue",
     "check_in", "check_in_by_code", "check_out", "class_review", "create_programme", "decide_exemption",
     "eligibility_problem", "handle_alert", "leader_on_duty", "mark_absent", "organiser_decision", "period_days",
     "place_late_application", "priority_of", "record_health_check", "record_incident", "remove_shift",

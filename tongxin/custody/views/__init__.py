@@ -6,11 +6,12 @@ from .parents import apply, evaluate, qr, withdraw
 from .programmes import hub, programme, programme_edit, programme_new
 from .reports import county, county_xlsx, report, report_xlsx
 from .roster import roster, workload_xlsx
+from .survey import survey, survey_answer, survey_new, survey_offer, survey_xlsx
 from .timetable import timetable
 from .today import incident, today, today_action
 
 __all__ = [
     "applications", "apply", "county", "county_xlsx", "evaluate", "fees", "hub", "incident", "placement", "programme",
-    "programme_edit", "programme_new", "qr", "report", "report_xlsx", "request_exemption", "review", "roster",
+    "programme_edit", "programme_new", "qr", "report", "report_xlsx", "request_exemption", "review", "roster", "survey", "survey_answer", "survey_new", "survey_offer", "survey_xlsx",
     "timetable", "today", "today_action", "withdraw", "workload_xlsx",
 ]

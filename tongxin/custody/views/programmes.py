@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from tongxin.orgs import scope
-from tongxin.orgs.models import Region, Role, School
+from tongxin.orgs.models import Role
 
 from .. import permissions, selectors, services
 from ..forms import GroupForm, PeriodForm, ProgrammeForm, StatusForm, VenueLoanForm, form_errors
-from ..models import Alert, Application, Programme, RosterShift
+from ..models import Alert, Application, Need, Programme, RosterShift
 from ._base import attempt, managed_programme, overseen_programme
 
 
@@ -32,28 +32,18 @@ def hub(request):
         "my_applications": Application.objects.filter(applicant=user).select_related("programme", "child")
         .prefetch_related("placements__period", "placements__group") if Role.PARENT in roles else [],
         "can_create": bool(roles & {Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.ADMIN}),
+        "open_surveys": selectors.open_surveys_for(user, today),
+        "surveys": selectors.surveys_overseen(user)[:8],
         "county_view": permissions.has_overview(user),
         "today": today,
+        "needs": Need.choices,
     }
     return render(request, "custody/hub.html", context)
 
 
-def _organiser_choices(user):
-    schools = School.objects.none()
-    communities = Region.objects.none()
-    for a in scope.assignments(user):
-        if a.role == Role.SCHOOL_LEADER:
-            schools |= School.objects.filter(pk=a.school_id)
-        elif a.role == Role.COMMUNITY_WORKER:
-            communities |= Region.objects.filter(pk=a.region_id)
-    if Role.ADMIN in scope.roles(user):
-        schools, communities = School.objects.all(), Region.objects.filter(level=Region.Level.COMMUNITY)
-    return schools, communities
-
-
 @login_required
 def programme_new(request):
-    schools, communities = _organiser_choices(request.user)
+    schools, communities = selectors.organiser_choices(request.user)
     if not schools.exists() and not communities.exists():
         raise PermissionDenied("只有学校领导或社区儿童主任可以创建托管项目")
     form = ProgrammeForm(request.POST or None, schools=schools, communities=communities,
@@ -69,7 +59,7 @@ def programme_new(request):
 @login_required
 def programme_edit(request, programme_id):
     programme = managed_programme(request, programme_id)
-    schools, communities = _organiser_choices(request.user)
+    schools, communities = selectors.organiser_choices(request.user)
     form = ProgrammeForm(request.POST or None, instance=programme, schools=schools, communities=communities)
     if request.method == "POST" and form.is_valid():
         fresh = Programme.objects.get(pk=programme.pk)

@@ -3,7 +3,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection
 
-from tongxin.custody.models import Application, Attendance, Placement, Programme
+from tongxin.custody.models import Application, Attendance, DemandSurvey, Placement, Programme, SurveyAnswer
 from tongxin.demo import build_demo_county
 from tongxin.orgs.models import CalendarDay, Grade, Region, RoleAssignment, School, SchoolClass, Site, User
 from tongxin.people.models import Child, Family, Guardian, Guardianship
@@ -22,6 +22,7 @@ def fingerprint():
         sorted(Application.objects.values_list("programme__name", "child__name", "child__birth_date", "state", "tier")),
         sorted(Placement.objects.values_list("child__name", "period__name", "state", "group__name", "lottery_key")),
         Attendance.objects.count(),
+        sorted(SurveyAnswer.objects.values_list("survey__title", "child__name", "needs_custody", "lunch")),
     )
 
 
@@ -33,7 +34,7 @@ def test_demo_county_is_deterministic_and_the_right_size():
     left_behind = Child.objects.filter(care_status="left_behind")
     assert 100 < left_behind.count() < 600
     assert left_behind.filter(family__community__parent__code="361199200000").count() > left_behind.count() / 2
-    for model in (Placement, Programme, CalendarDay, Guardianship, Child, Guardian, Family, RoleAssignment, User, Site, SchoolClass, Grade, School):
+    for model in (Placement, Programme, DemandSurvey, CalendarDay, Guardianship, Child, Guardian, Family, RoleAssignment, User, Site, SchoolClass, Grade, School):
         model.objects.all().delete()
     for level in (3, 2, 1):
         Region.objects.filter(level=level).delete()
