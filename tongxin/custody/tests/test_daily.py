@@ -27,7 +27,9 @@ def running(leader, period, group_factory, pupils, approved, demo_user):
     services.run_placement(leader, period, seed="d")
     duty = demo_user("t221")  # a teacher of the same school
     services.add_shift(leader, period.programme, staff=leader, date=dt.date(2027, 1, 18), duty=RosterShift.Duty.LEADER)
-    services.add_shift(leader, period.programme, staff=duty, date=dt.date(2027, 1, 18), duty=RosterShift.Duty.TEACHER, group=group)
+    shift = services.add_shift(leader, period.programme, staff=duty, date=dt.date(2027, 1, 18), duty=RosterShift.Duty.TEACHER,
+                               group=group)
+    services.answer_shift(duty, shift, accept=True)
     placements = list(Placement.objects.filter(period=period, state="placed").select_related("child"))
     return duty, placements
 
