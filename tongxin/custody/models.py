@@ -262,7 +262,7 @@ class HardshipCertificate(models.Model):
     """The school's certification that a pupil's family is 家庭经济困难 for one school year: who certified,
     when, for which year. With the registry's 低保/特困/困境 flags it makes the care fee free as of right (C-08)."""
 
-    child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="hardship_certificates")
+    child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.CASCADE, related_name="hardship_certificates")
     school = models.ForeignKey(School, verbose_name="认定学校", on_delete=models.PROTECT, related_name="+")
     school_year = models.PositiveSmallIntegerField("学年（起始年份）", help_text="如 2026 表示 2026-2027 学年")
     note = models.CharField("认定依据", max_length=255, blank=True)

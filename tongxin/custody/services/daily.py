@@ -235,8 +235,6 @@ def record_incident(actor, placement: Placement, *, kind: str, description: str,
         raise ValidationError("请填写事件经过")
     if kind not in Incident.Kind.values:
         raise ValidationError("事件类型无效")
-    if guardian_informed_at is not None and guardian_informed_at > now + dt.timedelta(minutes=5):
-        raise ValidationError("通知家长时间不能晚于现在")
     incident = Incident.objects.create(
         placement=placement, occurred_at=occurred_at or now, kind=kind, description=description,
         action_taken=action_taken, guardian_informed_at=guardian_informed_at, leader_informed_at=now,
