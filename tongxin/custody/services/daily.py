@@ -11,17 +11,7 @@ from tongxin.audit.services import record, record_many
 from tongxin.people.models import Child, Guardian, Guardianship
 
 from .. import permissions, rules
-from ..models import (
-    AbsenceKind,
-    Alert,
-    Attendance,
-    HealthCheck,
-    Incident,
-    Placement,
-    Programme,
-    RosterShift,
-    Symptom,
-)
+from ..models import AbsenceKind, Alert, Attendance, HealthCheck, Incident, Placement, Programme, RosterShift, Symptom
 from ._common import A, period_days
 
 
