@@ -182,7 +182,7 @@ def _at(day: dt.date, t: dt.time) -> dt.datetime:
 def workload(programme: Programme, today: dt.date | None = None) -> list[dict]:
     """Duty per person for performance pay (C-26). Only signed duty counts: a shift signed in AND out, for
     the time actually on duty inside the rostered times (`rules.credited_hours`). Accepted shifts still to
-    come are shown apart (`future_days`, `future_hours`), and past accepted shifts without both signatures
+    come (today's included, until signed out) are shown apart (`future_days`, `future_hours`), and past accepted shifts without both signatures
     as `unsigned_days` (not paid).
 
     Keys: staff, duties, days (signed duty days), hours (credited hours), signed_days (days signed in at
@@ -199,7 +199,7 @@ def workload(programme: Programme, today: dt.date | None = None) -> list[dict]:
         if s.signed_in_at and s.signed_out_at:
             row["days"] += 1
             row["hours"] += credited
-        elif s.date > today:
+        elif s.date >= today:  # still to come, or today's not finished yet
             row["future_days"] += 1
             row["future_hours"] += s.hours
         else:
