@@ -56,6 +56,9 @@ def _placement_for_today(actor, placement: Placement, now: dt.datetime) -> dt.da
 
 @transaction.atomic
 def check_in(actor, placement: Placement, *, now: dt.datetime | None = None) -> Attendance:
+    """The child arrives. A check-in after the session's end is recorded (the child is there and must be
+    handed over) but never makes a late-pickup alert: "late" is only for a child who came during the session
+    (`rules.is_late_pickup_of`)."""
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
     attendance, _ = Attendance.objects.select_for_update(of=("self",)).get_or_create(placement=placement, date=date)
@@ -219,6 +222,8 @@ def record_health_check(actor, placement: Placement, *, slot: str, temperature: 
 def record_incident(actor, placement: Placement, *, kind: str, description: str, action_taken: str = "",
                     occurred_at: dt.datetime | None = None, guardian_informed_at: dt.datetime | None = None,
                     informed_note: str = "", now: dt.datetime | None = None) -> Incident:
+    """Record an incident; it is reported to the leader on duty at once and stays open (on the leader's list)
+    until closed with the guardian informed (`close_incident`, C-29)."""
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
     if not description.strip():
