@@ -15,7 +15,7 @@ from .models import Placement, RosterShift
 
 
 def custody_duty(user, prefix: str, day: dt.date) -> Q:
-    shifts = RosterShift.objects.filter(staff=user, date=day)
+    shifts = RosterShift.objects.filter(staff=user, date=day, state=RosterShift.State.ACCEPTED)  # C-02: accepted only
     placed_today = Placement.objects.filter(state=Placement.State.PLACED, period__start__lte=day, period__end__gte=day)
     children = placed_today.filter(
         Q(group_id__in=shifts.filter(duty=RosterShift.Duty.VOLUNTEER, group__isnull=False).values("group_id"))

@@ -85,12 +85,18 @@ def summary_book(programme: Programme) -> Workbook:
     return wb
 
 
-def workload_book(programme: Programme) -> Workbook:
+def workload_book(programme: Programme, today=None) -> Workbook:
+    """Duty for performance pay: only duty signed in and out counts, for the time on duty inside the rostered
+    times; accepted shifts still to come are listed apart and not counted."""
     wb = Workbook()
-    _sheet(wb, "工作量", f"{programme.name}教师、志愿者工作量（绩效核算用）", str(programme.organiser),
-           ["姓名", "账号", "岗位", "值班天数", "已签到天数", "时长（小时）"],
-           [[w["staff"].display_name, w["staff"].username, w["duties"], w["days"], w["signed_days"], float(w["hours"])]
-            for w in selectors.workload(programme)], first=True)
+    work = selectors.workload(programme, today=today)
+    ws = _sheet(wb, "工作量", f"{programme.name}教师、志愿者工作量（绩效核算用）", str(programme.organiser),
+                ["姓名", "账号", "岗位", "已完成值班（天）", "计酬时长（小时）", "已排未到（天）", "已排未到时长（小时，不计酬）",
+                 "缺签到或签退（天，不计酬）"],
+                [[w["staff"].display_name, w["staff"].username, w["duties"], w["days"], float(w["hours"]), w["future_days"],
+                  float(w["future_hours"]), w["unsigned_days"]] for w in work], first=True)
+    ws.cell(row=len(work) + 5, column=1,
+            value="说明：只计已签到并签退的值班，时长按排班时间内的实际在岗时间计算（早到晚走不加计，早退按实际扣减）。")
     return wb
 
 

@@ -278,3 +278,76 @@ class OfferForm(forms.Form):
     willing = forms.ChoiceField(label="是否愿意参加托管值班", choices=[("yes", "愿意参加"), ("no", "暂不参加")],
                                 widget=forms.RadioSelect)
     note = forms.CharField(label="可服务时间等", max_length=128, required=False)
+
+
+# ---------------------------------------------------------------- roster, fees, incidents (issue 6)
+
+
+class SignUpForm(forms.Form):
+    """A teacher or volunteer offers themselves for one custody day (the organiser approves)."""
+
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ModelChoiceField(label="班组", queryset=None, required=False)
+    start = forms.TimeField(label="开始", widget=forms.TimeInput(attrs={"type": "time"}), required=False)
+    end = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time"}), required=False)
+
+    def __init__(self, *args, programme, **kwargs):
+        from .models import Group
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = Group.objects.filter(period__programme=programme).select_related("period")
+
+
+class RosterActionForm(forms.Form):
+    """One button on the roster page: about one shift, or publishing a range of days."""
+
+    ACTIONS = ("add", "signup", "accept", "decline", "approve", "refuse", "sign", "remove", "publish")
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    shift = forms.IntegerField(required=False, **ID_FIELD)
+    start_date = forms.DateField(label="开始日期", required=False)
+    end_date = forms.DateField(label="结束日期", required=False)
+
+    NEEDS_SHIFT = {"accept", "decline", "approve", "refuse", "sign", "remove"}
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action in self.NEEDS_SHIFT and not data.get("shift"):
+            self.add_error("shift", "请选择排班")
+        if action == "publish":
+            for name in ("start_date", "end_date"):
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, "请选择日期")
+        return data
+
+
+class PublishForm(forms.Form):
+    start_date = forms.DateField(label="从", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="到", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ExemptionDecisionForm(forms.Form):
+    exemption = forms.IntegerField(**ID_FIELD)
+    decision = forms.ChoiceField(choices=[("approve", "批准"), ("refuse", "不批准")])
+    percent = forms.IntegerField(label="批准比例", min_value=1, max_value=100, required=False)
+
+
+class ExemptionRequestForm(forms.Form):
+    percent = forms.IntegerField(label="减免比例", min_value=1, max_value=100, initial=50)
+    reason = forms.CharField(label="理由", max_length=255)
+
+
+class HardshipForm(forms.Form):
+    """The school certifies a pupil's family as 家庭经济困难 for a school year."""
+
+    application = forms.IntegerField(**ID_FIELD)
+    school_year = forms.IntegerField(label="学年（起始年份）", min_value=2000, max_value=2100)
+    note = forms.CharField(label="认定依据", max_length=255, required=False)
+
+
+class IncidentCloseForm(forms.Form):
+    guardian_informed_at = forms.DateTimeField(label="通知监护人时间", required=False,
+                                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    informed_note = forms.CharField(label="通知情况（通知了谁、怎么说的）", max_length=255, required=False)
+    action_taken = forms.CharField(label="后续处置", max_length=2000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))

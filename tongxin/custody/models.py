@@ -16,6 +16,15 @@ def new_qr_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+DEFAULT_MAX_CONSECUTIVE_DUTY_DAYS = 5
+
+
+def default_duty_limit() -> int:
+    """How many days in a row one person may be on duty (C-27: teachers' rest is guaranteed); a county sets
+    its own with the setting CUSTODY_MAX_CONSECUTIVE_DUTY_DAYS, a programme may differ."""
+    return int(getattr(settings, "CUSTODY_MAX_CONSECUTIVE_DUTY_DAYS", DEFAULT_MAX_CONSECUTIVE_DUTY_DAYS))
+
+
 class Programme(models.Model):
     class Kind(models.TextChoices):
         SUMMER = "summer", "暑期托管"
@@ -46,6 +55,8 @@ class Programme(models.Model):
     lunch_available = models.BooleanField("提供午餐", default=True)
     lunch_price = models.DecimalField("午餐单价（元/天）", max_digits=6, decimal_places=2, default=Decimal("12.00"))
     children_per_staff = models.PositiveSmallIntegerField("师生比（每名教师看护儿童数）", default=20)
+    max_consecutive_duty_days = models.PositiveSmallIntegerField(
+        "每人连续值班上限（天）", default=default_duty_limit, help_text="保障教师必要的休息：同一人连续值班不得超过此天数")
     agreement_text = models.TextField("托管服务协议", blank=True)
     commitment_text = models.TextField("安全承诺书", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -278,19 +289,47 @@ class PlacementRun(models.Model):
         return f"{self.period} {self.run_at:%Y-%m-%d %H:%M} 种子 {self.seed}"
 
 
+class HardshipCertificate(models.Model):
+    """The school's certification that a pupil's family is 家庭经济困难 for one school year: who certified,
+    when, for which year. With the registry's 低保/特困/困境 flags it makes the care fee free as of right (C-08)."""
+
+    child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.CASCADE, related_name="hardship_certificates")
+    school = models.ForeignKey(School, verbose_name="认定学校", on_delete=models.PROTECT, related_name="+")
+    school_year = models.PositiveSmallIntegerField("学年（起始年份）", help_text="如 2026 表示 2026-2027 学年")
+    note = models.CharField("认定依据", max_length=255, blank=True)
+    certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人", on_delete=models.PROTECT, related_name="+")
+    certified_at = models.DateTimeField("认定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭经济困难认定"
+        ordering = ["-school_year", "-certified_at"]
+        constraints = [models.UniqueConstraint(fields=["child", "school_year"], name="one_hardship_certificate_per_year")]
+
+    def __str__(self):
+        return f"{self.child} {self.school_year}-{self.school_year + 1}学年 家庭经济困难"
+
+
 class FeeExemption(models.Model):
     class State(models.TextChoices):
         REQUESTED = "requested", "待审批"
         APPROVED = "approved", "已批准"
         REFUSED = "refused", "未批准"
 
+    class Basis(models.TextChoices):
+        REQUEST = "request", "申请审批"
+        ENTITLEMENT = "entitlement", "困难家庭依规全免"
+
     application = models.OneToOneField(Application, verbose_name="申请", on_delete=models.CASCADE, related_name="exemption")
     percent = models.PositiveSmallIntegerField("减免比例（%）", help_text="100 为全免")
     reason = models.CharField("理由", max_length=255)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    basis = models.CharField("依据", max_length=16, choices=Basis.choices, default=Basis.REQUEST)
+    certificate = models.ForeignKey(HardshipCertificate, verbose_name="学校认定", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="exemptions")
 
     class Meta:
         verbose_name = verbose_name_plural = "费用减免"
@@ -308,6 +347,18 @@ class RosterShift(models.Model):
         TEACHER = "teacher", "看护教师"
         VOLUNTEER = "volunteer", "志愿者"
 
+    class State(models.TextChoices):
+        """A shift counts (duty, ratio, pay) only once accepted: by the person when an organiser rostered them
+        (C-02: teachers take part voluntarily), by the organiser when the person signed up themselves."""
+
+        AWAITING_STAFF = "awaiting_staff", "待本人确认"
+        AWAITING_ORGANISER = "awaiting_organiser", "待主办方审核"
+        ACCEPTED = "accepted", "已确认"
+        DECLINED = "declined", "本人已谢绝"
+        REFUSED = "refused", "主办方未同意"
+
+    LIVE_STATES = (State.AWAITING_STAFF, State.AWAITING_ORGANISER, State.ACCEPTED)
+
     programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="shifts")
     date = models.DateField("日期", db_index=True)
     group = models.ForeignKey(Group, verbose_name="班组", null=True, blank=True, on_delete=models.CASCADE, related_name="shifts")
@@ -317,19 +368,71 @@ class RosterShift(models.Model):
     end = models.TimeField("结束", default=dt.time(17, 30))
     signed_in_at = models.DateTimeField("签到", null=True, blank=True)
     signed_out_at = models.DateTimeField("签退", null=True, blank=True)
+    state = models.CharField("确认状态", max_length=24, choices=State.choices, default=State.ACCEPTED, db_index=True)
+    rostered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="排班人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField("确认（审核）时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "值班排班"
         ordering = ["date", "duty", "start"]
-        constraints = [models.UniqueConstraint(fields=["programme", "date", "staff"], name="one_shift_per_person_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "date", "staff"], condition=~Q(state__in=["declined", "refused"]),
+                                    name="one_shift_per_person_per_day"),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.staff} {self.get_duty_display()}"
 
     @property
     def hours(self) -> Decimal:
+        """The rostered hours (what the shift would be worth once done)."""
         minutes = (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
         return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def accepted(self) -> bool:
+        return self.state == self.State.ACCEPTED
+
+
+class PublishedRosterDay(models.Model):
+    """A custody day whose roster the organiser published as ready (C-24: only with a leader on duty)."""
+
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="published_days")
+    date = models.DateField("日期")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已发布的值班日"
+        ordering = ["programme", "date"]
+        constraints = [models.UniqueConstraint(fields=["programme", "date"], name="one_publication_per_day")]
+
+    def __str__(self):
+        return f"{self.programme} {self.date} 已发布"
+
+
+class AbsenceKind(models.TextChoices):
+    ILLNESS = "illness", "因病"
+    PERSONAL = "personal", "事假"
+    OTHER = "other", "其他"
+
+
+class Symptom(models.TextChoices):
+    """Symptom categories of an illness absence (C-31), for the cause to be followed up."""
+
+    FEVER = "fever", "发热"
+    RESPIRATORY = "respiratory", "咳嗽、咽痛等呼吸道症状"
+    DIGESTIVE = "digestive", "腹泻、呕吐等消化道症状"
+    RASH = "rash", "皮疹"
+    EYE = "eye", "红眼（结膜炎）"
+    INJURY = "injury", "外伤"
+    CHRONIC = "chronic", "慢性病复诊"
+    OTHER = "other", "其他"
+
+    @classmethod
+    def contagious(cls) -> frozenset[str]:
+        return frozenset({cls.FEVER, cls.RESPIRATORY, cls.DIGESTIVE, cls.RASH, cls.EYE})
 
 
 class Attendance(models.Model):
@@ -341,6 +444,13 @@ class Attendance(models.Model):
     check_out_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="离托登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     picked_up_by = models.ForeignKey(Guardian, verbose_name="接走人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     absence_reason = models.CharField("缺勤原因", max_length=64, blank=True)
+    absence_kind = models.CharField("缺勤类别", max_length=16, choices=AbsenceKind.choices, blank=True)
+    symptoms = models.JSONField("症状", default=list, blank=True)
+    follow_up_on = models.DateField("病因追踪日期", null=True, blank=True)
+    follow_up_outcome = models.CharField("追踪结果", max_length=255, blank=True)
+    followed_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="追踪人", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+    followed_up_at = models.DateTimeField("追踪时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "考勤"
@@ -381,6 +491,10 @@ class Incident(models.Model):
         CONFLICT = "conflict", "同学冲突"
         OTHER = "other", "其他"
 
+    class State(models.TextChoices):
+        OPEN = "open", "处理中"
+        CLOSED = "closed", "已结案"
+
     placement = models.ForeignKey(Placement, verbose_name="安置", on_delete=models.CASCADE, related_name="incidents")
     occurred_at = models.DateTimeField("发生时间")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
@@ -391,10 +505,18 @@ class Incident(models.Model):
     informed_note = models.CharField("通知情况", max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.OPEN, db_index=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="结案人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "安全事件"
         ordering = ["-occurred_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state="open") | Q(guardian_informed_at__isnull=False),
+                                   name="incident_closed_only_when_guardian_informed"),
+        ]
 
 
 class Alert(models.Model):
@@ -404,6 +526,7 @@ class Alert(models.Model):
         FEVER = "fever", "体温异常"
         INCIDENT = "incident", "安全事件"
         UNAUTHORISED_PICKUP = "unauthorised_pickup", "非授权人员接送"
+        CHECKS_MISSING = "checks_missing", "三检不全"
 
     programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="alerts")
     placement = models.ForeignKey(Placement, verbose_name="安置", on_delete=models.CASCADE, related_name="alerts")

@@ -46,7 +46,7 @@ class Tab:
 def programme_tabs(user, programme: Programme, today: dt.date) -> list[Tab]:
     """The tabs of a programme this user may open."""
     organiser = permissions.is_organiser(user, programme)
-    reader = organiser or permissions.reads_records(user, programme)
+    reader = organiser or permissions.staff_oversees(user, programme)
     roles = scope.roles(user)
     tabs = []
     if reader:

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role
@@ -27,20 +28,32 @@ def organiser_q(user) -> Q:
     return q
 
 
-def oversight_q(user) -> Q:
-    """Programmes the user may read: those they run, those in their township or county, those of their
-    school (class teachers), and those they are rostered in."""
+def staff_oversight_q(user) -> Q:
+    """Programmes the user reads as staff (their records: roster, fees, reports): those they run, those in
+    their township or county, those of their school (class teachers). Not a volunteer's sign-up, not a shift."""
     if not getattr(user, "is_authenticated", False):
         return scope.NOTHING
     if Role.ADMIN in scope.roles(user):
-        return Q()  # not folded into the union below: Q() | Q(x) is Q(x), not "everything"
+        return Q()
     q = organiser_q(user)
     for a in scope.assignments(user):
         if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL):
             q |= Q(school__region__path__startswith=a.region.path) | Q(community__path__startswith=a.region.path)
         elif a.role == Role.CLASS_TEACHER:
             q |= Q(school_id=a.school_class.school_id)
-        elif a.role == Role.VOLUNTEER:
+    return q
+
+
+def oversight_q(user) -> Q:
+    """Programmes the user may open: those they read as staff, the open ones a volunteer may sign up for,
+    and those they are rostered in."""
+    if not getattr(user, "is_authenticated", False):
+        return scope.NOTHING
+    if Role.ADMIN in scope.roles(user):
+        return Q()  # not folded into the union below: Q() | Q(x) is Q(x), not "everything"
+    q = staff_oversight_q(user)
+    for a in scope.assignments(user):
+        if a.role == Role.VOLUNTEER:
             # Volunteers find the open or running programmes of their township to sign up for duty.
             area = a.region.parent.path if a.region_id and a.region.parent_id else "/"
             q |= Q(status__in=[Programme.Status.OPEN, Programme.Status.RUNNING]) & (
@@ -97,7 +110,8 @@ def require_guardian_of(user, child) -> Guardianship:
 
 
 def on_duty(user, programme: Programme, date) -> bool:
-    return RosterShift.objects.filter(programme=programme, date=date, staff=user).exists()
+    """Only an accepted shift puts a person on duty (C-02)."""
+    return RosterShift.objects.filter(programme=programme, date=date, staff=user, state=RosterShift.State.ACCEPTED).exists()
 
 
 def require_duty_or_organiser(user, programme: Programme, date) -> None:
@@ -106,18 +120,10 @@ def require_duty_or_organiser(user, programme: Programme, date) -> None:
     raise PermissionDenied("您今天不在该项目的值班表上")
 
 
-# Who reads a programme's records (applications, placement, fees, the summary): its organiser and the staff whose
-# scope covers it. A volunteer or a parent does not, even when rostered in it or applying to it.
-RECORD_READER_ROLES = frozenset({Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER,
-                                 Role.COUNTY_EDU, Role.COUNTY_CIVIL, Role.ADMIN})
-
-
-def reads_records(user, programme: Programme) -> bool:
-    return bool(scope.roles(user) & RECORD_READER_ROLES) and oversees(user, programme)
-
-
 def require_records_reader(user, programme: Programme) -> None:
-    if not reads_records(user, programme):
+    """Applications, placement, fees, the summary: staff who read the programme (each sees the children of their
+    own scope). A volunteer or a parent does not, even when rostered in it or applying to it."""
+    if not staff_oversees(user, programme):
         raise PermissionDenied("只有主办单位和负责的教师、管理人员可以查看该项目的报名、安置和总结")
 
 
@@ -126,3 +132,70 @@ def runs_on(programme: Programme, day) -> bool:
     from tongxin.orgs import calendar
 
     return calendar.is_working_day(day) and programme.periods.filter(start__lte=day, end__gte=day).exists()
+
+
+# ---------------------------------------------------------------- roster, fees, workload
+
+
+def staff_oversees(user, programme: Programme) -> bool:
+    return Programme.objects.filter(staff_oversight_q(user)).filter(pk=programme.pk).exists()
+
+
+def require_roster_manager(user, programme: Programme) -> None:
+    """Rostering others, approving sign-ups, publishing the roster: the organiser only."""
+    if not is_organiser(user, programme):
+        raise PermissionDenied("只有主办学校领导或社区儿童主任可以安排值班、审核报名和发布值班表")
+
+
+def can_view_workload(user, programme: Programme) -> bool:
+    """Everyone's duty hours (the basis of performance pay): the organiser and the township or county."""
+    return is_organiser(user, programme) or (has_overview(user) and staff_oversees(user, programme))
+
+
+def require_workload_reader(user, programme: Programme) -> None:
+    if not can_view_workload(user, programme):
+        raise PermissionDenied("工作量统计仅主办单位和上级主管部门可以查看")
+
+
+def may_sign_up(user, programme: Programme) -> bool:
+    """Who may offer themselves for duty: a volunteer of the area, or staff who read the programme."""
+    return oversees(user, programme) and (Role.VOLUNTEER in scope.roles(user) or staff_oversees(user, programme))
+
+
+def can_hold_leader_duty(user, programme: Programme) -> bool:
+    """C-24: the 值班领导 is a school-level leader: a 学校领导 of the programme's school, or for a community
+    programme the community worker (儿童主任) of its community."""
+    for a in scope.assignments(user):
+        if programme.school_id and a.role == Role.SCHOOL_LEADER and a.school_id == programme.school_id:
+            return True
+        if programme.community_id and a.role == Role.COMMUNITY_WORKER and a.region_id == programme.community_id:
+            return True
+    return False
+
+
+def can_certify_hardship(user, child) -> bool:
+    """家庭经济困难 is certified by the child's school: its leader or the child's class teacher."""
+    for a in scope.assignments(user):
+        if a.role == Role.SCHOOL_LEADER and child.school_id and a.school_id == child.school_id:
+            return True
+        if a.role == Role.CLASS_TEACHER and child.school_class_id and a.school_class_id == child.school_class_id:
+            return True
+    return False
+
+
+def require_hardship_certifier(user, child) -> None:
+    if not can_certify_hardship(user, child):
+        raise PermissionDenied("家庭经济困难须由该生所在学校的领导或班主任认定")
+
+
+def can_close_incident(user, incident) -> bool:
+    """The leader on duty that day, or the organiser."""
+    programme = incident.placement.period.programme
+    day = timezone.localtime(incident.occurred_at).date()
+    return is_organiser(user, programme) or RosterShift.objects.filter(
+        programme=programme, date=day, staff=user, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED).exists()
+
+
+def require_incident_closer(user, incident) -> None:
+    if not can_close_incident(user, incident):
+        raise PermissionDenied("安全事件须由当天值班领导或主办单位结案")

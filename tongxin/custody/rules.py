@@ -177,3 +177,126 @@ def is_missing(now: dt.datetime, day_start: dt.time, grace_minutes: int = 30) ->
 
 
 FEVER = Decimal("37.3")
+
+
+# ------------------------------------------------------------------ the session window (alerts)
+
+
+def _on(day: dt.date, t: dt.time, tz) -> dt.datetime:
+    return dt.datetime.combine(day, t, tzinfo=tz)
+
+
+def in_session(now: dt.datetime, day_start: dt.time, day_end: dt.time) -> bool:
+    """Whether `now` (local time) lies inside the day's custody session."""
+    return _on(now.date(), day_start, now.tzinfo) <= now <= _on(now.date(), day_end, now.tzinfo)
+
+
+def is_missing_now(now: dt.datetime, day_start: dt.time, day_end: dt.time, grace_minutes: int = 30) -> bool:
+    """A child not there and not excused is missing from `grace_minutes` after the start until the session
+    ends; after the end nobody is reported missing any more (the day is over)."""
+    return is_missing(now, day_start, grace_minutes) and now <= _on(now.date(), day_end, now.tzinfo)
+
+
+def is_late_pickup_of(check_in: dt.datetime, now: dt.datetime, day_end: dt.time, grace_minutes: int) -> bool:
+    """Late pickup: the child came during the session (checked in before its end) and is still there after
+    the end plus the grace. A child registered after the session ended is not "late" by that check-in."""
+    local_in = check_in.astimezone(now.tzinfo) if now.tzinfo else check_in
+    if local_in.date() != now.date() or local_in >= _on(now.date(), day_end, now.tzinfo):
+        return False
+    return is_late_pickup(now, day_end, grace_minutes)
+
+
+def after_session(now: dt.datetime, day_end: dt.time) -> bool:
+    return now > _on(now.date(), day_end, now.tzinfo)
+
+
+# ------------------------------------------------------------------ health checks (C-30)
+
+ALL_HEALTH_SLOTS = ("morning", "noon", "afternoon")
+
+
+def required_health_slots(programme_kind: str) -> tuple[str, ...]:
+    """一日三检: a holiday day is a whole day in custody, so all three checks (晨检、午检、晚检) fall to it. An
+    after-school session starts when lessons end; the school day's own morning and noon checks are the
+    school's, so custody owes the 晚检 only."""
+    return ("afternoon",) if programme_kind == "after_school" else ALL_HEALTH_SLOTS
+
+
+def missing_health_slots(done: Iterable[str], programme_kind: str) -> list[str]:
+    done = set(done)
+    return [slot for slot in required_health_slots(programme_kind) if slot not in done]
+
+
+def check_temperature(value) -> Decimal:
+    """A temperature as read: a finite number between 34.0 and 42.5 ℃ (anything else is a misreading)."""
+    try:
+        temperature = Decimal(str(value).strip())
+    except (ArithmeticError, ValueError):
+        raise ValidationError("体温须为数字，如 36.5") from None
+    if not temperature.is_finite():
+        raise ValidationError("体温须为数字，如 36.5")
+    if not Decimal("34.0") <= temperature <= Decimal("42.5"):
+        raise ValidationError("体温读数不合理，请重新测量")
+    return temperature.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# ------------------------------------------------------------------ duty (C-02, C-24, C-26, C-27)
+
+
+def consecutive_run(days: Iterable[dt.date], day: dt.date) -> int:
+    """How many calendar days in a row a person would be on duty, counting `day` and the days around it."""
+    taken = set(days) | {day}
+    run, d = 1, day - dt.timedelta(days=1)
+    while d in taken:
+        run, d = run + 1, d - dt.timedelta(days=1)
+    d = day + dt.timedelta(days=1)
+    while d in taken:
+        run, d = run + 1, d + dt.timedelta(days=1)
+    return run
+
+
+def consecutive_duty_problem(days: Iterable[dt.date], day: dt.date, limit: int) -> str | None:
+    """C-27: one person's rest is kept: no more than `limit` duty days in a row (a rest day breaks the run)."""
+    run = consecutive_run(days, day)
+    if run > limit:
+        return f"{day:%-m月%-d日} 值班将连续 {run} 天，超过每人连续值班上限 {limit} 天，请安排休息"
+    return None
+
+
+def credited_hours(shift_start: dt.datetime, shift_end: dt.datetime, signed_in: dt.datetime | None,
+                   signed_out: dt.datetime | None) -> Decimal:
+    """The hours of a shift counted for pay: only a shift signed in AND out, and only the time actually on
+    duty inside the rostered times (arriving early or staying late adds nothing; leaving early counts less)."""
+    if signed_in is None or signed_out is None:
+        return Decimal("0")
+    start, end = max(shift_start, signed_in), min(shift_end, signed_out)
+    if end <= start:
+        return Decimal("0")
+    return (Decimal((end - start).total_seconds()) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# ------------------------------------------------------------------ fees as of right (C-08)
+
+
+@dataclass(frozen=True)
+class HardshipFacts:
+    low_income: bool
+    extreme_poverty: bool
+    vulnerable: bool
+    school_certified: bool
+
+
+def fee_waiver_reasons(facts: HardshipFacts) -> list[str]:
+    """Why a pupil pays no care fee as of right (empty: no entitlement). Lunch is still paid at cost."""
+    return [label for flag, label in (
+        (facts.low_income, "低保家庭"),
+        (facts.extreme_poverty, "特困供养"),
+        (facts.vulnerable, "困境儿童"),
+        (facts.school_certified, "学校认定家庭经济困难"),
+    ) if flag]
+
+
+def school_year_of(day: dt.date) -> int:
+    """The school year a date belongs to, by its starting year: 1 September to 31 August (a summer holiday
+    closes the year that began the September before)."""
+    return day.year if day.month >= 9 else day.year - 1

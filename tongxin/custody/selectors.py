@@ -101,6 +101,8 @@ class BillRow:
     bill: rules.Bill
     periods: list[str]
     exemption_state: str = ""
+    exemption_reason: str = ""
+    entitled: bool = False  # the care fee is waived as of right (C-08)
 
 
 def _approved_percent(application_ids) -> dict[int, int]:
@@ -121,14 +123,15 @@ def _bills(programme: Programme, applications: QuerySet, days_of: dict[int, int]
     if days_of is None:
         days_of = {p.pk: len(period_days(p)) for p in programme.periods.all()}
     percent = _approved_percent([a.pk for a in apps])
-    states = dict(FeeExemption.objects.filter(application__in=apps).values_list("application_id", "state"))
+    exemptions = {e.application_id: e for e in FeeExemption.objects.filter(application__in=apps)}
     rows = []
     for app in apps:
         placed = [pl for pl in app.placements.all() if pl.state == Placement.State.PLACED]
         days = sum(days_of[pl.period_id] for pl in placed)
         b = rules.bill(days, programme.fee_per_day, days if app.lunch else 0, programme.lunch_price, percent.get(app.pk, 0))
-        state = FeeExemption.State(states[app.pk]).label if app.pk in states else ""
-        rows.append(BillRow(app, b, [pl.period.name for pl in placed], state))
+        e = exemptions.get(app.pk)
+        rows.append(BillRow(app, b, [pl.period.name for pl in placed], e.get_state_display() if e else "",
+                            e.reason if e else "", bool(e and e.basis == FeeExemption.Basis.ENTITLEMENT)))
     totals = {
         "children": len(rows),
         "care_fee": sum((r.bill.care_fee for r in rows), Decimal("0")),
@@ -136,6 +139,7 @@ def _bills(programme: Programme, applications: QuerySet, days_of: dict[int, int]
         "exemption": sum((r.bill.exemption for r in rows), Decimal("0")),
         "total": sum((r.bill.total for r in rows), Decimal("0")),
         "exempted_children": sum(1 for r in rows if r.bill.exemption_percent),
+        "entitled_children": sum(1 for r in rows if r.entitled),
     }
     return rows, totals
 
@@ -159,48 +163,96 @@ class GroupGap:
 
 @dataclass
 class DayRoster:
+    """One custody day of the roster. Only accepted shifts count (leader, ratio); the others wait."""
+
     date: dt.date
     leader: RosterShift | None
     shifts: list[RosterShift]
     groups: list[GroupGap] = field(default_factory=list)
+    waiting: list[RosterShift] = field(default_factory=list)
+    published: bool = False
 
     @property
     def ok(self):
         return self.leader is not None and all(g.gap == 0 for g in self.groups)
 
+    @property
+    def lacks_leader(self):
+        return self.leader is None
+
 
 def roster(programme: Programme) -> list[DayRoster]:
     """Every custody day with who is on duty, and gaps against the programme's staff-to-child ratio; a day
-    without a school leader on duty is a gap too."""
-    shifts = defaultdict(list)
-    for s in programme.shifts.select_related("staff", "group"):
-        shifts[s.date].append(s)
+    without an accepted school leader on duty is a gap too, and cannot be published as ready."""
+    accepted, waiting = defaultdict(list), defaultdict(list)
+    for s in programme.shifts.filter(state__in=RosterShift.LIVE_STATES).select_related("staff", "group"):
+        (accepted if s.accepted else waiting)[s.date].append(s)
+    published = set(programme.published_days.values_list("date", flat=True))
     days = []
     for period in programme.periods.prefetch_related("groups"):
         groups = list(period.groups.all())
         for date in period_days(period):
-            on = shifts.get(date, [])
+            on = accepted.get(date, [])
             leader = next((s for s in on if s.duty == RosterShift.Duty.LEADER), None)
             gaps = []
             for g in groups:
                 staff = sum(1 for s in on if s.group_id == g.pk and s.duty != RosterShift.Duty.LEADER)
                 needed = math.ceil(g.seats_taken / programme.children_per_staff) if g.seats_taken else 0
                 gaps.append(GroupGap(g, g.seats_taken, staff, needed))
-            days.append(DayRoster(date, leader, on, gaps))
+            days.append(DayRoster(date, leader, on, gaps, waiting.get(date, []), date in published))
     return days
 
 
-def workload(programme: Programme) -> list[dict]:
-    """Hours on duty per person (the roster's hours, counted as workload for performance pay)."""
-    per = defaultdict(lambda: {"days": 0, "hours": Decimal("0"), "signed_days": 0})
-    for s in programme.shifts.select_related("staff"):
+def my_shifts(user, programme: Programme | None = None) -> QuerySet:
+    """A person's own shifts (every state but the ones withdrawn), newest first, for their roster page and hub."""
+    qs = RosterShift.objects.filter(staff=user).select_related("programme", "group")
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    return qs.order_by("-date", "start")
+
+
+def shifts_to_answer(user) -> QuerySet:
+    """Shifts an organiser gave this person that wait for their acceptance (C-02)."""
+    return my_shifts(user).filter(state=RosterShift.State.AWAITING_STAFF).order_by("date", "start")
+
+
+def sign_ups_to_decide(programme: Programme) -> QuerySet:
+    """Teachers' and volunteers' own sign-ups waiting for the organiser."""
+    return programme.shifts.filter(state=RosterShift.State.AWAITING_ORGANISER).select_related("staff", "group") \
+        .order_by("date", "start")
+
+
+def _at(day: dt.date, t: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, t, tzinfo=timezone.get_current_timezone())
+
+
+def workload(programme: Programme, today: dt.date | None = None) -> list[dict]:
+    """Duty per person for performance pay (C-26). Only signed duty counts: a shift signed in AND out, for
+    the time actually on duty inside the rostered times (`rules.credited_hours`). Accepted shifts still to
+    come (today's included, until signed out) are shown apart (`future_days`, `future_hours`), and past accepted shifts without both signatures
+    as `unsigned_days` (not paid).
+
+    Keys: staff, duties, days (signed duty days), hours (credited hours), signed_days (days signed in at
+    all), future_days, future_hours, unsigned_days."""
+    today = today or timezone.localdate()
+    per = defaultdict(lambda: {"days": 0, "hours": Decimal("0"), "signed_days": 0, "future_days": 0,
+                               "future_hours": Decimal("0"), "unsigned_days": 0, "duties": set()})
+    for s in programme.shifts.filter(state=RosterShift.State.ACCEPTED).select_related("staff"):
         row = per[s.staff]
-        row["days"] += 1
-        row["hours"] += s.hours
-        row["signed_days"] += 1 if s.signed_in_at else 0
-        row["duties"] = row.get("duties", set()) | {s.get_duty_display()}
-    return sorted(({"staff": u, **v, "duties": "、".join(sorted(v.get("duties", [])))} for u, v in per.items()),
-                  key=lambda r: (-r["hours"], r["staff"].pk))
+        row["duties"].add(s.get_duty_display())
+        if s.signed_in_at:
+            row["signed_days"] += 1
+        credited = rules.credited_hours(_at(s.date, s.start), _at(s.date, s.end), s.signed_in_at, s.signed_out_at)
+        if s.signed_in_at and s.signed_out_at:
+            row["days"] += 1
+            row["hours"] += credited
+        elif s.date >= today:  # still to come, or today's not finished yet
+            row["future_days"] += 1
+            row["future_hours"] += s.hours
+        else:
+            row["unsigned_days"] += 1
+    return sorted(({"staff": u, **v, "duties": "、".join(sorted(v["duties"]))} for u, v in per.items()),
+                  key=lambda r: (-r["hours"], -r["future_hours"], r["staff"].pk))
 
 
 @dataclass
@@ -566,3 +618,65 @@ def open_surveys_for(user, today: dt.date) -> list[OpenSurvey]:
         rows.append(OpenSurvey(survey, [(c, answers.get(c.pk)) for c in mine],
                                SurveyVolunteer.objects.filter(survey=survey, staff=user).first(), may_serve))
     return rows
+
+
+# ---------------------------------------------------------------- the day's care: checks, incidents, illness
+
+
+def health_check_gaps(programme: Programme, date: dt.date, *, period=None) -> dict[int, list[str]]:
+    """C-30: placement id -> the health checks (slots) missing that day, for every child present (checked
+    in). A holiday day owes all three (晨检、午检、晚检), an after-school session the 晚检."""
+    attendance = Attendance.objects.filter(placement__period__programme=programme, date=date, check_in_at__isnull=False,
+                                           placement__state=Placement.State.PLACED)
+    if period is not None:
+        attendance = attendance.filter(placement__period=period)
+    done: dict[int, set[str]] = {pid: set() for pid in attendance.values_list("placement_id", flat=True)}
+    for pid, slot in HealthCheck.objects.filter(placement_id__in=list(done), date=date).values_list("placement_id", "slot"):
+        done[pid].add(slot)
+    gaps = {pid: rules.missing_health_slots(slots, programme.kind) for pid, slots in done.items()}
+    return {pid: missing for pid, missing in gaps.items() if missing}
+
+
+@dataclass
+class CheckFlag:
+    placement: Placement
+    missing: list[str]
+
+    @property
+    def labels(self) -> str:
+        return "、".join(HealthCheck.Slot(s).label for s in self.missing)
+
+
+def health_check_flags(user, programme: Programme, date: dt.date) -> list[CheckFlag]:
+    """The children present on `date` without all the day's health checks, as far as this user may see or is
+    on duty for."""
+    gaps = health_check_gaps(programme, date)
+    placements = scope.on_duty(user, Placement.objects.filter(pk__in=list(gaps)), date).select_related("child", "group")
+    return [CheckFlag(p, gaps[p.pk]) for p in placements.order_by("group__name", "child__initials")]
+
+
+def open_incidents(user) -> QuerySet:
+    """Incidents not closed yet (C-29) for the leader's list: those of programmes the user runs, and those
+    of a day the user is the accepted 值班领导."""
+    from . import permissions
+
+    led = RosterShift.objects.filter(staff=user, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED)
+    q = Q(placement__period__programme__in=permissions.managed_programmes(user))
+    for programme_id, day in led.values_list("programme_id", "date"):
+        q |= Q(placement__period__programme_id=programme_id, occurred_at__date=day)
+    return (Incident.objects.filter(state=Incident.State.OPEN).filter(q)
+            .select_related("placement__child", "placement__period__programme").order_by("occurred_at"))
+
+
+def illness_follow_ups(user, programme: Programme, date: dt.date) -> QuerySet:
+    """Illness absences (C-31) whose follow-up is due by `date` and has no outcome yet."""
+    qs = Attendance.objects.filter(placement__period__programme=programme, absence_kind="illness",
+                                   follow_up_on__lte=date, follow_up_outcome="")
+    placements = scope.on_duty(user, Placement.objects.filter(period__programme=programme), date)
+    return qs.filter(placement__in=placements).select_related("placement__child").order_by("follow_up_on")
+
+
+def hardship_certificates(child: Child):
+    from .models import HardshipCertificate
+
+    return HardshipCertificate.objects.filter(child=child).select_related("certified_by")

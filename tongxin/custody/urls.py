@@ -30,6 +30,8 @@ urlpatterns = [
     path("applications/<int:application_id>/withdraw/", views.withdraw, name="withdraw"),
     path("apply/<int:programme_id>/<int:child_id>/", views.apply, name="apply"),
     path("placements/<int:placement_id>/incident/", views.incident, name="incident"),
+    path("p/<int:programme_id>/incidents/", views.incidents, name="incidents"),
+    path("incidents/<int:incident_id>/close/", views.incident_close, name="incident_close"),
     path("placements/<int:placement_id>/evaluate/", views.evaluate, name="evaluate"),
     path("placements/<int:placement_id>/qr.svg", views.qr, name="qr"),
 ]

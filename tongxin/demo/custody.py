@@ -8,18 +8,23 @@ import zoneinfo
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from tongxin.custody import services
 from tongxin.custody.models import (
+    AbsenceKind,
     Application,
     Attendance,
     Evaluation,
     FeeExemption,
+    HardshipCertificate,
     HealthCheck,
     Incident,
     Placement,
     Programme,
+    PublishedRosterDay,
     RosterShift,
+    Symptom,
 )
 from tongxin.orgs.models import CalendarDay, Region, Role, School, Site
 from tongxin.people.models import Child, Guardianship
@@ -105,6 +110,13 @@ def build_custody_demo(rng: random.Random) -> None:
             services.save_timetable(leader, group, [dict(start=s, end=e, activity=a, title=t) for s, e, a, t in services.DEFAULT_DAY])
         periods.append(period)
     applicants = rng.sample(pupils, 210)
+    # The school certified a few families 家庭经济困难 for 2025-2026 before the summer: their care fee is waived
+    # as they are placed, like the 低保, 特困 and 困境 pupils' (C-08); nobody asks for it.
+    certified = [c for c in applicants if not (c.family.low_income or c.family.extreme_poverty
+                                               or c.care_status == Child.CareStatus.VULNERABLE)][:4]
+    HardshipCertificate.objects.bulk_create([
+        HardshipCertificate(child=c, school=school, school_year=2025, certified_by=teachers.get(c.school_class_id) or leader,
+                            note="家庭收入低于当地低保标准1.5倍，班主任家访核实") for c in certified])
     _apps(rng, summer, applicants, periods, state=Application.State.APPROVED, leader=leader, teachers=teachers)
     for i, period in enumerate(periods):
         services.run_placement(leader, period, seed=f"2026暑期第{i + 1}期公开抽签")
@@ -115,18 +127,22 @@ def build_custody_demo(rng: random.Random) -> None:
         groups = list(period.groups.order_by("name"))
         for day in services.period_days(period):
             people = rng.sample(teacher_users, len(groups) * 2)
+            # Every shift was accepted (an organiser's rostering by the teacher, the volunteer's sign-up by
+            # the organiser) and signed in and out: the summer is over.
             shifts.append(RosterShift(programme=summer, date=day, staff=leader, duty=RosterShift.Duty.LEADER,
-                                      signed_in_at=_at(day, 8, 5), signed_out_at=_at(day, 17, 45)))
+                                      rostered_by=leader, signed_in_at=_at(day, 8, 5), signed_out_at=_at(day, 17, 45)))
             for gi, group in enumerate(groups):
                 for person in people[gi * 2:gi * 2 + (2 if rng.random() < 0.85 else 1)]:
                     shifts.append(RosterShift(programme=summer, date=day, staff=person, duty=RosterShift.Duty.TEACHER,
-                                              group=group, signed_in_at=_at(day, 8, rng.randrange(0, 25)),
+                                              group=group, rostered_by=leader, signed_in_at=_at(day, 8, rng.randrange(0, 25)),
                                               signed_out_at=_at(day, 17, rng.randrange(30, 59))))
             if day.weekday() in (1, 3):
                 shifts.append(RosterShift(programme=summer, date=day, staff=volunteer, duty=RosterShift.Duty.VOLUNTEER,
-                                          group=groups[0], start=dt.time(13, 30), end=dt.time(17, 30),
+                                          group=groups[0], start=dt.time(13, 30), end=dt.time(17, 30), rostered_by=volunteer,
                                           signed_in_at=_at(day, 13, 25), signed_out_at=_at(day, 17, 35)))
     RosterShift.objects.bulk_create(shifts)
+    PublishedRosterDay.objects.bulk_create([PublishedRosterDay(programme=summer, date=day, published_by=leader)
+                                            for period in periods for day in services.period_days(period)])
 
     attendance, checks = [], []
     placed = list(Placement.objects.filter(period__programme=summer, state=Placement.State.PLACED).select_related("period", "child"))
@@ -136,7 +152,15 @@ def build_custody_demo(rng: random.Random) -> None:
     for p in placed:
         for day in services.period_days(p.period):
             if rng.random() < 0.05:
-                attendance.append(Attendance(placement=p, date=day, absence_reason=rng.choice(["生病请假", "随家长外出", "家中有事"])))
+                reason = rng.choice(["生病请假", "随家长外出", "家中有事"])
+                if reason == "生病请假":  # C-31: the cause and its follow-up
+                    attendance.append(Attendance(
+                        placement=p, date=day, absence_reason="因病：发热", absence_kind=AbsenceKind.ILLNESS,
+                        symptoms=[Symptom.FEVER], follow_up_on=day + dt.timedelta(days=1),
+                        follow_up_outcome="普通感冒，已退热，次日返校", followed_up_by=leader,
+                        followed_up_at=_at(day + dt.timedelta(days=1), 9, 0)))
+                else:
+                    attendance.append(Attendance(placement=p, date=day, absence_reason=reason, absence_kind=AbsenceKind.PERSONAL))
                 continue
             attendance.append(Attendance(
                 placement=p, date=day, check_in_at=_at(day, 8, rng.randrange(10, 40)), check_in_by=leader,
@@ -156,13 +180,14 @@ def build_custody_demo(rng: random.Random) -> None:
         day = services.period_days(p.period)[2]
         Incident.objects.create(placement=p, occurred_at=_at(day, 14, 20), kind=kind, description=text, action_taken=action,
                                 guardian_informed_at=_at(day, 14, 35), leader_informed_at=_at(day, 14, 25),
-                                informed_note="电话告知家长", recorded_by=leader)
-    for app in Application.objects.filter(programme=summer, state=Application.State.PLACED).select_related("child__family"):
-        family = app.child.family
-        if family.low_income or family.extreme_poverty:
-            FeeExemption.objects.create(application=app, percent=100, reason="低保家庭" if family.low_income else "特困供养",
-                                        requested_by=teachers.get(app.child.school_class_id) or leader,
-                                        state=FeeExemption.State.APPROVED, decided_by=leader, decided_at=_at(dt.date(2026, 7, 1), 10, 0))
+                                informed_note="电话告知家长", recorded_by=leader,
+                                state=Incident.State.CLOSED, closed_by=leader, closed_at=_at(day, 17, 40))
+    # Full waivers were written at placement. One family asked for a partial reduction, which was granted.
+    partial = (Application.objects.filter(programme=summer, state=Application.State.PLACED, exemption__isnull=True)
+               .select_related("child").order_by("pk").first())
+    FeeExemption.objects.create(application=partial, percent=50, reason="父亲工伤住院，家庭暂时困难",
+                                requested_by=teachers.get(partial.child.school_class_id) or leader,
+                                state=FeeExemption.State.APPROVED, decided_by=leader, decided_at=_at(dt.date(2026, 7, 1), 10, 0))
     comments = ["老师很负责，孩子暑假作业按时完成了", "希望多安排些体育活动", "午餐可以再丰富一些", "孩子很喜欢科普实验",
                 "接送时间能否延长到六点", ""]
     evaluations = []
@@ -203,11 +228,29 @@ def build_custody_demo(rng: random.Random) -> None:
     Programme.objects.filter(pk=autumn.pk).update(status=Programme.Status.RUNNING)
     teacher = User.objects.get(username="teacher")
     group_one = term.groups.get(name="一组")
+    # A leader and a teacher on duty every custody day of the term, both accepted; their duty is signed in and
+    # out on the days already past only (the workload credits no day still to come).
+    today = timezone.localdate()
+
+    def signed(day, minute_in, minute_out):
+        return {"signed_in_at": _at(day, 15, minute_in), "signed_out_at": _at(day, 18, minute_out)} if day < today else {}
+
+    term_days = services.period_days(term)
     RosterShift.objects.bulk_create(
-        [RosterShift(programme=autumn, date=day, staff=leader, duty=RosterShift.Duty.LEADER, start=dt.time(16), end=dt.time(18))
-         for day in services.period_days(term)]
+        [RosterShift(programme=autumn, date=day, staff=leader, duty=RosterShift.Duty.LEADER, start=dt.time(16), end=dt.time(18),
+                     rostered_by=leader, **signed(day, 50, 10)) for day in term_days]
         + [RosterShift(programme=autumn, date=day, staff=teacher, duty=RosterShift.Duty.TEACHER, group=group_one,
-                       start=dt.time(16), end=dt.time(18)) for day in services.period_days(term)])
+                       start=dt.time(16), end=dt.time(18), rostered_by=leader, **signed(day, 55, 5)) for day in term_days])
+    # The roster is published as ready up to the end of next week; a volunteer's sign-up for the next custody
+    # day waits for the leader's approval.
+    horizon = today + dt.timedelta(days=13 - today.weekday())
+    PublishedRosterDay.objects.bulk_create([PublishedRosterDay(programme=autumn, date=day, published_by=leader)
+                                            for day in term_days if day <= horizon])
+    upcoming = [day for day in term_days if day > today]
+    if upcoming:
+        RosterShift.objects.create(programme=autumn, date=upcoming[0], staff=volunteer, duty=RosterShift.Duty.VOLUNTEER,
+                                   group=term.groups.get(name="二组"), start=dt.time(16), end=dt.time(18),
+                                   state=RosterShift.State.AWAITING_ORGANISER, rostered_by=volunteer)
 
     # ---------------------------------------------------------------- a community programme
     worker = User.objects.get(username="community")

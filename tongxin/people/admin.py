@@ -24,7 +24,7 @@ class ChildAdmin(AuditedAdmin):
 @admin.register(Family)
 class FamilyAdmin(AuditedAdmin):
     list_display = ("head_name", "community", "hukou", "low_income", "extreme_poverty", "military", "dual_earner")
-    list_filter = ("hukou", "low_income", "extreme_poverty", "hardship", "military", "dual_earner", "migrant_worker")
+    list_filter = ("hukou", "low_income", "extreme_poverty", "military", "dual_earner", "migrant_worker")
     search_fields = ("head_name",)
     list_select_related = ("community",)
 

@@ -53,7 +53,6 @@ class Family(models.Model):
     military = models.BooleanField("军人家庭", default=False)
     dual_earner = models.BooleanField("双职工家庭", default=False)
     migrant_worker = models.BooleanField("进城务工人员家庭", default=False)
-    hardship = models.BooleanField("家庭经济困难（学校认定）", default=False)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -162,7 +162,7 @@ def read_child(user, child_id: int, *, reason: str = "") -> ChildRecord:
         for g in Guardianship.objects.filter(child=child).select_related("guardian").order_by("-is_primary", "id")
     ]
     flags = [f.verbose_name for f in family._meta.fields
-             if f.name in {"low_income", "extreme_poverty", "hardship", "military", "dual_earner", "migrant_worker"}
+             if f.name in {"low_income", "extreme_poverty", "military", "dual_earner", "migrant_worker"}
              and getattr(family, f.name)]
     record(user, AuditEntry.Action.VIEW, child, reason=reason,
            fields=["id_number" if id_full else "id_masked", "guardians", "health_notes"])
@@ -198,6 +198,13 @@ def children_of_login(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return Child.objects.none()
     return Child.objects.filter(pk__in=Guardianship.objects.filter(guardian__user=user).values("child_id"))
+
+
+def guardianship_of(child_id: int, guardian_id: int | None) -> Guardianship | None:
+    """The link between a child and one of their guardians, or None if that person is not the child's guardian."""
+    if guardian_id is None:
+        return None
+    return Guardianship.objects.filter(child_id=child_id, guardian_id=guardian_id).select_related("guardian").first()
 
 
 def may_pick_up(child_id: int, guardian_id: int) -> bool:
@@ -244,12 +251,6 @@ class PriorityFacts:
     military: bool
     migrant_worker: bool
     dual_earner: bool
-    hardship: bool  # 家庭经济困难, as certified by the school
-
-    @property
-    def hard_up(self) -> bool:
-        """低保, 特困, 困境 or certified 家庭经济困难."""
-        return self.low_income or self.extreme_poverty or self.vulnerable or self.hardship
 
 
 def priority_facts(child: Child) -> PriorityFacts:
@@ -263,7 +264,6 @@ def priority_facts(child: Child) -> PriorityFacts:
         military=family.military,
         migrant_worker=family.migrant_worker,
         dual_earner=family.dual_earner,
-        hardship=family.hardship,
     )
 
 

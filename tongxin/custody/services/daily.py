@@ -12,12 +12,13 @@ from tongxin.people import selectors as people
 from tongxin.people.models import Child, Guardian
 
 from .. import permissions, rules
-from ..models import Alert, Attendance, HealthCheck, Incident, Placement, Programme, RosterShift
+from ..models import AbsenceKind, Alert, Attendance, HealthCheck, Incident, Placement, Programme, RosterShift, Symptom
 from ._common import A, period_days
 
 
 def leader_on_duty(programme: Programme, date: dt.date):
-    shift = programme.shifts.filter(date=date, duty=RosterShift.Duty.LEADER).select_related("staff").first()
+    shift = (programme.shifts.filter(date=date, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED)
+             .select_related("staff").order_by("pk").first())
     return shift.staff if shift else None
 
 
@@ -56,6 +57,9 @@ def _placement_for_today(actor, placement: Placement, now: dt.datetime) -> dt.da
 
 @transaction.atomic
 def check_in(actor, placement: Placement, *, now: dt.datetime | None = None) -> Attendance:
+    """The child arrives. A check-in after the session's end is recorded (the child is there and must be
+    handed over) but never makes a late-pickup alert: "late" is only for a child who came during the session
+    (`rules.is_late_pickup_of`)."""
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
     attendance, _ = Attendance.objects.select_for_update(of=("self",)).get_or_create(placement=placement, date=date)
@@ -80,16 +84,27 @@ def authorised_pickups(child: Child):
     return people.authorised_pickups(child.pk)
 
 
+OUTSIDER_REFUSAL = "所选接送人不在{child}的监护人名单中，不能交接"
+
+
 def check_out(actor, placement: Placement, *, guardian: Guardian, now: dt.datetime | None = None) -> Attendance:
     """Hand the child to a guardian authorised to pick them up. Anyone else is refused, and the refusal
     raises an alert to the leader on duty (committed even though the hand-over is refused)."""
     now = now or timezone.now()
-    if not people.may_pick_up(placement.child_id, guardian.pk):
+    link = people.guardianship_of(placement.child_id, getattr(guardian, "pk", None))
+    if link is None or not link.can_pickup:
         date = _placement_for_today(actor, placement, now)
+        child = placement.child.name
+        # Name only a guardian of this child's family; anyone else stays unnamed (the duty teacher must not
+        # learn the names of guardians across the county by trying ids).
+        who = guardian.name if link is not None else "所选接送人"
         with transaction.atomic():
             _raise_alert(placement, date, Alert.Kind.UNAUTHORISED_PICKUP,
-                         f"{guardian.name} 不是 {placement.child.name} 的授权接送人，已拒绝交接")
-        raise PermissionDenied(f"{guardian.name} 不是 {placement.child.name} 的授权接送人，不能接走孩子")
+                         f"{who}不是{child}的授权接送人，已拒绝交接" if link is not None
+                         else f"有人以不在{child}监护人名单中的身份办理接送，已拒绝交接")
+        if link is None:
+            raise PermissionDenied(OUTSIDER_REFUSAL.format(child=child))
+        raise PermissionDenied(f"{who} 不是 {child} 的授权接送人，不能接走孩子")
     return _check_out(actor, placement, guardian, now)
 
 
@@ -104,7 +119,8 @@ def _check_out(actor, placement: Placement, guardian: Guardian, now: dt.datetime
     attendance.check_out_at, attendance.check_out_by, attendance.picked_up_by = now, actor, guardian
     attendance.save()
     programme = placement.period.programme
-    if rules.is_late_pickup(timezone.localtime(now), programme.day_end, programme.pickup_grace_minutes):
+    if rules.is_late_pickup_of(attendance.check_in_at, timezone.localtime(now), programme.day_end,
+                               programme.pickup_grace_minutes):
         _raise_alert(placement, date, Alert.Kind.LATE_PICKUP,
                      f"{placement.child.name} 于 {timezone.localtime(now):%H:%M} 才被接走（应在 {programme.day_end:%H:%M} 前）")
     _resolve_alerts(placement, date, Alert.Kind.LATE_PICKUP, actor, now)
@@ -112,19 +128,73 @@ def _check_out(actor, placement: Placement, guardian: Guardian, now: dt.datetime
     return attendance
 
 
+def _next_custody_day(placement: Placement, date: dt.date) -> dt.date:
+    later = [d for d in period_days(placement.period) if d > date]
+    return later[0] if later else date + dt.timedelta(days=1)
+
+
 @transaction.atomic
-def mark_absent(actor, placement: Placement, *, reason: str, now: dt.datetime | None = None) -> Attendance:
+def mark_absent(actor, placement: Placement, *, reason: str = "", kind: str = AbsenceKind.PERSONAL,
+                symptoms: list[str] | tuple[str, ...] = (), follow_up_on: dt.date | None = None,
+                now: dt.datetime | None = None) -> Attendance:
+    """Record an absence. An illness absence (C-31) asks for the symptoms (categories, for the cause to be
+    tracked) and sets a follow-up date (by default the next custody day) whose outcome is recorded later."""
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
-    if not reason.strip():
-        raise ValidationError("请填写缺勤原因")
-    attendance, _ = Attendance.objects.get_or_create(placement=placement, date=date)
+    reason = reason.strip()
+    if kind not in AbsenceKind.values:
+        raise ValidationError("缺勤类别无效")
+    if "\x00" in reason or len(reason) > 64:
+        raise ValidationError("缺勤原因不能超过 64 个字，且不能含有控制字符")
+    symptoms = list(dict.fromkeys(symptoms))
+    if kind == AbsenceKind.ILLNESS:
+        if not symptoms:
+            raise ValidationError("因病缺勤请选择症状（如发热、咳嗽），以便追踪病因")
+        if any(s not in Symptom.values for s in symptoms):
+            raise ValidationError("症状选项无效")
+        follow_up_on = follow_up_on or _next_custody_day(placement, date)
+        if follow_up_on < date:
+            raise ValidationError("追踪日期不能早于缺勤当天")
+        reason = reason or "因病：" + "、".join(Symptom(s).label for s in symptoms)
+    else:
+        if symptoms:
+            raise ValidationError("只有因病缺勤需要填写症状")
+        follow_up_on = None
+        if not reason:
+            raise ValidationError("请填写缺勤原因")
+    attendance, _ = Attendance.objects.select_for_update(of=("self",)).get_or_create(placement=placement, date=date)
     if attendance.check_in_at:
         raise ValidationError("已入托的儿童不能登记缺勤")
-    attendance.absence_reason = reason.strip()[:64]
+    attendance.absence_reason = reason[:64]
+    attendance.absence_kind = kind
+    attendance.symptoms = symptoms
+    attendance.follow_up_on = follow_up_on
     attendance.save()
     _resolve_alerts(placement, date, Alert.Kind.MISSING, actor, now)
-    record(actor, A.UPDATE, attendance, child_id=placement.child_id, fields=["absence_reason"])
+    record(actor, A.UPDATE, attendance, child_id=placement.child_id,
+           fields=["absence_reason", "absence_kind", "symptoms", "follow_up_on"])
+    return attendance
+
+
+@transaction.atomic
+def record_follow_up(actor, attendance: Attendance, *, outcome: str, now: dt.datetime | None = None) -> Attendance:
+    """The outcome of following up an illness absence (e.g. 「确诊水痘，居家隔离至 1 月 28 日」)."""
+    now = now or timezone.now()
+    attendance = Attendance.objects.select_for_update(of=("self",)).select_related("placement__period__programme").get(
+        pk=attendance.pk)
+    permissions.require_duty_or_organiser(actor, attendance.placement.period.programme, timezone.localtime(now).date())
+    if attendance.absence_kind != AbsenceKind.ILLNESS:
+        raise ValidationError("只有因病缺勤需要追踪病因")
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError("请填写追踪结果")
+    if "\x00" in outcome or len(outcome) > 255:
+        raise ValidationError("追踪结果不能超过 255 个字，且不能含有控制字符")
+    if attendance.follow_up_outcome:
+        raise ValidationError("该次缺勤已记录追踪结果")
+    attendance.follow_up_outcome, attendance.followed_up_by, attendance.followed_up_at = outcome, actor, now
+    attendance.save(update_fields=["follow_up_outcome", "followed_up_by", "followed_up_at"])
+    record(actor, A.UPDATE, attendance, child_id=attendance.placement.child_id, fields=["follow_up_outcome"])
     return attendance
 
 
@@ -133,9 +203,11 @@ def record_health_check(actor, placement: Placement, *, slot: str, temperature: 
                         now: dt.datetime | None = None) -> HealthCheck:
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
-    temperature = Decimal(str(temperature))
-    if not Decimal("34.0") <= temperature <= Decimal("42.5"):
-        raise ValidationError("体温读数不合理，请重新测量")
+    temperature = rules.check_temperature(temperature)  # NaN, infinity or garbage: a Chinese refusal, not a 500
+    if slot not in HealthCheck.Slot.values:
+        raise ValidationError("检查时段无效，请选择晨检、午检或晚检")
+    if "\x00" in note or len(note) > 128:
+        raise ValidationError("情况说明不能超过 128 个字，且不能含有控制字符")
     check, _ = HealthCheck.objects.update_or_create(
         placement=placement, date=date, slot=slot,
         defaults={"temperature": temperature, "note": note[:128], "checked_by": actor},
@@ -151,10 +223,14 @@ def record_health_check(actor, placement: Placement, *, slot: str, temperature: 
 def record_incident(actor, placement: Placement, *, kind: str, description: str, action_taken: str = "",
                     occurred_at: dt.datetime | None = None, guardian_informed_at: dt.datetime | None = None,
                     informed_note: str = "", now: dt.datetime | None = None) -> Incident:
+    """Record an incident; it is reported to the leader on duty at once and stays open (on the leader's list)
+    until closed with the guardian informed (`close_incident`, C-29)."""
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
     if not description.strip():
         raise ValidationError("请填写事件经过")
+    if kind not in Incident.Kind.values:
+        raise ValidationError("事件类型无效")
     incident = Incident.objects.create(
         placement=placement, occurred_at=occurred_at or now, kind=kind, description=description,
         action_taken=action_taken, guardian_informed_at=guardian_informed_at, leader_informed_at=now,
@@ -167,9 +243,56 @@ def record_incident(actor, placement: Placement, *, kind: str, description: str,
 
 
 @transaction.atomic
+def close_incident(actor, incident: Incident, *, guardian_informed_at: dt.datetime | None = None,
+                   informed_note: str = "", action_taken: str = "", now: dt.datetime | None = None) -> Incident:
+    """Close an incident (C-29): only once the guardian was informed, with the time on record. Until then it
+    stays open on the leader's list."""
+    now = now or timezone.now()
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("placement__period__programme").get(
+        pk=incident.pk)
+    permissions.require_incident_closer(actor, incident)
+    if incident.state == Incident.State.CLOSED:
+        raise ValidationError("该事件已结案")
+    for text, limit, label in ((informed_note, 255, "通知情况"), (action_taken, 2000, "处置措施")):
+        if "\x00" in text or len(text) > limit:
+            raise ValidationError(f"{label}不能超过 {limit} 个字，且不能含有控制字符")
+    informed = guardian_informed_at or incident.guardian_informed_at
+    if informed is None:
+        raise ValidationError("尚未记录通知监护人的时间：须先通知监护人，才能结案")
+    if informed > now + dt.timedelta(minutes=5):
+        raise ValidationError("通知监护人的时间不能晚于现在")
+    if informed < incident.occurred_at - dt.timedelta(minutes=5):
+        raise ValidationError("通知监护人的时间不能早于事件发生时间")
+    fields = ["state"]
+    if guardian_informed_at is not None:
+        incident.guardian_informed_at = guardian_informed_at
+        fields.append("guardian_informed_at")
+    if informed_note.strip():
+        incident.informed_note = informed_note.strip()
+        fields.append("informed_note")
+    if action_taken.strip():
+        incident.action_taken = action_taken.strip()
+        fields.append("action_taken")
+    incident.state, incident.closed_by, incident.closed_at = Incident.State.CLOSED, actor, now
+    incident.save()
+    Alert.objects.filter(placement=incident.placement, kind=Alert.Kind.INCIDENT, handled_at=None).update(
+        handled_by=actor, handled_at=now)
+    record(actor, A.UPDATE, incident, child_id=incident.placement.child_id, fields=fields, reason="安全事件结案")
+    return incident
+
+
+@transaction.atomic
 def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list[Alert]:
-    """Raise today's alerts (returning the new ones): placed children missing without leave, and children
-    not picked up in time. Each child gets one alert of a kind a day, addressed to the leader on duty."""
+    """Raise today's alerts (returning the new ones), each for the leader on duty, once per child, day and
+    kind, and only inside the session window of the day:
+
+    - missing: not there and not excused, from 30 minutes after the start until the session ends;
+    - late pickup: checked in during the session and still there after the end plus the grace;
+    - three checks incomplete (C-30): after the end, a child who was present without every health check
+      the day owes.
+    """
+    from .. import selectors  # a read shared with the pages; selectors import this package, so not at the top
+
     now = timezone.localtime(now or timezone.now())
     date = now.date()
     leader = leader_on_duty(programme, date)
@@ -180,14 +303,20 @@ def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list
             continue
         placements = Placement.objects.filter(period=period, state=Placement.State.PLACED).select_related("child")
         days = {a.placement_id: a for a in Attendance.objects.filter(placement__period=period, date=date)}
+        missing_now = rules.is_missing_now(now, programme.day_start, programme.day_end)
+        day_over = rules.after_session(now, programme.day_end)
+        gaps = selectors.health_check_gaps(programme, date, period=period) if day_over else {}
         for p in placements:
             att = days.get(p.pk)
             if att is None or (att.check_in_at is None and not att.absence_reason):
-                if rules.is_missing(now, programme.day_start):
+                if missing_now:
                     due.append((p, Alert.Kind.MISSING, f"{p.child.name} 未到托且未请假，请立即联系家长"))
             elif att.check_in_at and att.check_out_at is None:
-                if rules.is_late_pickup(now, programme.day_end, programme.pickup_grace_minutes):
+                if rules.is_late_pickup_of(att.check_in_at, now, programme.day_end, programme.pickup_grace_minutes):
                     due.append((p, Alert.Kind.LATE_PICKUP, f"{p.child.name} 超过 {programme.day_end:%H:%M} 仍未被接走"))
+            if p.pk in gaps:
+                labels = "、".join(HealthCheck.Slot(s).label for s in gaps[p.pk])
+                due.append((p, Alert.Kind.CHECKS_MISSING, f"{p.child.name} 今天在托，但缺{labels}（一日三检）"))
     new = [Alert(programme=programme, placement=p, date=date, kind=kind, message=message[:255], notify=leader)
            for p, kind, message in due if (p.pk, kind) not in already]
     if not new:

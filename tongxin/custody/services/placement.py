@@ -13,6 +13,7 @@ from tongxin.audit.services import record
 from .. import permissions, rules
 from ..models import Application, Group, Period, Placement, PlacementRun
 from ._common import LIVE, A, lock, require_state
+from .fees import waive_as_of_right
 
 
 def _take_seats(group_id: int, n: int) -> bool:
@@ -40,6 +41,7 @@ def _sync_application_states(application_ids) -> None:
         state=Application.State.PLACED, updated_at=now)
     Application.objects.filter(pk__in=waiting).exclude(state=Application.State.WAITING).update(
         state=Application.State.WAITING, updated_at=now)
+    waive_as_of_right(application_ids=placed)  # C-08: hard-up pupils' care fee is waived as they are placed
 
 
 @transaction.atomic

@@ -112,7 +112,8 @@ def running_today(demo_user):
                                           fee_per_day=Decimal("20"), status=Programme.Status.OPEN)
     period = services.add_period(leader, programme, name="本期", start=today, end=today + dt.timedelta(days=13))
     services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="一组", capacity=10)
-    services.add_shift(leader, programme, staff=teacher, date=today, duty=RosterShift.Duty.TEACHER)
+    shift = services.add_shift(leader, programme, staff=teacher, date=today, duty=RosterShift.Duty.TEACHER)
+    services.answer_shift(teacher, shift, accept=True)  # a shift counts once the teacher accepts it (C-02)
     return programme, period
 
 

@@ -27,7 +27,9 @@ def running(leader, period, group_factory, pupils, approved, demo_user):
     services.run_placement(leader, period, seed="d")
     duty = demo_user("t221")  # a teacher of the same school
     services.add_shift(leader, period.programme, staff=leader, date=dt.date(2027, 1, 18), duty=RosterShift.Duty.LEADER)
-    services.add_shift(leader, period.programme, staff=duty, date=dt.date(2027, 1, 18), duty=RosterShift.Duty.TEACHER, group=group)
+    shift = services.add_shift(leader, period.programme, staff=duty, date=dt.date(2027, 1, 18), duty=RosterShift.Duty.TEACHER,
+                               group=group)
+    services.answer_shift(duty, shift, accept=True)
     placements = list(Placement.objects.filter(period=period, state="placed").select_related("child"))
     return duty, placements
 
@@ -123,9 +125,12 @@ def test_roster_gaps_leader_on_duty_and_workload(running, leader, period, demo_u
     services.sign_shift(duty, shift, now=at(18, 17, 40))
     with pytest.raises(ValidationError):
         services.sign_shift(duty, shift, now=at(18, 17, 41))
-    work = {w["staff"].username: w for w in selectors.workload(period.programme)}
+    work = {w["staff"].username: w for w in selectors.workload(period.programme, today=dt.date(2027, 1, 18))}
     assert work["t221"]["hours"] == Decimal("9.0") and work["t221"]["signed_days"] == 1
-    assert work["volunteer"]["hours"] == Decimal("4.0")
+    assert "volunteer" not in work  # a sign-up the organiser has not approved counts for nothing
+    services.decide_sign_up(leader, RosterShift.objects.get(staff=volunteer, programme=period.programme), approve=True)
+    work = {w["staff"].username: w for w in selectors.workload(period.programme, today=dt.date(2027, 1, 18))}
+    assert work["volunteer"]["hours"] == Decimal("0") and work["volunteer"]["future_hours"] == Decimal("4.0")
 
 
 def test_parent_evaluation_after_the_period(running, period):

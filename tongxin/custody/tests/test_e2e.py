@@ -26,7 +26,8 @@ def test_parent_application_through_approval_and_check_in(demo_site, browser):
                                           agreement_text="服务协议正文", commitment_text="安全承诺正文")
     period = services.add_period(leader, programme, name="本期", start=today, end=today + dt.timedelta(days=13))
     services.add_group(leader, period, site=Site.objects.filter(school=programme.school).first(), name="一组", capacity=10)
-    services.add_shift(leader, programme, staff=teacher, date=today, duty=RosterShift.Duty.TEACHER)
+    shift = services.add_shift(leader, programme, staff=teacher, date=today, duty=RosterShift.Duty.TEACHER)
+    services.answer_shift(teacher, shift, accept=True)
     child = Child.objects.get(guardianships__guardian__user=parent)
     guardian_name = Guardian.objects.get(user=parent).name
 

@@ -200,15 +200,18 @@ def test_fees_and_exemptions(leader, period, group_factory, pupils, approved, te
                                 family__extreme_poverty=False, care_status="none").first()
     a_poor, a_rich = approved([poor, rich])
     services.run_placement(leader, period, seed="f")
-    with pytest.raises(ValidationError, match="仅面向"):
-        services.request_exemption(teacher_of(rich), a_rich, percent=100, reason="家里困难")
-    ex = services.request_exemption(teacher_of(poor), a_poor, percent=100, reason="低保户")
-    assert selectors.bill_for(a_poor).total == Decimal("320.00")  # not yet approved: care 10×20 + lunch 10×12
+    # C-08: the 低保 pupil's care fee is waived at placement, without a request; lunch is paid at cost.
+    assert selectors.bill_for(a_poor).total == Decimal("120.00")  # care 10×20 waived + lunch 10×12
+    with pytest.raises(ValidationError, match="全免"):
+        services.request_exemption(teacher_of(poor), a_poor, percent=100, reason="低保户")
+    # Anyone else may still ask for a partial reduction, decided by the organiser.
+    ex = services.request_exemption(teacher_of(rich), a_rich, percent=100, reason="父亲失业，家里暂时困难")
+    assert selectors.bill_for(a_rich).total == Decimal("320.00")  # not yet approved: care 10×20 + lunch 10×12
     services.decide_exemption(leader, ex, approve=True, percent=50)
-    assert selectors.bill_for(a_poor).care_fee == Decimal("200.00")
-    assert selectors.bill_for(a_poor).total == Decimal("220.00")
+    assert selectors.bill_for(a_rich).care_fee == Decimal("200.00")
+    assert selectors.bill_for(a_rich).total == Decimal("220.00")
     rows, totals = selectors.fee_report(leader, period.programme)
-    assert totals["children"] == 2 and totals["exempted_children"] == 1 and totals["exemption"] == Decimal("100.00")
+    assert totals["children"] == 2 and totals["exempted_children"] == 2 and totals["exemption"] == Decimal("300.00")
 
 
 def test_a_past_application_deadline_is_refused(leader, school):

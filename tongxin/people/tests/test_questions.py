@@ -67,12 +67,12 @@ def test_pickup_guardians_answer_every_child_asked_with_masked_phones_only():
 def test_priority_facts_read_the_child_and_household():
     child = Child.objects.filter(care_status=Child.CareStatus.LEFT_BEHIND).select_related("family").first()
     Family.objects.filter(pk=child.family_id).update(low_income=False, extreme_poverty=False, military=True,
-                                                     dual_earner=False, migrant_worker=True, hardship=False)
+                                                     dual_earner=False, migrant_worker=True)
     Child.objects.filter(pk=child.pk).update(disability=True)
     child = Child.objects.select_related("family").get(pk=child.pk)
     facts = selectors.priority_facts(child)
     assert (facts.disabled, facts.left_behind, facts.vulnerable, facts.military, facts.migrant_worker) == (True, True, False, True, True)
-    assert not (facts.low_income or facts.extreme_poverty or facts.dual_earner or facts.hardship or facts.hard_up)
-    Family.objects.filter(pk=child.family_id).update(hardship=True)
+    assert not (facts.low_income or facts.extreme_poverty or facts.dual_earner)
+    Family.objects.filter(pk=child.family_id).update(low_income=True)
     child = Child.objects.select_related("family").get(pk=child.pk)
-    assert selectors.priority_facts(child).hardship and selectors.priority_facts(child).hard_up
+    assert selectors.priority_facts(child).low_income

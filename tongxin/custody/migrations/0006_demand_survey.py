@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0004_venueloan'),
+        ('custody', '0005_venueloan'),
         ('orgs', '0003_alter_site_kind'),
-        ('people', '0002_family_hardship'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0003_application_need_review'),
+        ('custody', '0004_application_need_review'),
         ('orgs', '0003_alter_site_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

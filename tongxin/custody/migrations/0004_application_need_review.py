@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0002_delete_calendarday'),
+        ('custody', '0003_roster_fees_daily'),
     ]
 
     operations = [
