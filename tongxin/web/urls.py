@@ -10,4 +10,5 @@ urlpatterns = [
     path("children/", views.child_list, name="children"),
     path("children/<int:child_id>/", views.child_detail, name="child_detail"),
     path("account/tokens/", views.tokens, name="tokens"),
+    path("account/password/", views.password_change, name="password_change"),
 ]
