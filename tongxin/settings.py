@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "axes",
+    "tongxin.audit.apps.AxesConfig",  # django-axes, named in Chinese
     "tongxin.orgs",
     "tongxin.people",
     "tongxin.audit",
@@ -145,7 +145,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling (django-axes): after TONGXIN_LOGIN_FAILURE_LIMIT failures within the cool-off, both the account
 # (from any address) and the address (for any account) are locked for TONGXIN_LOGIN_COOLOFF_MINUTES; every try
 # while locked starts the cool-off again. A successful login clears the account's and the address's failures.
-# The system administrator unlocks at once in 系统管理 → 访问尝试 or with `manage.py axes_reset_username NAME`.
+# The system administrator unlocks at once in 系统管理 → 登录保护 → 登录尝试 or with `manage.py axes_reset_username NAME`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -157,6 +157,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tongxin.web.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "tongxin.audit.context.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_ENABLE_ADMIN = False  # tongxin.audit.admin shows the attempts table alone, in Chinese
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

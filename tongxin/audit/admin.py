@@ -1,3 +1,6 @@
+from axes.admin import AccessAttemptAdmin, IsLockedOutFilter
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
 
 from .models import AuditEntry
@@ -19,3 +22,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Login locks (django-axes, AXES_ENABLE_ADMIN off): only the attempts table, in Chinese. Deleting an account's or an
+# address's rows unlocks it at once.
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(AccessAttemptAdmin):
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start", "status"]
+    list_filter = ["attempt_time", IsLockedOutFilter]
+    actions = ["delete_selected"]
+
+    @admin.display(description="状态")
+    def status(self, obj):
+        remaining = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        return f"还可尝试 {remaining} 次" if remaining > 0 else "已锁定"

@@ -1,6 +1,7 @@
 """Login throttling (django-axes), the self-service password change, and the shell's error pages in Chinese."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,6 +22,10 @@ LIMIT = 5
 def _limits(settings):
     settings.AXES_FAILURE_LIMIT = LIMIT
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+
+
+def visible_text(html):
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S))
 
 
 def attempt(username, password, ip, path=None, **headers):
@@ -201,3 +206,17 @@ def test_the_admin_time_zone_note_is_chinese(login):
     catalog = login("admin").get("/admin/jsi18n/").text  # JSON: non-ASCII as \\uXXXX escapes
     for chinese in ("注意：请按 %(timezone)s 时区填写时间", "服务器"):
         assert json.dumps(chinese)[1:-1] in catalog
+
+
+def test_the_administrator_sees_and_clears_locks_in_chinese(login):
+    fail("teacher", "10.0.0.13")
+    client = login("admin")
+    index = visible_text(client.get("/admin/").text)
+    assert "登录保护" in index and "登录尝试" in index and "Axes" not in index and "ccess" not in index
+    page = visible_text(client.get("/admin/axes/accessattempt/").text)
+    assert "teacher" in page and "已锁定" in page and "失败次数" in page and "Status" not in page
+    attempt_id = AccessAttempt.objects.get(username="teacher").pk
+    client.post("/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": [attempt_id],
+                                               "post": "yes"})
+    assert not AccessAttempt.objects.exists()
+    assert attempt("teacher", DEMO_PASSWORD, "10.0.0.13").status_code == 302
