@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "tongxin.audit.apps.AxesConfig",  # django-axes, named in Chinese
+    "tongxin.audit.axes_app.AxesConfig",  # django-axes, named in Chinese
     "tongxin.orgs",
     "tongxin.people",
     "tongxin.audit",

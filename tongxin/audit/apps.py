@@ -1,4 +1,3 @@
-from axes.apps import AppConfig as BaseAxesConfig
 from django.apps import AppConfig
 
 
@@ -10,8 +9,3 @@ class AuditConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401
 
-
-class AxesConfig(BaseAxesConfig):
-    """django-axes (login throttling) under a Chinese name in the admin."""
-
-    verbose_name = "登录保护"
