@@ -202,6 +202,12 @@ def test_the_admin_says_select_in_chinese(login):
     assert "请选择" in page and "Select an option" not in page and "---------" not in page
 
 
+def test_form_labels_end_in_a_full_width_colon(login):
+    text = visible_text(login("admin").get("/admin/orgs/school/add/").text)
+    assert re.search(r"[\u4e00-\u9fff]：", text)
+    assert not re.search(r"[\u4e00-\u9fff]:", text)
+
+
 def test_the_admin_time_zone_note_is_chinese(login):
     catalog = login("admin").get("/admin/jsi18n/").text  # JSON: non-ASCII as \\uXXXX escapes
     for chinese in ("注意：请按 %(timezone)s 时区填写时间", "服务器"):
@@ -221,3 +227,15 @@ def test_the_administrator_sees_and_clears_locks_in_chinese(login):
                                                "post": "yes"})
     assert not AccessAttempt.objects.exists()
     assert attempt("teacher", DEMO_PASSWORD, "10.0.0.13").status_code == 302
+
+
+def test_the_audit_log_in_the_admin_names_models_fields_and_channels_in_chinese(login, demo_user):
+    client = login("admin")
+    client.post(reverse("password_change"), {
+        "old_password": DEMO_PASSWORD, "new_password1": "Qingxi-river-2027", "new_password2": "Qingxi-river-2027"})
+    entry = AuditEntry.objects.get(action="password_change")
+    listing = visible_text(client.get("/admin/audit/auditentry/?action=password_change").text)
+    assert "修改密码" in listing and "用户" in listing and "密码" in listing and "网页" in listing
+    assert "orgs.User" not in listing and "password" not in listing
+    detail = visible_text(client.get(f"/admin/audit/auditentry/{entry.pk}/change/").text)
+    assert "本人修改密码" in detail and "orgs.User" not in detail and "对象类型：" in detail
