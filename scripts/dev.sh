@@ -48,9 +48,39 @@ ensure_chromium() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 }
 
+# The demo runs with DEBUG off, as production does (Chinese error pages, no tracebacks with personal data), so it
+# needs real keys: made once with the system's random source into var/demo-keys.env (var/ is ignored by git) and
+# kept, so the demo database stays readable across restarts. A database left by an older demo that used the
+# public development key cannot be read with them: it is moved aside and the demo county built anew.
+ensure_demo_keys() {
+    local keys="$ROOT/var/demo-keys.env" db="$ROOT/var/tongxin.sqlite3"
+    [ -n "${TONGXIN_SECRET_KEY:-}" ] && return 0  # the deployer brought keys of their own
+    mkdir -p "$ROOT/var"
+    if [ ! -s "$keys" ]; then
+        if [ -e "$db" ] && [ -z "${DATABASE_URL:-}" ]; then
+            echo "旧的演示数据库使用公开的开发密钥加密，已移到 var/tongxin.sqlite3.old，将重新生成演示县。"
+            for f in "$db" "$db-wal" "$db-shm"; do [ -e "$f" ] && mv -f "$f" "${f/tongxin.sqlite3/tongxin.sqlite3.old}"; done
+        fi
+        (umask 077; "$VENV/bin/python" - >"$keys.tmp" <<'PY'
+import secrets
+from cryptography.fernet import Fernet
+print(f"TONGXIN_SECRET_KEY={secrets.token_urlsafe(50)}")
+print(f"TONGXIN_FIELD_KEYS={Fernet.generate_key().decode()}")
+print(f"TONGXIN_HASH_KEY={secrets.token_urlsafe(32)}")
+PY
+        ) && mv "$keys.tmp" "$keys"
+        echo "已生成演示站点的随机密钥：var/demo-keys.env（请勿提交或外传）。"
+    fi
+    set -a
+    # shellcheck source=/dev/null
+    . "$keys"
+    set +a
+}
+
 case "${1:-}" in
     demo)
         ensure_venv ""
+        ensure_demo_keys
         export TONGXIN_DEMO_MODE=1
         "$VENV/bin/python" manage.py migrate --noinput -v 0
         "$VENV/bin/python" manage.py load_demo

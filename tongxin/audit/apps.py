@@ -8,3 +8,4 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+

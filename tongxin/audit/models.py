@@ -13,6 +13,8 @@ class AuditEntry(models.Model):
         EXPORT = "export", "导出"
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
+        LOGIN_LOCKED = "login_locked", "登录锁定"
+        PASSWORD_CHANGE = "password_change", "修改密码"
         LOGOUT = "logout", "退出"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

@@ -11,7 +11,8 @@ _NOT_STAFF = {Role.PARENT, Role.VOLUNTEER}
 
 
 def nav(user) -> list[Link]:
-    return [Link("系统管理", reverse("admin:index"))] if user.is_staff else []
+    links = [Link("系统管理", reverse("admin:index"))] if user.is_staff else []
+    return links + [Link("修改密码", reverse("password_change"))]
 
 
 def actions(user) -> list[Link]:

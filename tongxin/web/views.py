@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -9,6 +11,7 @@ from tongxin.demo import DEMO_LOGINS, DEMO_PASSWORD
 from tongxin.orgs import services as org_services
 from tongxin.orgs.models import ApiToken
 
+from . import services
 from .selectors import home_for
 
 
@@ -22,6 +25,28 @@ class LoginView(auth_views.LoginView):
             context["demo_logins"] = [(u, label, role.label) for u, label, role, _ in DEMO_LOGINS]
             context["demo_password"] = DEMO_PASSWORD
         return context
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): the login page again, saying in Chinese how long the
+    lock lasts and whom to ask, with status 429."""
+    view = LoginView()
+    view.setup(request)
+    context = view.get_context_data(form=AuthenticationForm(request))
+    context["locked_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "login.html", context, status=429)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(request.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)  # stay logged in here; other sessions end
+        messages.success(request, "密码已修改，下次登录请使用新密码。")
+        return redirect("home")
+    return render(request, "account/password_change.html", {"form": form})
 
 
 @login_required
