@@ -41,11 +41,14 @@ as_root() {
 }
 
 ensure_chromium() {
-    [ -n "${TONGXIN_CHROMIUM:-}" ] && return 0
-    command -v chromium >/dev/null 2>&1 && return 0
-    echo "安装 Debian chromium（端到端测试用）…"
+    # Debian's chromium for the browser tests, and a CJK font so that screenshots show Chinese, not boxes.
+    local missing=()
+    [ -z "${TONGXIN_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 && missing+=(chromium)
+    [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "安装 ${missing[*]}（端到端测试用）…"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 # The demo runs with DEBUG off, as production does (Chinese error pages, no tracebacks with personal data), so it

@@ -1,0 +1,52 @@
+"""Reads of the custody line: bills, roster gaps, workload, the day's roll, summaries, surveys. Scope first.
+
+One module per area; callers use `selectors.<name>`. Selectors never import services."""
+
+from .day import (
+    CheckFlag,
+    DutyDay,
+    RollRow,
+    duty_day,
+    health_check_flags,
+    health_check_gaps,
+    illness_follow_ups,
+    open_incidents,
+    todays_roll,
+)
+from .fees import BillRow, _bills, bill_for, fee_report, hardship_certificates
+from .programmes import (
+    ParentOffer,
+    ProgrammeOverview,
+    VenueRow,
+    applications_for,
+    eligibility_problem,
+    live_application,
+    open_programmes_for_parent,
+    organiser_choices,
+    period_days,
+    programme_overview,
+    venues_to_borrow,
+)
+from .reports import OUTCOMES, Summary, overview_unit, programme_summary, satisfaction
+from .roster import DayRoster, GroupGap, my_shifts, roster, shifts_to_answer, sign_ups_to_decide, workload
+from .survey import (
+    OpenSurvey,
+    SurveyFigures,
+    may_offer_to_serve,
+    open_surveys_for,
+    organises_survey,
+    survey_children,
+    survey_figures,
+    surveys_overseen,
+)
+
+__all__ = [
+    "BillRow", "CheckFlag", "DayRoster", "DutyDay", "GroupGap", "OUTCOMES", "OpenSurvey", "ParentOffer",
+    "ProgrammeOverview", "RollRow", "Summary", "SurveyFigures", "VenueRow", "_bills", "applications_for",
+    "bill_for", "duty_day", "eligibility_problem", "fee_report", "hardship_certificates", "health_check_flags",
+    "health_check_gaps", "illness_follow_ups", "live_application", "may_offer_to_serve", "my_shifts",
+    "open_incidents", "open_programmes_for_parent", "open_surveys_for", "organiser_choices", "organises_survey",
+    "overview_unit", "period_days", "programme_overview", "programme_summary", "roster", "satisfaction",
+    "shifts_to_answer", "sign_ups_to_decide", "survey_children", "survey_figures", "surveys_overseen",
+    "todays_roll", "venues_to_borrow", "workload",
+]

@@ -1,0 +1,120 @@
+"""The roster: who is on duty when, gaps against the ratio, and signed duty as workload."""
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .. import rules
+from ..models import Group, Programme, RosterShift
+from .programmes import period_days
+
+
+@dataclass
+class GroupGap:
+    group: Group
+    children: int
+    staff: int
+    needed: int
+
+    @property
+    def gap(self):
+        return max(0, self.needed - self.staff)
+
+
+@dataclass
+class DayRoster:
+    """One custody day of the roster. Only accepted shifts count (leader, ratio); the others wait."""
+
+    date: dt.date
+    leader: RosterShift | None
+    shifts: list[RosterShift]
+    groups: list[GroupGap] = field(default_factory=list)
+    waiting: list[RosterShift] = field(default_factory=list)
+    published: bool = False
+
+    @property
+    def ok(self):
+        return self.leader is not None and all(g.gap == 0 for g in self.groups)
+
+    @property
+    def lacks_leader(self):
+        return self.leader is None
+
+
+def roster(programme: Programme) -> list[DayRoster]:
+    """Every custody day with who is on duty, and gaps against the programme's staff-to-child ratio; a day
+    without an accepted school leader on duty is a gap too, and cannot be published as ready."""
+    accepted, waiting = defaultdict(list), defaultdict(list)
+    for s in programme.shifts.filter(state__in=RosterShift.LIVE_STATES).select_related("staff", "group"):
+        (accepted if s.accepted else waiting)[s.date].append(s)
+    published = set(programme.published_days.values_list("date", flat=True))
+    days = []
+    for period in programme.periods.prefetch_related("groups"):
+        groups = list(period.groups.all())
+        for date in period_days(period):
+            on = accepted.get(date, [])
+            leader = next((s for s in on if s.duty == RosterShift.Duty.LEADER), None)
+            gaps = []
+            for g in groups:
+                staff = sum(1 for s in on if s.group_id == g.pk and s.duty != RosterShift.Duty.LEADER)
+                needed = math.ceil(g.seats_taken / programme.children_per_staff) if g.seats_taken else 0
+                gaps.append(GroupGap(g, g.seats_taken, staff, needed))
+            days.append(DayRoster(date, leader, on, gaps, waiting.get(date, []), date in published))
+    return days
+
+
+def my_shifts(user, programme: Programme | None = None) -> QuerySet:
+    """A person's own shifts (every state but the ones withdrawn), newest first, for their roster page and hub."""
+    qs = RosterShift.objects.filter(staff=user).select_related("programme", "group")
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    return qs.order_by("-date", "start")
+
+
+def shifts_to_answer(user) -> QuerySet:
+    """Shifts an organiser gave this person that wait for their acceptance (C-02)."""
+    return my_shifts(user).filter(state=RosterShift.State.AWAITING_STAFF).order_by("date", "start")
+
+
+def sign_ups_to_decide(programme: Programme) -> QuerySet:
+    """Teachers' and volunteers' own sign-ups waiting for the organiser."""
+    return programme.shifts.filter(state=RosterShift.State.AWAITING_ORGANISER).select_related("staff", "group") \
+        .order_by("date", "start")
+
+
+def _at(day: dt.date, t: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, t, tzinfo=timezone.get_current_timezone())
+
+
+def workload(programme: Programme, today: dt.date | None = None) -> list[dict]:
+    """Duty per person for performance pay (C-26). Only signed duty counts: a shift signed in AND out, for
+    the time actually on duty inside the rostered times (`rules.credited_hours`). Accepted shifts still to
+    come (today's included, until signed out) are shown apart (`future_days`, `future_hours`), and past accepted shifts without both signatures
+    as `unsigned_days` (not paid).
+
+    Keys: staff, duties, days (signed duty days), hours (credited hours), signed_days (days signed in at
+    all), future_days, future_hours, unsigned_days."""
+    today = today or timezone.localdate()
+    per = defaultdict(lambda: {"days": 0, "hours": Decimal("0"), "signed_days": 0, "future_days": 0,
+                               "future_hours": Decimal("0"), "unsigned_days": 0, "duties": set()})
+    for s in programme.shifts.filter(state=RosterShift.State.ACCEPTED).select_related("staff"):
+        row = per[s.staff]
+        row["duties"].add(s.get_duty_display())
+        if s.signed_in_at:
+            row["signed_days"] += 1
+        credited = rules.credited_hours(_at(s.date, s.start), _at(s.date, s.end), s.signed_in_at, s.signed_out_at)
+        if s.signed_in_at and s.signed_out_at:
+            row["days"] += 1
+            row["hours"] += credited
+        elif s.date >= today:  # still to come, or today's not finished yet
+            row["future_days"] += 1
+            row["future_hours"] += s.hours
+        else:
+            row["unsigned_days"] += 1
+    return sorted(({"staff": u, **v, "duties": "、".join(sorted(v["duties"]))} for u, v in per.items()),
+                  key=lambda r: (-r["hours"], -r["future_hours"], r["staff"].pk))
