@@ -6,7 +6,7 @@ from django.utils import timezone
 from tongxin.orgs.models import Region, School, grade_label
 
 from . import rules
-from .models import Activity, HealthCheck, Incident, Need, Period, Programme, RosterShift
+from .models import AbsenceKind, Activity, HealthCheck, Incident, Need, Period, Programme, RosterShift, Symptom
 
 GRADE_CHOICES = [(i, grade_label(i)) for i in range(1, 10)]
 
@@ -18,6 +18,8 @@ class ProgrammeForm(forms.ModelForm):
                                           help_text="不超过 40 人")
     pickup_grace_minutes = forms.IntegerField(label="接送宽限（分钟）", min_value=0, max_value=120, initial=15)
     children_per_staff = forms.IntegerField(label="师生比（每名教师看护儿童数）", min_value=1, max_value=40, initial=20)
+    max_consecutive_duty_days = forms.IntegerField(label="每人连续值班最多天数", min_value=1, max_value=14, initial=5,
+                                                   help_text="保障教师必要的休息、培训时间")
     fee_per_day = forms.DecimalField(label="每生每日费用（元）", min_value=0, max_digits=6, decimal_places=2)
     lunch_price = forms.DecimalField(label="午餐单价（元/天）", min_value=0, max_digits=6, decimal_places=2, initial=12)
 
@@ -25,7 +27,7 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = ["name", "kind", "school", "community", "apply_deadline", "day_start", "day_end", "pickup_grace_minutes",
                   "eligible_grades", "group_size_limit", "fee_per_day", "lunch_available", "lunch_price",
-                  "children_per_staff", "agreement_text", "commitment_text"]
+                  "children_per_staff", "max_consecutive_duty_days", "agreement_text", "commitment_text"]
         widgets = {
             "apply_deadline": forms.DateInput(attrs={"type": "date"}),
             "day_start": forms.TimeInput(attrs={"type": "time"}),
@@ -134,14 +136,19 @@ class TodayActionForm(forms.Form):
     """One tap on the duty page: check in, hand over, absence, a health check, a scanned code or an alert."""
 
     ACTIONS = {
-        "in": ("placement",), "out": ("placement", "guardian"), "absent": ("placement", "reason"),
+        "in": ("placement",), "out": ("placement", "guardian"), "absent": ("placement", "kind"),
         "health": ("placement", "slot", "temperature"), "code": ("code",), "alert": ("alert",),
+        "follow_up": ("attendance", "outcome"),
     }
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
     placement = forms.IntegerField(required=False, **ID_FIELD)
     guardian = forms.IntegerField(required=False, **ID_FIELD)
     alert = forms.IntegerField(required=False, **ID_FIELD)
+    attendance = forms.IntegerField(required=False, **ID_FIELD)
     reason = forms.CharField(label="缺勤原因", max_length=64, required=False)
+    kind = forms.ChoiceField(label="缺勤类别", choices=AbsenceKind.choices, required=False)
+    symptoms = forms.MultipleChoiceField(label="症状", choices=Symptom.choices, required=False)
+    outcome = forms.CharField(label="追踪结果", max_length=255, required=False)
     slot = forms.ChoiceField(label="检查时段", choices=HealthCheck.Slot.choices, required=False)
     temperature = forms.DecimalField(label="体温", max_digits=3, decimal_places=1, min_value=34, max_value=Decimal("42.5"),
                                      required=False)
@@ -150,7 +157,8 @@ class TodayActionForm(forms.Form):
 
     MISSING = {"placement": "请选择儿童", "guardian": "请选择接送人", "reason": "请填写缺勤原因",
                "slot": "请选择检查时段", "temperature": "请输入体温，如 36.5", "code": "请扫描或输入签到码",
-               "alert": "请选择预警"}
+               "alert": "请选择预警", "kind": "请选择缺勤类别", "attendance": "请选择缺勤记录",
+               "outcome": "请填写追踪结果"}
 
     def clean(self):
         data = super().clean()

@@ -59,6 +59,7 @@ def programme_tabs(user, programme: Programme, today: dt.date) -> list[Tab]:
     if (organiser or permissions.on_duty(user, programme, today)) and permissions.runs_on(programme, today):
         tabs.append(Tab("today", "今日托管", reverse("custody:today", args=[programme.pk])))
     if reader:
+        tabs.append(Tab("incidents", "安全事件", reverse("custody:incidents", args=[programme.pk])))
         tabs.append(Tab("report", "工作总结", reverse("custody:report", args=[programme.pk])))
     if organiser:
         tabs.append(Tab("edit", "修改设置", reverse("custody:programme_edit", args=[programme.pk])))

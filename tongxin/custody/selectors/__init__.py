@@ -28,7 +28,16 @@ from .programmes import (
     venues_to_borrow,
 )
 from .reports import OUTCOMES, Summary, overview_unit, programme_summary, satisfaction
-from .roster import DayRoster, GroupGap, my_shifts, roster, shifts_to_answer, sign_ups_to_decide, workload
+from .roster import (
+    DayRoster,
+    GroupGap,
+    leader_on_duty,
+    my_shifts,
+    roster,
+    shifts_to_answer,
+    sign_ups_to_decide,
+    workload,
+)
 from .survey import (
     OpenSurvey,
     SurveyFigures,
@@ -44,7 +53,7 @@ __all__ = [
     "BillRow", "CheckFlag", "DayRoster", "DutyDay", "GroupGap", "OUTCOMES", "OpenSurvey", "ParentOffer",
     "ProgrammeOverview", "RollRow", "Summary", "SurveyFigures", "VenueRow", "_bills", "applications_for",
     "bill_for", "duty_day", "eligibility_problem", "fee_report", "hardship_certificates", "health_check_flags",
-    "health_check_gaps", "illness_follow_ups", "live_application", "may_offer_to_serve", "my_shifts",
+    "health_check_gaps", "illness_follow_ups", "leader_on_duty", "live_application", "may_offer_to_serve", "my_shifts",
     "open_incidents", "open_programmes_for_parent", "open_surveys_for", "organiser_choices", "organises_survey",
     "overview_unit", "period_days", "programme_overview", "programme_summary", "roster", "satisfaction",
     "shifts_to_answer", "sign_ups_to_decide", "survey_children", "survey_figures", "surveys_overseen",

@@ -11,6 +11,7 @@ from tongxin.people import selectors as people
 
 from .. import permissions, rules
 from ..models import Alert, Attendance, Group, HealthCheck, Incident, Placement, Programme, RosterShift
+from .roster import leader_on_duty
 
 
 @dataclass
@@ -68,27 +69,31 @@ class DutyDay:
     leader: object
     my_shift: RosterShift | None
     counts: dict[str, int]
+    check_flags: list["CheckFlag"]
+    follow_ups: list[Attendance]
 
 
 def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = None) -> DutyDay:
     """The duty page of a day. `group_id` 0 is every group; without one, a person rostered in a group starts
-    with it. Alerts are
-    those of the children on this roll only, counted by kind, so they never outgrow the roll."""
+    with it. Alerts are those of the children on this roll only, counted by kind, so they never outgrow the roll;
+    so are the missing health checks (C-30) and the illness follow-ups due (C-31)."""
     groups = list(Group.objects.filter(period__programme=programme, period__start__lte=date, period__end__gte=date)
                   .order_by("name", "pk"))
-    my_shift = RosterShift.objects.filter(programme=programme, date=date, staff=user).select_related("group").first()
+    my_shift = (RosterShift.objects.filter(programme=programme, date=date, staff=user, state=RosterShift.State.ACCEPTED)
+                .select_related("group").first())
     if group_id is None and my_shift is not None and my_shift.group_id:
         group_id = my_shift.group_id
     group = next((g for g in groups if g.pk == group_id), None)
     roll = todays_roll(user, programme, date, group)
     alerts = sorted((a for r in roll for a in r.alerts), key=lambda a: (a.kind, a.raised_at))
     by_kind = Counter(a.get_kind_display() for a in alerts)
-    leader = RosterShift.objects.filter(programme=programme, date=date, duty=RosterShift.Duty.LEADER) \
-        .select_related("staff").first()
+    on_roll = {r.placement.pk for r in roll}
     return DutyDay(
         programme=programme, date=date, groups=groups, group=group, roll=roll, alerts=alerts,
-        alert_counts=sorted(by_kind.items()), leader=leader.staff if leader else None, my_shift=my_shift,
+        alert_counts=sorted(by_kind.items()), leader=leader_on_duty(programme, date), my_shift=my_shift,
         counts={status: sum(1 for r in roll if r.status == status) for status in ("due", "in", "gone", "absent")},
+        check_flags=[f for f in health_check_flags(user, programme, date) if f.placement.pk in on_roll],
+        follow_ups=list(illness_follow_ups(user, programme, date)),
     )
 
 

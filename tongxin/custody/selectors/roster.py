@@ -118,3 +118,10 @@ def workload(programme: Programme, today: dt.date | None = None) -> list[dict]:
             row["unsigned_days"] += 1
     return sorted(({"staff": u, **v, "duties": "、".join(sorted(v["duties"]))} for u, v in per.items()),
                   key=lambda r: (-r["hours"], -r["future_hours"], r["staff"].pk))
+
+
+def leader_on_duty(programme: Programme, date: dt.date):
+    """The accepted 值班领导 of the day, or None."""
+    shift = (programme.shifts.filter(date=date, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED)
+             .select_related("staff").order_by("pk").first())
+    return shift.staff if shift else None

@@ -11,16 +11,10 @@ from tongxin.audit.services import record, record_many
 from tongxin.people import selectors as people
 from tongxin.people.models import Child, Guardian
 
-from .. import permissions, rules
-from ..models import AbsenceKind, Alert, Attendance, HealthCheck, Incident, Placement, Programme, RosterShift, Symptom
+from .. import permissions, rules, selectors
+from ..models import AbsenceKind, Alert, Attendance, HealthCheck, Incident, Placement, Programme, Symptom
+from ..selectors import leader_on_duty
 from ._common import A, period_days
-
-
-def leader_on_duty(programme: Programme, date: dt.date):
-    shift = (programme.shifts.filter(date=date, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED)
-             .select_related("staff").order_by("pk").first())
-    return shift.staff if shift else None
-
 
 _UNKNOWN = object()
 
@@ -291,8 +285,6 @@ def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list
     - three checks incomplete (C-30): after the end, a child who was present without every health check
       the day owes.
     """
-    from .. import selectors  # a read shared with the pages; selectors import this package, so not at the top
-
     now = timezone.localtime(now or timezone.now())
     date = now.date()
     leader = leader_on_duty(programme, date)

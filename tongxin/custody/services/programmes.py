@@ -16,7 +16,8 @@ from ._common import A
 
 PROGRAMME_FIELDS = {"name", "kind", "school", "community", "status", "apply_deadline", "day_start", "day_end",
                     "pickup_grace_minutes", "eligible_grades", "group_size_limit", "fee_per_day", "lunch_available",
-                    "lunch_price", "children_per_staff", "agreement_text", "commitment_text"}
+                    "lunch_price", "children_per_staff", "max_consecutive_duty_days", "agreement_text",
+                    "commitment_text"}
 
 
 def _validate_programme(p: Programme, *, today: dt.date, before: Programme | None = None) -> None:

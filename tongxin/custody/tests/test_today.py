@@ -86,3 +86,26 @@ def test_next_never_leaves_the_site(login, running_today, target):
     response = login("teacher").post(f"/custody/p/{programme.pk}/today/act/",
                                      {"action": "code", "code": "nothing", "next": target})
     assert response.status_code == 302 and response["Location"] == f"/custody/p/{programme.pk}/today/"
+
+
+def test_an_illness_absence_on_the_page_asks_for_symptoms_and_is_followed_up(login, running_today, approved_for_today):
+    programme, period = running_today
+    placement = approved_for_today(programme, period)
+    client = login("teacher")
+    url = f"/custody/p/{programme.pk}/today/act/"
+    response = client.post(url, {"action": "absent", "placement": placement.pk, "kind": "illness"}, follow=True)
+    assert "症状" in response.text and not Attendance.objects.filter(placement=placement).exists()
+    client.post(url, {"action": "absent", "placement": placement.pk, "kind": "illness", "symptoms": ["fever"]})
+    attendance = Attendance.objects.get(placement=placement)
+    assert attendance.absence_kind == "illness" and "发热" in attendance.absence_reason
+    bad = client.post(url, {"action": "absent", "placement": placement.pk, "kind": "holiday"}, follow=True)
+    assert bad.status_code == 200 and "缺勤类别" in bad.text
+
+
+def test_shifts_waiting_for_acceptance_are_on_the_hub(login, demo_user, programme, period, leader):
+    from tongxin.custody.models import RosterShift
+
+    teacher = demo_user("t221")
+    services.add_shift(leader, programme, staff=teacher, date=period.start, duty=RosterShift.Duty.TEACHER)
+    page = login("t221").get("/custody/").text
+    assert "请确认值班安排（1）" in page and f"/custody/p/{programme.pk}/roster/#mine" in page

@@ -17,7 +17,7 @@ def test_create_programme_page_enforces_the_fee_cap(login):
     assert "新建托管项目" in page and "不组织集体补课" in page
     data = {"name": "暑托", "kind": "summer", "school": "", "day_start": "08:30", "day_end": "17:30",
             "pickup_grace_minutes": 15, "eligible_grades": ["1", "2"], "group_size_limit": 40, "fee_per_day": "30",
-            "lunch_available": "on", "lunch_price": "12", "children_per_staff": 20, "agreement_text": "a", "commitment_text": "b"}
+            "lunch_available": "on", "lunch_price": "12", "children_per_staff": 20, "max_consecutive_duty_days": 5, "agreement_text": "a", "commitment_text": "b"}
     from tongxin.orgs.models import School
     data["school"] = School.objects.get(code="3611990001").pk
     response = client.post("/custody/programmes/new/", data)
@@ -177,7 +177,7 @@ def test_programme_form_refuses_bad_values_with_a_chinese_message(login, field, 
 
     data = {"name": "暑托", "kind": "summer", "school": School.objects.get(code="3611990001").pk, "day_start": "08:30",
             "day_end": "17:30", "pickup_grace_minutes": 15, "eligible_grades": ["1", "2"], "group_size_limit": 40,
-            "fee_per_day": "20", "lunch_available": "on", "lunch_price": "12", "children_per_staff": 20,
+            "fee_per_day": "20", "lunch_available": "on", "lunch_price": "12", "children_per_staff": 20, "max_consecutive_duty_days": 5,
             "agreement_text": "a", "commitment_text": "b", field: value}
     before = Programme.objects.count()
     response = login("leader").post("/custody/programmes/new/", data)

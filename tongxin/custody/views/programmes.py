@@ -26,7 +26,10 @@ def hub(request):
         "overseen": permissions.overseen_programmes(user).select_related("school", "community"),
         "to_review": selectors.applications_for(user).filter(state=Application.State.SUBMITTED)
         if Role.CLASS_TEACHER in roles else [],
-        "duty_today": RosterShift.objects.filter(staff=user, date=today).select_related("programme", "group"),
+        "duty_today": selectors.my_shifts(user).filter(date=today, state=RosterShift.State.ACCEPTED)
+        .select_related("programme", "group"),
+        "to_accept": selectors.shifts_to_answer(user).select_related("programme", "group")[:20],
+        "open_incidents": selectors.open_incidents(user)[:20],
         "my_alerts": Alert.objects.filter(notify=user, handled_at=None).select_related("programme", "placement__child"),
         "parent_rows": selectors.open_programmes_for_parent(user) if Role.PARENT in roles else [],
         "my_applications": Application.objects.filter(applicant=user).select_related("programme", "child")

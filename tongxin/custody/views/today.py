@@ -15,7 +15,7 @@ from tongxin.web.redirects import safe_next
 
 from .. import permissions, selectors, services
 from ..forms import IncidentForm, TodayActionForm
-from ..models import Alert, Placement
+from ..models import AbsenceKind, Alert, Placement, Symptom
 from ._base import attempt, overseen_programme
 
 
@@ -28,7 +28,8 @@ def today(request, programme_id):
     group = request.GET.get("group", "")
     group_id = 0 if group == "all" else int(group) if group.isdigit() and len(group) < 19 else None
     day = selectors.duty_day(request.user, programme, date, group_id)
-    return render(request, "custody/today.html", {"day": day, "programme": programme})
+    return render(request, "custody/today.html", {"day": day, "programme": programme,
+                                                  "absence_kinds": AbsenceKind.choices, "symptoms": Symptom.choices})
 
 
 def _placement_on_roll(user, programme, placement_id: int) -> Placement:
@@ -58,6 +59,12 @@ def today_action(request, programme_id):
         alert = get_object_or_404(Alert, pk=d["alert"], programme=programme)
         attempt(request, services.handle_alert, request.user, alert, success="已处理")
         return redirect(back)
+    if action == "follow_up":
+        attendance = get_object_or_404(selectors.illness_follow_ups(request.user, programme, timezone.localdate()),
+                                       pk=d["attendance"])
+        attempt(request, services.record_follow_up, request.user, attendance, outcome=d["outcome"],
+                success="已记录病因追踪结果")
+        return redirect(back)
     placement = _placement_on_roll(request.user, programme, d["placement"])
     name = placement.child.name
     if action == "in":
@@ -73,7 +80,8 @@ def today_action(request, programme_id):
         except PermissionDenied as exc:
             messages.error(request, f"{exc}。已通知值班领导。")
     elif action == "absent":
-        attempt(request, services.mark_absent, request.user, placement, reason=d["reason"], success=f"{name} 已登记缺勤")
+        attempt(request, services.mark_absent, request.user, placement, reason=d["reason"], kind=d["kind"],
+                symptoms=d["symptoms"], success=f"{name} 已登记缺勤")
     elif action == "health":
         attempt(request, services.record_health_check, request.user, placement, slot=d["slot"],
                 temperature=d["temperature"], note=d["note"], success=f"{name} 体温已记录")
