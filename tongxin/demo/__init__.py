@@ -60,7 +60,7 @@ DEMO_LOGINS = [
     ("township", "城关镇 李干事", Role.TOWNSHIP_OFFICER, "361199100000"),
     ("community", "东门社区 何主任", Role.COMMUNITY_WORKER, "361199100001"),
     ("leader", "实验小学 陈校长", Role.SCHOOL_LEADER, "3611990001"),
-    ("teacher", "王老师（三年级1班班主任）", Role.CLASS_TEACHER, ("3611990001", 3, 1)),
+    ("teacher", "三年级（1）班 王老师", Role.CLASS_TEACHER, ("3611990001", 3, 1)),
     ("volunteer", "志愿者 刘晓", Role.VOLUNTEER, "361199100001"),
     ("parent", "家长（见登录后首页）", Role.PARENT, None),
 ]

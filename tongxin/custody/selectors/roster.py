@@ -125,3 +125,14 @@ def leader_on_duty(programme: Programme, date: dt.date):
     shift = (programme.shifts.filter(date=date, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED)
              .select_related("staff").order_by("pk").first())
     return shift.staff if shift else None
+
+
+def month_window(dates: list[dt.date], wanted: str, today: dt.date) -> tuple[str, list[tuple[str, str]]]:
+    """Which month of a long roster to show ("YYYY-MM") and the months it spans as (value, label): the wanted
+    month if the roster has it, else today's, else the first. A term's roster is a month at a time."""
+    months = sorted({d.strftime("%Y-%m") for d in dates})
+    labels = [(m, f"{int(m[5:])}月" if m[:4] == str(today.year) else f"{m[:4]}年{int(m[5:])}月") for m in months]
+    for choice in (wanted, today.strftime("%Y-%m")):
+        if choice in months:
+            return choice, labels
+    return (months[0] if months else ""), labels

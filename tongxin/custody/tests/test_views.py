@@ -251,3 +251,16 @@ def test_class_review_on_the_page_needs_the_care_need_confirmed(login):
     assert app.state == "reviewed" and app.need_confirmed and app.need_note == "家访核实"
     response = client.post(f"/custody/applications/{app.pk}/review/", {"decision": "maybe"}, follow=True)
     assert response.status_code == 200
+
+
+def test_long_lists_come_a_page_or_a_month_at_a_time(login):
+    summer = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    autumn = Programme.objects.get(name="青溪县实验小学2026年秋季课后托管")
+    client = login("leader")
+    applications = client.get(f"/custody/p/{summer.pk}/applications/").text
+    assert applications.count('<form method="post" action="/custody/applications/') <= 30 and "第 1 / 7 页" in applications
+    fees = client.get(f"/custody/p/{summer.pk}/fees/?page=2").text
+    assert "第 2 /" in fees
+    roster = client.get(f"/custody/p/{autumn.pk}/roster/?month=2026-10").text
+    assert "10月8日" in roster and "11月2日" not in roster and 'href="?month=2026-11"' in roster
+    assert client.get(f"/custody/p/{autumn.pk}/roster/?month=x%00").status_code == 200

@@ -13,6 +13,9 @@ def error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+PAGE_SIZE = 30  # rows per page of a long list: a phone screen or three, never a 20,000-pixel page
+
+
 def attempt(request, fn, *args, success=None, **kwargs):
     """Run a service; a refusal by its rules becomes a message the user reads. Returns the result or None."""
     try:

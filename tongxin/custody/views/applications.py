@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,18 +14,19 @@ from tongxin.web.redirects import safe_next
 from .. import permissions, selectors, services
 from ..forms import ReviewForm, form_errors
 from ..models import Application, Period, Placement
-from ._base import attempt, records_programme
+from ._base import PAGE_SIZE, attempt, records_programme
 
 
 @login_required
 def applications(request, programme_id):
     programme = records_programme(request, programme_id)
     state = request.GET.get("state", "")
-    qs = selectors.applications_for(request.user, programme).order_by("tier", "created_at")
-    if state:
+    qs = selectors.applications_for(request.user, programme).order_by("tier", "created_at", "pk")
+    if state in Application.State.values:
         qs = qs.filter(state=state)
+    page = Paginator(qs.prefetch_related("periods"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "custody/applications.html", {
-        "programme": programme, "applications": qs.prefetch_related("periods"), "state": state,
+        "programme": programme, "page": page, "applications": page.object_list, "state": state,
         "states": Application.State.choices,
         "manages": permissions.is_organiser(request.user, programme),
     })

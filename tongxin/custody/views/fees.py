@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,7 @@ from tongxin.web.redirects import safe_next
 from .. import permissions, rules, selectors, services
 from ..forms import ExemptionDecisionForm, ExemptionRequestForm, HardshipForm, form_errors
 from ..models import FeeExemption
-from ._base import attempt, overseen_programme
+from ._base import PAGE_SIZE, attempt, overseen_programme
 
 
 def _post(request, programme):
@@ -46,14 +47,16 @@ def fees(request, programme_id):
     if request.method == "POST":
         _post(request, programme)
         return redirect("custody:fees", programme.pk)
-    rows, totals = selectors.fee_report(request.user, programme)
+    all_rows, totals = selectors.fee_report(request.user, programme)
+    page = Paginator(all_rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = page.object_list
     pending = FeeExemption.objects.filter(application__in=selectors.applications_for(request.user, programme),
                                           state=FeeExemption.State.REQUESTED).select_related("application__child")
     first = programme.periods.order_by("start").first()
     certifiable = {r.application.pk for r in rows if not r.entitled
                    and permissions.can_certify_hardship(request.user, r.application.child)}
     return render(request, "custody/fees.html", {
-        "programme": programme, "rows": rows, "totals": totals, "pending": pending,
+        "programme": programme, "rows": rows, "page": page, "totals": totals, "pending": pending,
         "manages": permissions.is_organiser(request.user, programme), "certifiable": certifiable,
         "school_year": rules.school_year_of(first.start) if first else None,
         "eligible": services.EXEMPTION_ELIGIBLE,

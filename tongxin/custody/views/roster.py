@@ -89,13 +89,19 @@ def roster(request, programme_id):
         _post(request, programme, manages)
         return redirect("custody:roster", programme.pk)
     sees_all = permissions.staff_oversees(user, programme)
-    days = selectors.roster(programme) if sees_all else []
+    all_days = selectors.roster(programme) if sees_all else []
     today = timezone.localdate()
+    mine = selectors.my_shifts(user, programme)
+    dates = [d.date for d in all_days] or list(mine.values_list("date", flat=True))
+    month, months = selectors.month_window(dates, request.GET.get("month", ""), today)
+    days = [d for d in all_days if d.date.strftime("%Y-%m") == month]
+    if month:
+        mine = mine.filter(date__year=int(month[:4]), date__month=int(month[5:]))
     return render(request, "custody/roster.html", {
         "programme": programme, "manages": manages, "sees_all": sees_all, "today": today,
-        "days": days, "gap_days": sum(1 for d in days if not d.ok),
-        "leaderless": [d.date for d in days if d.lacks_leader and d.date >= today],
-        "mine": selectors.my_shifts(user, programme),
+        "days": days, "gap_days": sum(1 for d in all_days if not d.ok), "month": month, "months": months,
+        "leaderless": [d.date for d in all_days if d.lacks_leader and d.date >= today],
+        "mine": mine,
         "form": ShiftForm(programme=programme) if manages else None,
         "signup_form": SignUpForm(programme=programme) if not manages and permissions.may_sign_up(user, programme) else None,
         "publish_form": PublishForm() if manages else None,
