@@ -158,7 +158,10 @@ def require_workload_reader(user, programme: Programme) -> None:
 
 
 def may_sign_up(user, programme: Programme) -> bool:
-    """Who may offer themselves for duty: a volunteer of the area, or staff who read the programme."""
+    """Who may offer themselves for duty: a volunteer of the area, or staff who read the programme, while the
+    programme still has days to staff (not a finished one)."""
+    if programme.status == Programme.Status.FINISHED:
+        return False
     return oversees(user, programme) and (Role.VOLUNTEER in scope.roles(user) or staff_oversees(user, programme))
 
 

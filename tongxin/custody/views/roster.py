@@ -97,11 +97,15 @@ def roster(request, programme_id):
     days = [d for d in all_days if d.date.strftime("%Y-%m") == month]
     if month:
         mine = mine.filter(date__year=int(month[:4]), date__month=int(month[5:]))
+    # Past duty that needs nothing more is counted, not listed: what is listed still asks something of the person.
+    done = mine.filter(date__lt=today).exclude(state=RosterShift.State.AWAITING_STAFF)
+    mine_done = done.count()
+    mine = mine.exclude(pk__in=done.values("pk"))
     return render(request, "custody/roster.html", {
         "programme": programme, "manages": manages, "sees_all": sees_all, "today": today,
         "days": days, "gap_days": sum(1 for d in all_days if not d.ok), "month": month, "months": months,
         "leaderless": [d.date for d in all_days if d.lacks_leader and d.date >= today],
-        "mine": mine,
+        "mine": mine, "mine_done": mine_done,
         "form": ShiftForm(programme=programme) if manages else None,
         "signup_form": SignUpForm(programme=programme) if not manages and permissions.may_sign_up(user, programme) else None,
         "publish_form": PublishForm() if manages else None,
