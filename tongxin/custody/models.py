@@ -79,7 +79,9 @@ class Programme(models.Model):
 
     @property
     def organiser_region(self) -> Region:
-        return self.school.region if self.school_id else self.community
+        region = self.school.region if self.school is not None else self.community
+        assert region is not None  # one organiser, by a check constraint
+        return region
 
     @property
     def eligible_grade_labels(self) -> str:
@@ -610,7 +612,9 @@ class DemandSurvey(models.Model):
 
     @property
     def organiser_region(self) -> Region:
-        return self.school.region if self.school_id else self.community
+        region = self.school.region if self.school is not None else self.community
+        assert region is not None  # one organiser, by a check constraint
+        return region
 
 
 class SurveyAnswer(models.Model):

@@ -38,9 +38,9 @@ def staff_oversight_q(user) -> Q:
     q = organiser_q(user)
     for a in scope.assignments(user):
         if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL):
-            q |= Q(school__region__path__startswith=a.region.path) | Q(community__path__startswith=a.region.path)
+            q |= Q(school__region__path__startswith=a.area.path) | Q(community__path__startswith=a.area.path)
         elif a.role == Role.CLASS_TEACHER:
-            q |= Q(school_id=a.school_class.school_id)
+            q |= Q(school_id=a.school_class.school_id if a.school_class else None)
     return q
 
 
@@ -55,7 +55,7 @@ def oversight_q(user) -> Q:
     for a in scope.assignments(user):
         if a.role == Role.VOLUNTEER:
             # Volunteers find the open or running programmes of their township to sign up for duty.
-            area = a.region.parent.path if a.region_id and a.region.parent_id else "/"
+            area = a.region.parent.path if a.region is not None and a.region.parent is not None else "/"
             q |= Q(status__in=[Programme.Status.OPEN, Programme.Status.RUNNING]) & (
                 Q(school__region__path__startswith=area) | Q(community__path__startswith=area))
     q |= Q(pk__in=RosterShift.objects.filter(staff=user).values("programme_id"))

@@ -261,7 +261,14 @@ class RoleAssignment(models.Model):
 
     @property
     def scope_kind(self) -> str:
-        return ROLE_SCOPE[self.role]
+        return ROLE_SCOPE[Role(self.role)]
+
+    @property
+    def area(self) -> Region:
+        """The region this assignment is held in; roles held in a region always have one (see `clean`)."""
+        if self.region is None:
+            raise ValueError(f"{self} is not held in a region")
+        return self.region
 
     @property
     def scope_label(self) -> str:

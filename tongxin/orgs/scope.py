@@ -126,13 +126,13 @@ def _assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
         case Role.SCHOOL_LEADER:
             return Q(**{f"{prefix}school_id": a.school_id})
         case Role.COMMUNITY_WORKER:
-            return _residence(prefix, a.region.path)
+            return _residence(prefix, a.area.path)
         case Role.TOWNSHIP_OFFICER:
-            return _residence(prefix, a.region.path) | _schooling(prefix, a.region.path)
+            return _residence(prefix, a.area.path) | _schooling(prefix, a.area.path)
         case Role.COUNTY_EDU:
-            return _schooling(prefix, a.region.path)
+            return _schooling(prefix, a.area.path)
         case Role.COUNTY_CIVIL:
-            return _residence(prefix, a.region.path)
+            return _residence(prefix, a.area.path)
         case Role.VOLUNTEER:
             return _paired(user, prefix)
         case Role.PARENT:

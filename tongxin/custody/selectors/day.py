@@ -42,17 +42,17 @@ def todays_roll(user, programme: Programme, date: dt.date, group: Group | None =
     placements = scope.on_duty(user, placements, date)  # their own scope, or the children of their duty today
     if group is not None:
         placements = placements.filter(group=group)
-    placements = list(placements.select_related("child", "group").order_by("group__name", "child__initials"))
-    ids = [p.pk for p in placements]
+    rows = list(placements.select_related("child", "group").order_by("group__name", "child__initials"))
+    ids = [p.pk for p in rows]
     attendance = {a.placement_id: a for a in Attendance.objects.filter(placement_id__in=ids, date=date).select_related("picked_up_by")}
-    checks = defaultdict(dict)
+    checks: dict[int, dict[str, HealthCheck]] = defaultdict(dict)
     for h in HealthCheck.objects.filter(placement_id__in=ids, date=date):
         checks[h.placement_id][h.slot] = h
-    pickups = people.pickup_guardians(p.child_id for p in placements)
+    pickups = people.pickup_guardians(p.child_id for p in rows)
     alerts = defaultdict(list)
     for a in Alert.objects.filter(placement_id__in=ids, date=date, handled_at=None):
         alerts[a.placement_id].append(a)
-    return [RollRow(p, attendance.get(p.pk), checks[p.pk], pickups[p.child_id], alerts[p.pk]) for p in placements]
+    return [RollRow(p, attendance.get(p.pk), checks[p.pk], pickups[p.child_id], alerts[p.pk]) for p in rows]
 
 
 @dataclass

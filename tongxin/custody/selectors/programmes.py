@@ -29,11 +29,11 @@ def eligibility_problem(programme: Programme, child: Child, on: dt.date | None =
     """Why this child may not apply to this programme, or None. A community programme admits the pupils who
     live there whatever school they attend, including those without a class in the registry (a school outside
     the county, home for the holidays) when they are of school age (S-11)."""
-    if programme.school_id and child.school_id != programme.school_id:
+    if programme.school is not None and child.school_id != programme.school_id:
         return f"该项目只面向{programme.school.name}的学生"
-    if programme.community_id and child.family.community_id != programme.community_id:
+    if programme.community is not None and child.family.community_id != programme.community_id:
         return f"该项目只面向居住在{programme.community.name}的儿童"
-    if child.school_class_id:
+    if child.school_class is not None:
         if child.school_class.grade.year not in programme.eligible_grades:
             return "孩子所在年级不在本项目招收范围内（毕业年级一般不招收）"
         return None
@@ -111,9 +111,9 @@ def organiser_choices(user) -> tuple[QuerySet, QuerySet]:
     communities = Region.objects.none()
     for a in scope.assignments(user):
         if a.role == Role.SCHOOL_LEADER:
-            schools |= School.objects.filter(pk=a.school_id)
+            schools |= School.objects.filter(pk__in=[a.school_id])
         elif a.role == Role.COMMUNITY_WORKER:
-            communities |= Region.objects.filter(pk=a.region_id)
+            communities |= Region.objects.filter(pk__in=[a.region_id])
     if Role.ADMIN in scope.roles(user):
         schools, communities = School.objects.all(), Region.objects.filter(level=Region.Level.COMMUNITY)
     return schools, communities

@@ -38,7 +38,7 @@ OUTCOMES = [
 ]
 
 
-_OUTCOME_OF = {state: key for key, _, states in OUTCOMES for state in states}
+_OUTCOME_OF: dict[str, str] = {state: key for key, _, states in OUTCOMES for state in states}
 
 
 # Short tier names for charts and narrow columns; the full label stays in tables and exports.
@@ -143,10 +143,10 @@ def overview_unit(user) -> tuple[str, str]:
     reports for the township, the county bureaus for the county."""
     for a in scope.assignments(user):
         if a.role == Role.TOWNSHIP_OFFICER:
-            return f"{a.region.name}人民政府", a.region.name
+            return f"{a.area.name}人民政府", a.area.name
     for a in scope.assignments(user):
         if a.role == Role.COUNTY_EDU:
-            return f"{a.region.name}教育局", a.region.name
+            return f"{a.area.name}教育局", a.area.name
         if a.role == Role.COUNTY_CIVIL:
-            return f"{a.region.name}民政局", a.region.name
+            return f"{a.area.name}民政局", a.area.name
     return "系统管理员", "全部区域"

@@ -49,7 +49,8 @@ class DayRoster:
 def roster(programme: Programme) -> list[DayRoster]:
     """Every custody day with who is on duty, and gaps against the programme's staff-to-child ratio; a day
     without an accepted school leader on duty is a gap too, and cannot be published as ready."""
-    accepted, waiting = defaultdict(list), defaultdict(list)
+    accepted: dict[dt.date, list[RosterShift]] = defaultdict(list)
+    waiting: dict[dt.date, list[RosterShift]] = defaultdict(list)
     for s in programme.shifts.filter(state__in=RosterShift.LIVE_STATES).select_related("staff", "group"):
         (accepted if s.accepted else waiting)[s.date].append(s)
     published = set(programme.published_days.values_list("date", flat=True))
@@ -100,8 +101,8 @@ def workload(programme: Programme, today: dt.date | None = None) -> list[dict]:
     Keys: staff, duties, days (signed duty days), hours (credited hours), signed_days (days signed in at
     all), future_days, future_hours, unsigned_days."""
     today = today or timezone.localdate()
-    per = defaultdict(lambda: {"days": 0, "hours": Decimal("0"), "signed_days": 0, "future_days": 0,
-                               "future_hours": Decimal("0"), "unsigned_days": 0, "duties": set()})
+    per: dict = defaultdict(lambda: {"days": 0, "hours": Decimal("0"), "signed_days": 0, "future_days": 0,
+                                     "future_hours": Decimal("0"), "unsigned_days": 0, "duties": set()})
     for s in programme.shifts.filter(state=RosterShift.State.ACCEPTED).select_related("staff"):
         row = per[s.staff]
         row["duties"].add(s.get_duty_display())

@@ -25,7 +25,7 @@ def surveys_overseen(user) -> QuerySet:
     q = permissions.organiser_q(user)
     for a in scope.assignments(user):
         if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL):
-            q |= Q(school__region__path__startswith=a.region.path) | Q(community__path__startswith=a.region.path)
+            q |= Q(school__region__path__startswith=a.area.path) | Q(community__path__startswith=a.area.path)
     return DemandSurvey.objects.filter(q).select_related("school", "community")
 
 
@@ -36,16 +36,16 @@ def survey_children(survey: DemandSurvey) -> QuerySet:
         return people.pupils_of(survey.school_id, rules.default_eligible_grades())
     born_after = dt.date(survey.opens.year - rules.SCHOOL_AGE[1] - 1, survey.opens.month, 1)
     born_before = dt.date(survey.opens.year - rules.SCHOOL_AGE[0], survey.opens.month, 28)
-    return people.residents_of(survey.community_id).filter(birth_date__range=(born_after, born_before))
+    return people.residents_of(survey.organiser_region.pk).filter(birth_date__range=(born_after, born_before))
 
 
 def may_offer_to_serve(user, survey: DemandSurvey) -> bool:
     for a in scope.assignments(user):
-        if survey.school_id and a.role in (Role.CLASS_TEACHER, Role.SCHOOL_LEADER) and (
-                a.school_id == survey.school_id or (a.school_class_id and a.school_class.school_id == survey.school_id)):
+        school_id = a.school_class.school_id if a.school_class is not None else a.school_id
+        if survey.school_id and a.role in (Role.CLASS_TEACHER, Role.SCHOOL_LEADER) and school_id == survey.school_id:
             return True
-        if a.role == Role.VOLUNTEER and a.region_id and survey.organiser_region.path.startswith(
-                a.region.parent.path if a.region.parent_id else a.region.path):
+        if a.role == Role.VOLUNTEER and a.region is not None and survey.organiser_region.path.startswith(
+                a.region.parent.path if a.region.parent is not None else a.region.path):
             return True
     return False
 

@@ -89,6 +89,8 @@ def certify_hardship(actor, child: Child, *, school_year: int, note: str = "") -
     """The school certifies a pupil's family as 家庭经济困难 for one school year; a placed application of
     that year is waived at once."""
     permissions.require_hardship_certifier(actor, child)
+    if child.school is None:
+        raise ValidationError("只有在校学生可以由学校认定家庭经济困难")
     this_year = rules.school_year_of(timezone.localdate())
     if not this_year - 1 <= school_year <= this_year + 1:
         raise ValidationError(f"学年须为 {this_year - 1} 至 {this_year + 1} 之间的起始年份")

@@ -74,7 +74,7 @@ def run_placement(actor, period: Period, *, seed: str | None = None) -> Placemen
     apps = {a.pk: a for a in candidates}
     # The groups are locked for this transaction, so their free seats cannot change under us: take each
     # group's seats in one conditional UPDATE (which still refuses to overfill).
-    taken = defaultdict(int)
+    taken: dict[int, int] = defaultdict(int)
     for unit in ordered:
         if unit.key in placed:
             taken[placed[unit.key]] += len(unit.members)
@@ -83,10 +83,10 @@ def run_placement(actor, period: Period, *, seed: str | None = None) -> Placemen
             raise ValidationError("班组名额在安置过程中发生变化，请重新执行安置")
     rows = []
     for unit in ordered:
-        gid = placed.get(unit.key)
+        target = placed.get(unit.key)
         for app_id in unit.members:
-            rows.append(Placement(application_id=app_id, child_id=apps[app_id].child_id, period=period, group_id=gid,
-                                  state=Placement.State.PLACED if gid else Placement.State.WAITING,
+            rows.append(Placement(application_id=app_id, child_id=apps[app_id].child_id, period=period, group_id=target,
+                                  state=Placement.State.PLACED if target else Placement.State.WAITING,
                                   lottery_key=rules.lottery_key(seed, unit.key), run=run))
     Placement.objects.bulk_create(rows)
     _sync_application_states([a.pk for a in candidates])
@@ -149,7 +149,7 @@ def withdraw(actor, application: Application, *, reason: str = "") -> Applicatio
         was_placed = placement.state == Placement.State.PLACED
         placement.state = Placement.State.WITHDRAWN
         placement.save(update_fields=["state", "updated_at"])
-        if was_placed:
+        if was_placed and placement.group_id is not None:  # a placed row always has a group (check constraint)
             _free_seat(placement.group_id)
             _promote_waiting(placement.period, placement.group_id, actor)
     application.state = Application.State.WITHDRAWN
