@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from tongxin.people.selectors import PriorityFacts
+
 from .models import PriorityTier
 
 # The county's cap on what a programme may charge per child per day, lunch apart (e.g. 24 yuan).
@@ -73,18 +75,6 @@ def times_overlap(a_start: dt.time, a_end: dt.time, b_start: dt.time, b_end: dt.
 def default_eligible_grades(top_grade: int = 6) -> list[int]:
     """All grades but the graduating one."""
     return list(range(1, top_grade))
-
-
-@dataclass(frozen=True)
-class PriorityFacts:
-    disabled: bool
-    left_behind: bool
-    vulnerable: bool
-    low_income: bool
-    extreme_poverty: bool
-    military: bool
-    migrant_worker: bool
-    dual_earner: bool
 
 
 def priority(facts: PriorityFacts) -> tuple[int, list[str]]:

@@ -1,5 +1,6 @@
 """Applications by parents and the review chain (class teacher, then the organiser)."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,16 +21,7 @@ from ._common import A, lock, require_state
 
 def priority_of(child: Child, needs: list[str]):
     facts = people.priority_facts(child)  # from the registry, not the parent's word
-    return rules.priority(rules.PriorityFacts(
-        disabled=facts.disabled,
-        left_behind=facts.left_behind,
-        vulnerable=facts.vulnerable,
-        low_income=facts.low_income,
-        extreme_poverty=facts.extreme_poverty,
-        military=facts.military,
-        migrant_worker=facts.migrant_worker,
-        dual_earner=facts.dual_earner or Need.DUAL_EARNER in needs,
-    ))
+    return rules.priority(dataclasses.replace(facts, dual_earner=facts.dual_earner or Need.DUAL_EARNER in needs))
 
 
 @transaction.atomic
