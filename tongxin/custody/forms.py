@@ -6,7 +6,7 @@ from django.utils import timezone
 from tongxin.orgs.models import Region, School, grade_label
 
 from . import rules
-from .models import AbsenceKind, Activity, HealthCheck, Incident, Need, Period, Programme, RosterShift, Symptom
+from .models import AbsenceKind, Activity, Group, HealthCheck, Incident, Need, Period, Programme, RosterShift, Symptom
 
 GRADE_CHOICES = [(i, grade_label(i)) for i in range(1, 10)]
 
@@ -87,21 +87,6 @@ class ApplicationForm(forms.Form):
         self.fields["periods"].queryset = programme.periods.all()
         if not programme.lunch_available:
             del self.fields["lunch"]
-
-
-class ShiftForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    staff = forms.CharField(label="人员账号", max_length=150, help_text="教师或志愿者的登录账号")
-    duty = forms.ChoiceField(label="岗位", choices=RosterShift.Duty.choices)
-    group = forms.ModelChoiceField(label="班组", queryset=None, required=False)
-    start = forms.TimeField(label="开始", widget=forms.TimeInput(attrs={"type": "time"}), required=False)
-    end = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time"}), required=False)
-
-    def __init__(self, *args, programme, **kwargs):
-        from .models import Group
-
-        super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Group.objects.filter(period__programme=programme).select_related("period")
 
 
 class IncidentForm(forms.Form):
@@ -300,10 +285,16 @@ class SignUpForm(forms.Form):
     end = forms.TimeField(label="结束", widget=forms.TimeInput(attrs={"type": "time"}), required=False)
 
     def __init__(self, *args, programme, **kwargs):
-        from .models import Group
-
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = Group.objects.filter(period__programme=programme).select_related("period")
+
+
+class ShiftForm(SignUpForm):
+    """The organiser rosters someone for a day (the person accepts)."""
+
+    staff = forms.CharField(label="人员账号", max_length=150, help_text="教师或志愿者的登录账号")
+    duty = forms.ChoiceField(label="岗位", choices=RosterShift.Duty.choices)
+    field_order = ["date", "staff", "duty", "group", "start", "end"]
 
 
 class RosterActionForm(forms.Form):
