@@ -6,11 +6,11 @@ from django.utils import timezone
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 
-from .models import ApiToken, RoleAssignment
+from .models import ApiToken, RoleAssignment, User
 
 
 @transaction.atomic
-def issue_api_token(user, name: str) -> tuple[ApiToken, str]:
+def issue_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for `user`; the clear value is returned once and never stored."""
     key = "txk_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=key[4:12], key_hash=ApiToken.hash_key(key))
@@ -34,13 +34,13 @@ def authenticate_token(key: str):
 
 
 @transaction.atomic
-def revoke_api_token(user, token: ApiToken) -> None:
+def revoke_api_token(user: User, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, user=user).update(revoked=True)
     record(user, AuditEntry.Action.UPDATE, token, fields=["revoked"])
 
 
 @transaction.atomic
-def assign_role(actor, user, **scope_fields) -> RoleAssignment:
+def assign_role(actor: User, user: User, **scope_fields) -> RoleAssignment:
     assignment = RoleAssignment(user=user, **scope_fields)
     assignment.full_clean()
     assignment.save()

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import changed_fields, record
 from tongxin.orgs import scope
-from tongxin.orgs.models import Role
+from tongxin.orgs.models import Role, User
 
 from .crypto import lookup_hash
 from .models import Child, Family, Guardian, Guardianship
@@ -17,7 +17,7 @@ REGISTRY_EDITORS = frozenset({Role.ADMIN, Role.CLASS_TEACHER, Role.SCHOOL_LEADER
                               Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL})
 
 
-def _check_editor(actor):
+def _check_editor(actor: User):
     if not (scope.roles(actor) & REGISTRY_EDITORS):
         raise PermissionDenied("当前角色无权修改儿童档案")
 
@@ -30,7 +30,7 @@ def _duplicate_check(model, instance):
 
 
 @transaction.atomic
-def register_child(actor, *, family: Family, **data) -> Child:
+def register_child(actor: User, *, family: Family, **data) -> Child:
     """Register a child in the actor's scope. Raising inside the transaction undoes the save."""
     _check_editor(actor)
     child = Child(family=family, **data)
@@ -47,7 +47,7 @@ def register_child(actor, *, family: Family, **data) -> Child:
 
 
 @transaction.atomic
-def update_child(actor, child: Child, **changes) -> Child:
+def update_child(actor: User, child: Child, **changes) -> Child:
     _check_editor(actor)
     if not scope.can_view_child(actor, child):
         raise PermissionDenied("无权修改该儿童档案")
@@ -64,7 +64,7 @@ def update_child(actor, child: Child, **changes) -> Child:
 
 
 @transaction.atomic
-def add_guardian(actor, child: Child, *, relationship: str, is_primary=False, lives_with_child=True,
+def add_guardian(actor: User, child: Child, *, relationship: str, is_primary=False, lives_with_child=True,
                  can_pickup=True, **data) -> Guardianship:
     _check_editor(actor)
     if not scope.can_view_child(actor, child):

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record
+from tongxin.orgs.models import User
 from tongxin.people import selectors as people
 from tongxin.people.models import Child
 
@@ -25,7 +26,7 @@ def priority_of(child: Child, needs: list[str]):
 
 
 @transaction.atomic
-def apply(actor, *, programme: Programme, child: Child, periods: list[Period], lunch: bool, needs: list[str],
+def apply(actor: User, *, programme: Programme, child: Child, periods: list[Period], lunch: bool, needs: list[str],
           signature: str, agree_service: bool, agree_safety: bool, note: str = "", today: dt.date | None = None) -> Application:
     link = permissions.require_guardian_of(actor, child)
     today = today or timezone.localdate()
@@ -93,7 +94,7 @@ _APPROVAL = _Step(
     rejected_by=lambda app: f"{app.programme.organiser}审批", notes=("审批通过", "审批不予通过"))
 
 
-def _decide(step: _Step, actor, application: Application, approve: bool, reason: str) -> Application:
+def _decide(step: _Step, actor: User, application: Application, approve: bool, reason: str) -> Application:
     application = lock(application)
     step.check(actor, application)
     require_state(application, step.from_state)
@@ -109,7 +110,7 @@ def _decide(step: _Step, actor, application: Application, approve: bool, reason:
 
 
 @transaction.atomic
-def class_review(actor, application: Application, *, approve: bool, reason: str = "", need_confirmed: bool = False,
+def class_review(actor: User, application: Application, *, approve: bool, reason: str = "", need_confirmed: bool = False,
                  need_note: str = "") -> Application:
     """The class teacher's first review: approving means the teacher has checked that the child really has no
     one to look after them at home (C-16), and says how."""
@@ -123,6 +124,6 @@ def class_review(actor, application: Application, *, approve: bool, reason: str 
 
 
 @transaction.atomic
-def organiser_decision(actor, application: Application, *, approve: bool, reason: str = "") -> Application:
+def organiser_decision(actor: User, application: Application, *, approve: bool, reason: str = "") -> Application:
     """The school's (or community's) approval after the first review."""
     return _decide(_APPROVAL, actor, application, approve, reason)

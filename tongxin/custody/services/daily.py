@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record, record_many
+from tongxin.orgs.models import User
 from tongxin.people import selectors as people
 from tongxin.people.models import Child, Guardian
 
@@ -33,12 +34,12 @@ def _raise_alert(placement: Placement, date: dt.date, kind: str, message: str, l
     return alert, created
 
 
-def _resolve_alerts(placement: Placement, date: dt.date, kind: str, actor, now: dt.datetime) -> None:
+def _resolve_alerts(placement: Placement, date: dt.date, kind: str, actor: User, now: dt.datetime) -> None:
     """What the duty teacher just did settles the day's open alert of this kind (e.g. the child arrived)."""
     Alert.objects.filter(placement=placement, date=date, kind=kind, handled_at=None).update(handled_by=actor, handled_at=now)
 
 
-def _placement_for_today(actor, placement: Placement, now: dt.datetime) -> dt.date:
+def _placement_for_today(actor: User, placement: Placement, now: dt.datetime) -> dt.date:
     date = timezone.localtime(now).date()
     period = placement.period
     if placement.state != Placement.State.PLACED:
@@ -50,7 +51,7 @@ def _placement_for_today(actor, placement: Placement, now: dt.datetime) -> dt.da
 
 
 @transaction.atomic
-def check_in(actor, placement: Placement, *, now: dt.datetime | None = None) -> Attendance:
+def check_in(actor: User, placement: Placement, *, now: dt.datetime | None = None) -> Attendance:
     """The child arrives. A check-in after the session's end is recorded (the child is there and must be
     handed over) but never makes a late-pickup alert: "late" is only for a child who came during the session
     (`rules.is_late_pickup_of`)."""
@@ -67,7 +68,7 @@ def check_in(actor, placement: Placement, *, now: dt.datetime | None = None) -> 
 
 
 @transaction.atomic
-def check_in_by_code(actor, code: str, *, now: dt.datetime | None = None) -> Attendance:
+def check_in_by_code(actor: User, code: str, *, now: dt.datetime | None = None) -> Attendance:
     placement = Placement.objects.filter(qr_token=code.strip()).select_related("period__programme", "child").first()
     if placement is None:
         raise ValidationError("无效的签到码")
@@ -81,7 +82,7 @@ def authorised_pickups(child: Child):
 OUTSIDER_REFUSAL = "所选接送人不在{child}的监护人名单中，不能交接"
 
 
-def check_out(actor, placement: Placement, *, guardian: Guardian, now: dt.datetime | None = None) -> Attendance:
+def check_out(actor: User, placement: Placement, *, guardian: Guardian, now: dt.datetime | None = None) -> Attendance:
     """Hand the child to a guardian authorised to pick them up. Anyone else is refused, and the refusal
     raises an alert to the leader on duty (committed even though the hand-over is refused)."""
     now = now or timezone.now()
@@ -103,7 +104,7 @@ def check_out(actor, placement: Placement, *, guardian: Guardian, now: dt.dateti
 
 
 @transaction.atomic
-def _check_out(actor, placement: Placement, guardian: Guardian, now: dt.datetime) -> Attendance:
+def _check_out(actor: User, placement: Placement, guardian: Guardian, now: dt.datetime) -> Attendance:
     date = _placement_for_today(actor, placement, now)
     attendance = Attendance.objects.select_for_update(of=("self",)).filter(placement=placement, date=date).first()
     if attendance is None or attendance.check_in_at is None:
@@ -128,7 +129,7 @@ def _next_custody_day(placement: Placement, date: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def mark_absent(actor, placement: Placement, *, reason: str = "", kind: str = AbsenceKind.PERSONAL,
+def mark_absent(actor: User, placement: Placement, *, reason: str = "", kind: str = AbsenceKind.PERSONAL,
                 symptoms: list[str] | tuple[str, ...] = (), follow_up_on: dt.date | None = None,
                 now: dt.datetime | None = None) -> Attendance:
     """Record an absence. An illness absence (C-31) asks for the symptoms (categories, for the cause to be
@@ -171,7 +172,7 @@ def mark_absent(actor, placement: Placement, *, reason: str = "", kind: str = Ab
 
 
 @transaction.atomic
-def record_follow_up(actor, attendance: Attendance, *, outcome: str, now: dt.datetime | None = None) -> Attendance:
+def record_follow_up(actor: User, attendance: Attendance, *, outcome: str, now: dt.datetime | None = None) -> Attendance:
     """The outcome of following up an illness absence (e.g. 「确诊水痘，居家隔离至 1 月 28 日」)."""
     now = now or timezone.now()
     attendance = Attendance.objects.select_for_update(of=("self",)).select_related("placement__period__programme").get(
@@ -193,7 +194,7 @@ def record_follow_up(actor, attendance: Attendance, *, outcome: str, now: dt.dat
 
 
 @transaction.atomic
-def record_health_check(actor, placement: Placement, *, slot: str, temperature: Decimal, note: str = "",
+def record_health_check(actor: User, placement: Placement, *, slot: str, temperature: Decimal, note: str = "",
                         now: dt.datetime | None = None) -> HealthCheck:
     now = now or timezone.now()
     date = _placement_for_today(actor, placement, now)
@@ -214,7 +215,7 @@ def record_health_check(actor, placement: Placement, *, slot: str, temperature: 
 
 
 @transaction.atomic
-def record_incident(actor, placement: Placement, *, kind: str, description: str, action_taken: str = "",
+def record_incident(actor: User, placement: Placement, *, kind: str, description: str, action_taken: str = "",
                     occurred_at: dt.datetime | None = None, guardian_informed_at: dt.datetime | None = None,
                     informed_note: str = "", now: dt.datetime | None = None) -> Incident:
     """Record an incident; it is reported to the leader on duty at once and stays open (on the leader's list)
@@ -237,7 +238,7 @@ def record_incident(actor, placement: Placement, *, kind: str, description: str,
 
 
 @transaction.atomic
-def close_incident(actor, incident: Incident, *, guardian_informed_at: dt.datetime | None = None,
+def close_incident(actor: User, incident: Incident, *, guardian_informed_at: dt.datetime | None = None,
                    informed_note: str = "", action_taken: str = "", now: dt.datetime | None = None) -> Incident:
     """Close an incident (C-29): only once the guardian was informed, with the time on record. Until then it
     stays open on the leader's list."""
@@ -324,7 +325,7 @@ def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list
 
 
 @transaction.atomic
-def handle_alert(actor, alert: Alert) -> Alert:
+def handle_alert(actor: User, alert: Alert) -> Alert:
     permissions.require_duty_or_organiser(actor, alert.programme, alert.date)
     alert.handled_by, alert.handled_at = actor, timezone.now()
     alert.save(update_fields=["handled_by", "handled_at"])

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record
+from tongxin.orgs.models import User
 
 from .. import permissions
 from ..models import Evaluation, Placement
@@ -14,7 +15,7 @@ from ._common import A, period_days
 
 
 @transaction.atomic
-def submit_evaluation(actor, placement: Placement, *, scores: dict[str, int], comment: str = "",
+def submit_evaluation(actor: User, placement: Placement, *, scores: dict[str, int], comment: str = "",
                       today: dt.date | None = None) -> Evaluation:
     permissions.require_guardian_of(actor, placement.child)
     today = today or timezone.localdate()

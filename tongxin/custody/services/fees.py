@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record
+from tongxin.orgs.models import User
 from tongxin.people import selectors as people
 from tongxin.people.models import Child
 
@@ -85,7 +86,7 @@ def waive_as_of_right(*, application_ids) -> list[FeeExemption]:
 
 
 @transaction.atomic
-def certify_hardship(actor, child: Child, *, school_year: int, note: str = "") -> HardshipCertificate:
+def certify_hardship(actor: User, child: Child, *, school_year: int, note: str = "") -> HardshipCertificate:
     """The school certifies a pupil's family as 家庭经济困难 for one school year; a placed application of
     that year is waived at once."""
     permissions.require_hardship_certifier(actor, child)
@@ -111,7 +112,7 @@ def certify_hardship(actor, child: Child, *, school_year: int, note: str = "") -
 
 
 @transaction.atomic
-def request_exemption(actor, application: Application, *, percent: int, reason: str) -> FeeExemption:
+def request_exemption(actor: User, application: Application, *, percent: int, reason: str) -> FeeExemption:
     """A parent or the class teacher asks for a reduction of the care fee (partial or full), decided by the
     organiser. A child entitled to the free place needs no request: it is already applied."""
     child = application.child
@@ -144,7 +145,7 @@ def request_exemption(actor, application: Application, *, percent: int, reason: 
 
 
 @transaction.atomic
-def decide_exemption(actor, exemption: FeeExemption, *, approve: bool, percent: int | None = None) -> FeeExemption:
+def decide_exemption(actor: User, exemption: FeeExemption, *, approve: bool, percent: int | None = None) -> FeeExemption:
     permissions.require_organiser(actor, exemption.application.programme)
     exemption = FeeExemption.objects.select_for_update().get(pk=exemption.pk)
     if exemption.state != FeeExemption.State.REQUESTED:

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tongxin.audit.services import record
+from tongxin.orgs.models import User
 
 from .. import permissions, rules
 from ..models import Application, Group, Period, Placement, PlacementRun
@@ -45,7 +46,7 @@ def _sync_application_states(application_ids) -> None:
 
 
 @transaction.atomic
-def run_placement(actor, period: Period, *, seed: str | None = None) -> PlacementRun:
+def run_placement(actor: User, period: Period, *, seed: str | None = None) -> PlacementRun:
     """Place every approved application for this period that has no seat or waiting place yet.
     Order: priority tier, then a lottery keyed by the published seed; siblings (same family) are one unit
     and share a group; a unit that does not fit waits."""
@@ -98,7 +99,7 @@ def run_placement(actor, period: Period, *, seed: str | None = None) -> Placemen
 
 
 @transaction.atomic
-def place_late_application(actor, application: Application, period: Period) -> Placement:
+def place_late_application(actor: User, application: Application, period: Period) -> Placement:
     """Place one approved application after the main run (e.g. a late approval): the first group with a
     free seat, or the waiting list."""
     permissions.require_organiser(actor, application.programme)
@@ -139,7 +140,7 @@ def _promote_waiting(period: Period, group_id: int, actor) -> Placement | None:
 
 
 @transaction.atomic
-def withdraw(actor, application: Application, *, reason: str = "") -> Application:
+def withdraw(actor: User, application: Application, *, reason: str = "") -> Application:
     """The parent withdraws: seats are freed and the waiting list moves up."""
     application = lock(application)
     if application.applicant_id != actor.pk:

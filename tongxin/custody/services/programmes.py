@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tongxin.audit.services import changed_fields, record
 from tongxin.orgs import calendar
-from tongxin.orgs.models import Site
+from tongxin.orgs.models import Site, User
 
 from .. import permissions, rules, selectors
 from ..models import Activity, Group, Period, Programme, TimetableSlot, VenueLoan
@@ -39,7 +39,7 @@ def _validate_programme(p: Programme, *, today: dt.date, before: Programme | Non
 
 
 @transaction.atomic
-def create_programme(actor, *, today: dt.date | None = None, **fields) -> Programme:
+def create_programme(actor: User, *, today: dt.date | None = None, **fields) -> Programme:
     unknown = set(fields) - PROGRAMME_FIELDS
     if unknown:
         raise ValueError(f"unknown fields {unknown}")
@@ -59,7 +59,7 @@ def create_programme(actor, *, today: dt.date | None = None, **fields) -> Progra
 
 
 @transaction.atomic
-def update_programme(actor, programme: Programme, *, today: dt.date | None = None, **changes) -> Programme:
+def update_programme(actor: User, programme: Programme, *, today: dt.date | None = None, **changes) -> Programme:
     permissions.require_organiser(actor, programme)
     unknown = set(changes) - PROGRAMME_FIELDS - {"sites"}
     if unknown:
@@ -82,7 +82,7 @@ def update_programme(actor, programme: Programme, *, today: dt.date | None = Non
 
 
 @transaction.atomic
-def add_period(actor, programme: Programme, *, name: str, start: dt.date, end: dt.date) -> Period:
+def add_period(actor: User, programme: Programme, *, name: str, start: dt.date, end: dt.date) -> Period:
     permissions.require_organiser(actor, programme)
     if end < start:
         raise ValidationError("期次结束日期不能早于开始日期")
@@ -96,7 +96,7 @@ def add_period(actor, programme: Programme, *, name: str, start: dt.date, end: d
 
 
 @transaction.atomic
-def add_group(actor, period: Period, *, site: Site, name: str, capacity: int | None = None) -> Group:
+def add_group(actor: User, period: Period, *, site: Site, name: str, capacity: int | None = None) -> Group:
     programme = period.programme
     permissions.require_organiser(actor, programme)
     capacity = programme.group_size_limit if capacity is None else capacity
@@ -157,7 +157,7 @@ def validate_timetable(programme: Programme, slots: list[dict]) -> list[Timetabl
 
 
 @transaction.atomic
-def save_timetable(actor, group: Group, slots: list[dict]) -> list[TimetableSlot]:
+def save_timetable(actor: User, group: Group, slots: list[dict]) -> list[TimetableSlot]:
     permissions.require_organiser(actor, group.programme)
     parsed = validate_timetable(group.programme, slots)
     group.slots.all().delete()
@@ -170,7 +170,7 @@ def save_timetable(actor, group: Group, slots: list[dict]) -> list[TimetableSlot
 
 
 @transaction.atomic
-def borrow_venue(actor, programme: Programme, *, site: Site, lender: str, agreed_on: dt.date, note: str = "") -> VenueLoan:
+def borrow_venue(actor: User, programme: Programme, *, site: Site, lender: str, agreed_on: dt.date, note: str = "") -> VenueLoan:
     """Record a venue lent by another body and add it to the programme's sites."""
     permissions.require_organiser(actor, programme)
     if not selectors.venues_to_borrow(programme).filter(pk=site.pk).exists():

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tongxin.audit.services import record
 from tongxin.orgs import scope
-from tongxin.orgs.models import Role
+from tongxin.orgs.models import Role, User
 
 from .. import permissions, rules
 from ..models import Group, Programme, PublishedRosterDay, RosterShift
@@ -39,7 +39,7 @@ def _check_rest(programme: Programme, staff, date: dt.date) -> None:
 
 
 @transaction.atomic
-def add_shift(actor, programme: Programme, *, staff, date: dt.date, duty: str, group: Group | None = None,
+def add_shift(actor: User, programme: Programme, *, staff, date: dt.date, duty: str, group: Group | None = None,
               start: dt.time | None = None, end: dt.time | None = None) -> RosterShift:
     """Organisers roster people (the person then accepts or declines); a teacher or volunteer may offer
     themselves for a day (the organiser then approves). An organiser rostering themselves is accepted at once."""
@@ -86,7 +86,7 @@ def _lock(shift: RosterShift) -> RosterShift:
 
 
 @transaction.atomic
-def answer_shift(actor, shift: RosterShift, *, accept: bool) -> RosterShift:
+def answer_shift(actor: User, shift: RosterShift, *, accept: bool) -> RosterShift:
     """The rostered person accepts or declines a shift an organiser gave them (C-02)."""
     shift = _lock(shift)
     if shift.staff_id != actor.pk:
@@ -101,7 +101,7 @@ def answer_shift(actor, shift: RosterShift, *, accept: bool) -> RosterShift:
 
 
 @transaction.atomic
-def decide_sign_up(actor, shift: RosterShift, *, approve: bool) -> RosterShift:
+def decide_sign_up(actor: User, shift: RosterShift, *, approve: bool) -> RosterShift:
     """The organiser approves (or not) a teacher's or volunteer's own sign-up."""
     shift = _lock(shift)
     permissions.require_roster_manager(actor, shift.programme)
@@ -120,7 +120,7 @@ def _leaders_left(shift: RosterShift) -> bool:
 
 
 @transaction.atomic
-def remove_shift(actor, shift: RosterShift) -> None:
+def remove_shift(actor: User, shift: RosterShift) -> None:
     shift = _lock(shift)
     if shift.staff_id != actor.pk:
         permissions.require_roster_manager(actor, shift.programme)
@@ -134,7 +134,7 @@ def remove_shift(actor, shift: RosterShift) -> None:
 
 
 @transaction.atomic
-def sign_shift(actor, shift: RosterShift, *, now: dt.datetime | None = None) -> RosterShift:
+def sign_shift(actor: User, shift: RosterShift, *, now: dt.datetime | None = None) -> RosterShift:
     """The duty teacher's own attendance: first call signs in, second signs out."""
     shift = _lock(shift)
     if shift.staff_id != actor.pk:
@@ -162,7 +162,7 @@ def days_without_leader(programme: Programme, days: list[dt.date]) -> list[dt.da
 
 
 @transaction.atomic
-def publish_roster(actor, programme: Programme, *, start: dt.date, end: dt.date) -> list[PublishedRosterDay]:
+def publish_roster(actor: User, programme: Programme, *, start: dt.date, end: dt.date) -> list[PublishedRosterDay]:
     """Publish the roster of the custody days from `start` to `end` (a day or a week) as ready. Refused, with
     the days named, while any of them has no accepted 值班领导 (C-24)."""
     permissions.require_roster_manager(actor, programme)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongxin.audit.services import record
-from tongxin.orgs.models import Region, School
+from tongxin.orgs.models import Region, School, User
 from tongxin.people import selectors as people
 from tongxin.people.models import Child
 
@@ -17,7 +17,7 @@ from ._common import A
 
 
 @transaction.atomic
-def open_survey(actor, *, title: str, kind: str, opens: dt.date, closes: dt.date, report_due: dt.date,
+def open_survey(actor: User, *, title: str, kind: str, opens: dt.date, closes: dt.date, report_due: dt.date,
                 school: School | None = None, community: Region | None = None, today: dt.date | None = None) -> DemandSurvey:
     today = today or timezone.localdate()
     if (school is None) == (community is None):
@@ -47,7 +47,7 @@ def _require_open(survey: DemandSurvey, today: dt.date) -> None:
 
 
 @transaction.atomic
-def answer_survey(actor, survey: DemandSurvey, *, child: Child, needs_custody: bool, needs: list[str], lunch: bool = False,
+def answer_survey(actor: User, survey: DemandSurvey, *, child: Child, needs_custody: bool, needs: list[str], lunch: bool = False,
                   note: str = "", today: dt.date | None = None) -> SurveyAnswer:
     """A guardian answers for their child (or the class teacher enters a family's paper answer)."""
     _require_open(survey, today or timezone.localdate())
@@ -69,7 +69,7 @@ def answer_survey(actor, survey: DemandSurvey, *, child: Child, needs_custody: b
 
 
 @transaction.atomic
-def offer_to_serve(actor, survey: DemandSurvey, *, willing: bool, note: str = "",
+def offer_to_serve(actor: User, survey: DemandSurvey, *, willing: bool, note: str = "",
                    today: dt.date | None = None) -> SurveyVolunteer:
     """A teacher of the organising school (or a volunteer of its area) says whether they will serve (C-02)."""
     _require_open(survey, today or timezone.localdate())
@@ -82,7 +82,7 @@ def offer_to_serve(actor, survey: DemandSurvey, *, willing: bool, note: str = ""
 
 
 @transaction.atomic
-def report_survey(actor, survey: DemandSurvey, *, now: dt.datetime | None = None) -> DemandSurvey:
+def report_survey(actor: User, survey: DemandSurvey, *, now: dt.datetime | None = None) -> DemandSurvey:
     """Freeze the survey's figures as the report to the bureau, dated; a report after the due date says so."""
     if not selectors.organises_survey(actor, survey):
         raise PermissionDenied("只有发起单位可以上报摸底结果")
