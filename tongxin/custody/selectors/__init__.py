@@ -14,6 +14,7 @@ from .day import (
     todays_roll,
 )
 from .fees import BillRow, _bills, bill_for, fee_report, hardship_certificates
+from .hub import hub, my_alerts
 from .programmes import (
     ParentOffer,
     ProgrammeOverview,
@@ -54,7 +55,7 @@ __all__ = [
     "BillRow", "CheckFlag", "DayRoster", "DutyDay", "GroupGap", "OUTCOMES", "OpenSurvey", "ParentOffer",
     "ProgrammeOverview", "RollRow", "Summary", "SurveyFigures", "VenueRow", "_bills", "applications_for",
     "bill_for", "duty_day", "eligibility_problem", "fee_report", "hardship_certificates", "health_check_flags",
-    "health_check_gaps", "illness_follow_ups", "leader_on_duty", "live_application", "may_offer_to_serve", "month_window", "my_shifts",
+    "health_check_gaps", "hub", "my_alerts", "illness_follow_ups", "leader_on_duty", "live_application", "may_offer_to_serve", "month_window", "my_shifts",
     "open_incidents", "open_programmes_for_parent", "open_surveys_for", "organiser_choices", "organises_survey",
     "overview_unit", "period_days", "programme_overview", "programme_summary", "roster", "satisfaction",
     "shifts_to_answer", "sign_ups_to_decide", "survey_children", "survey_figures", "surveys_overseen",

@@ -7,41 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from tongxin.orgs import scope
-from tongxin.orgs.models import Role
-
 from .. import permissions, selectors, services
 from ..forms import GroupForm, PeriodForm, ProgrammeForm, StatusForm, VenueLoanForm, form_errors
-from ..models import Alert, Application, Need, Programme, RosterShift
+from ..models import Programme
 from ._base import attempt, managed_programme, overseen_programme
 
 
 @login_required
 def hub(request):
-    user = request.user
-    roles = scope.roles(user)
-    today = timezone.localdate()
-    context = {
-        "managed": permissions.managed_programmes(user).select_related("school", "community"),
-        "overseen": permissions.overseen_programmes(user).select_related("school", "community"),
-        "to_review": selectors.applications_for(user).filter(state=Application.State.SUBMITTED)
-        if Role.CLASS_TEACHER in roles else [],
-        "duty_today": selectors.my_shifts(user).filter(date=today, state=RosterShift.State.ACCEPTED)
-        .select_related("programme", "group"),
-        "to_accept": selectors.shifts_to_answer(user).select_related("programme", "group")[:20],
-        "open_incidents": selectors.open_incidents(user)[:20],
-        "my_alerts": Alert.objects.filter(notify=user, handled_at=None).select_related("programme", "placement__child"),
-        "parent_rows": selectors.open_programmes_for_parent(user) if Role.PARENT in roles else [],
-        "my_applications": Application.objects.filter(applicant=user).select_related("programme", "child")
-        .prefetch_related("placements__period", "placements__group") if Role.PARENT in roles else [],
-        "can_create": bool(roles & {Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.ADMIN}),
-        "open_surveys": selectors.open_surveys_for(user, today),
-        "surveys": selectors.surveys_overseen(user)[:8],
-        "county_view": permissions.has_overview(user),
-        "today": today,
-        "needs": Need.choices,
-    }
-    return render(request, "custody/hub.html", context)
+    return render(request, "custody/hub.html", selectors.hub(request.user, timezone.localdate()))
 
 
 @login_required
