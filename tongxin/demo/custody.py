@@ -252,6 +252,27 @@ def build_custody_demo(rng: random.Random) -> None:
                                    group=term.groups.get(name="二组"), start=dt.time(16), end=dt.time(18),
                                    state=RosterShift.State.AWAITING_ORGANISER, rostered_by=volunteer)
 
+    # The term's roll so far: every past custody day checked in and handed over, a few absences, the 晚检 an
+    # after-school session owes (today's session is left to the duty teacher).
+    term_placed = list(Placement.objects.filter(period=term, state=Placement.State.PLACED))
+    term_pickups: dict[int, list[int]] = {}
+    for link in Guardianship.objects.filter(child__in=[p.child_id for p in term_placed], can_pickup=True):
+        term_pickups.setdefault(link.child_id, []).append(link.guardian_id)
+    term_rows, term_checks = [], []
+    for p in term_placed:
+        for day in (d for d in term_days if d < today):
+            if rng.random() < 0.04:
+                term_rows.append(Attendance(placement=p, date=day, absence_reason=rng.choice(["家中有事", "随家长外出"]),
+                                            absence_kind="personal"))
+                continue
+            term_rows.append(Attendance(placement=p, date=day, check_in_at=_at(day, 16, rng.randrange(0, 10)),
+                                        check_in_by=teacher, check_out_at=_at(day, 17, rng.randrange(40, 60)),
+                                        check_out_by=teacher, picked_up_by_id=rng.choice(term_pickups.get(p.child_id) or [None])))
+            term_checks.append(HealthCheck(placement=p, date=day, slot="afternoon", checked_by=teacher,
+                                           temperature=Decimal(str(round(rng.uniform(36.2, 36.9), 1)))))
+    Attendance.objects.bulk_create(term_rows, batch_size=2000)
+    HealthCheck.objects.bulk_create(term_checks, batch_size=2000)
+
     # ---------------------------------------------------------------- a community programme
     worker = User.objects.get(username="community")
     services.create_programme(

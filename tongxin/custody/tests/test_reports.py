@@ -57,3 +57,10 @@ def test_county_table_is_exported_in_the_exporters_name(login):
     response = login("county_edu").get("/custody/county.xlsx")
     sheet = load_workbook(BytesIO(response.content))["托管汇总"]
     assert sheet["A1"].value.startswith("青溪县") and "青溪县教育局" in sheet["A2"].value
+
+
+def test_the_running_after_school_programme_reports_its_attendance_so_far():
+    autumn = Programme.objects.get(name="青溪县实验小学2026年秋季课后托管")
+    s = selectors.programme_summary(autumn)
+    assert s.expected > 0 and 85 < s.attendance_rate < 100
+    assert s.attended + s.absent_days == s.expected  # every past custody day of every placed child is recorded
