@@ -1,9 +1,13 @@
 import datetime as dt
+from typing import Literal
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from tongxin.api_inputs import BoundedPagination, Id, id_query, text_query
 
 from . import selectors
+from .models import Child
 
 router = Router(tags=["儿童档案"])
 
@@ -48,9 +52,13 @@ class ChildOut(Schema):
     guardians: list[GuardianOut]
 
 
+CareStatusFilter = Literal[("",) + tuple(Child.CareStatus.values)]
+
+
 @router.get("", response=list[ChildRowOut], summary="儿童列表（按角色范围，证件号脱敏）")
-@paginate(PageNumberPagination, page_size=50)
-def list_children(request, q: str = "", school_class: int | None = None, care_status: str = ""):
+@paginate(BoundedPagination, page_size=50)
+def list_children(request, q: str = text_query(64, "姓名、拼音首字母或证件号（片段）"),
+                  school_class: int | None = id_query("班级编号"), care_status: CareStatusFilter = ""):
     qs = selectors.visible_children(request.auth, q, school_class_id=school_class, care_status=care_status)
     return _RowSequence(request.auth, qs)
 
@@ -72,7 +80,7 @@ class _RowSequence:
 
 
 @router.get("/{child_id}", response=ChildOut, summary="儿童档案详情（读取将记入审计日志）")
-def get_child(request, child_id: int, reason: str = ""):
+def get_child(request, child_id: Id, reason: str = text_query(255, "查看事由（记入审计日志）")):
     rec = selectors.read_child(request.auth, child_id, reason=reason or "API 查看")
     c = rec.child
     return {

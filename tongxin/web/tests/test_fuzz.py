@@ -16,6 +16,7 @@ strictly: once fixed they pass.
 """
 
 import itertools
+import json
 import re
 import sys
 import urllib.parse
@@ -52,6 +53,7 @@ SKIPPED_ROUTES = ("admin/", "static/", "api/", "logout/")
 MAX_FORMS_PER_PAGE = 8
 ROLES_PER_FORM = 1  # each kind of form, and each page's query string, is poisoned as the first role to reach it
 BIGINT = 2**63 - 1
+FUZZ_ADDRESS = "192.0.2.44"  # a documentation address: failed logins here lock out no other test's client
 
 # Everyday users first: a form they all see is poisoned as the first of them to reach it.
 ROLES = ["leader", "teacher", "community", "volunteer", "parent", "township", "county_edu", "county_civil", "admin",
@@ -64,14 +66,48 @@ MAY_GROW_WHEN_REFUSED = {
     "login": {"audit_auditentry"},
 }
 
-# Failures in code other helpers are rewriting (tongxin/custody/**, tongxin/people/views.py): xfail, not strict.
-# (target URL name, role, field, poison) — the target is the view the form posts to or the page whose query
-# string is poisoned ("?name" for a query parameter); for the API, the operation "GET /api/…".
-KNOWN_CUSTODY_FAILURES: set[tuple[str, str, str, str]] = set()
+# Failures in code other helpers are rewriting (tongxin/custody/**, and the child pages moving to
+# tongxin/people/views.py): xfailed, not strictly, so that each passes once fixed. A case is (target, field,
+# poison): the target is the view a form posts to, the page whose query string is poisoned (field "?name"), or the
+# API operation. The role is no part of it: the same input breaks the same view whoever sends it (the role and the
+# exception, as found on SQLite and PostgreSQL, are in the comments).
+_ANY_ID = "abc NaN inf 1e309 NUL aNULb long superscript2 empty"
 
 
-def _known(target: str, role: str, field_name: str, label: str) -> bool:
-    return (target, role, field_name, label) in KNOWN_CUSTODY_FAILURES
+def _cases(target: str, field_name: str, labels: str) -> set[tuple[str, str, str]]:
+    return {(target, field_name, label) for label in labels.split()}
+
+
+KNOWN_CUSTODY_FAILURES: set[tuple[str, str, str]] = (
+    # leader: get_object_or_404(pk=request.POST[...]) → ValueError "Field 'id' expected a number"
+    _cases("custody:roster", "remove", _ANY_ID) | _cases("custody:roster", "sign", _ANY_ID)
+    | _cases("custody:placement", "period", _ANY_ID)
+    # leader: PlacementRun.seed — NUL: DataError; 10,000 characters: stored whole on SQLite, DataError on PostgreSQL
+    | _cases("custody:placement", "seed", "NUL aNULb long")
+    # leader: percent.isdigit() is true for "²", int("²") → ValueError
+    | _cases("custody:request_exemption", "percent", "superscript2")
+    # teacher: redirect(request.POST["next"]) takes a non-path for a URL name → NoReverseMatch
+    | _cases("custody:review", "next", "abc -1 9x30 NaN inf 1e309 NUL aNULb long superscript2 fullwidth3")
+    # parent: a 30-digit period id → OverflowError (SQLite) / DataError (PostgreSQL)
+    | _cases("custody:apply", "periods", "9x30")
+    # leader: "²".isdigit() → int("²") → ValueError
+    | _cases("custody:today", "?group", "superscript2")
+    # leader: ?state with NUL → DataError
+    | _cases("custody:applications", "?state", "NUL aNULb")
+    # admin, teacher: programme=9x30 → OverflowError; state with NUL → DataError; page, page_size, programme of
+    # 30 digits and a 10,000-character state answered 200, not 400
+    | _cases("GET /api/custody/applications", "page", "9x30") | _cases("GET /api/custody/applications", "page_size", "9x30")
+    | _cases("GET /api/custody/applications", "programme", "9x30")
+    | _cases("GET /api/custody/applications", "state", "NUL aNULb long")
+    # the child list and record (moving to tongxin/people/views.py): ?q, ?care, ?reason with NUL → DataError;
+    # ?class of 30 digits → OverflowError, "²" → ValueError
+    | _cases("children", "?q", "NUL aNULb") | _cases("children", "?care", "NUL aNULb")
+    | _cases("children", "?class", "9x30 superscript2") | _cases("child_detail", "?reason", "NUL aNULb")
+)
+
+
+def _known(target: str, field_name: str, label: str) -> bool:
+    return (target, field_name, label) in KNOWN_CUSTODY_FAILURES
 
 
 # ---------------------------------------------------------------- routes (collected without a database)
@@ -469,7 +505,7 @@ def _get_params(forms: list[Form]) -> list[str]:
     pytest.param(route, username, id=f"{route.name}-{username}") for route in _routes() for username in ROLES
 ])
 def test_page_answers_poisoned_forms_and_queries_without_server_error(route, username, subtests, strict_db):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
     if username != "anonymous":
         client.force_login(_user(username))
     failures = []  # (target, field, label, message)
@@ -521,7 +557,7 @@ def _report(subtests, username, failures):
         firsts.setdefault((target, field_name, label), message)
     for (target, field_name, label), message in firsts.items():
         with subtests.test(msg=f"{target} {username} {field_name}={label}"):
-            if _known(target, username, field_name, label):
+            if _known(target, field_name, label):
                 pytest.xfail(f"KNOWN_CUSTODY_FAILURES: {message}")
             pytest.fail(message)
 
@@ -581,7 +617,7 @@ def _cjk(text: str) -> bool:
     for method, path, op in _operations() for username in API_ROLES
 ])
 def test_api_answers_poisoned_parameters_with_400_not_server_error(method, path, op, username, subtests, strict_db):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
     client.force_login(_user(username))
     values = _api_values(username)
     params = op.get("parameters", [])
@@ -618,7 +654,7 @@ def test_api_answers_poisoned_parameters_with_400_not_server_error(method, path,
         failures += _poison_body(client, method, url_with(base_path), op_name, body_schema)
     for op_name_, name, label, message in failures:
         with subtests.test(msg=f"{op_name_} {username} {name}={label}"):
-            if _known(op_name_, username, name, label):
+            if _known(op_name_, name, label):
                 pytest.xfail(f"KNOWN_CUSTODY_FAILURES: {message}")
             pytest.fail(message)
 
@@ -640,13 +676,6 @@ def _poison_body(client, method, url, op_name, schema):
             elif outcome.status != 400:
                 failures.append((op_name, name, label, f"{op_name} body {name}={label}: {outcome.status}，应为 400"))
     return failures
-
-
-def test_api_refuses_a_non_number_with_400_and_a_chinese_message(client, demo_user):
-    client.force_login(demo_user("admin"))
-    response = client.get("/api/children", {"school_class": "abc"})
-    assert response.status_code == 400
-    assert _cjk(str(response.json()["detail"]))
 
 
 def test_the_form_parser_reads_what_a_browser_would_send():
@@ -714,7 +743,7 @@ urlpatterns = [path("half/", _half_stored), path("overlong/", _overlong_stored),
 
 @pytest.mark.urls(__name__)
 def test_a_refused_post_that_stored_anyway_is_caught(demo_user, strict_db):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
     client.force_login(demo_user("admin"))
     outcome = send(client, "post", "/half/", {"name": "x"}, check_storage=True, baseline_overlong=strict_db)
     assert outcome.refused == "名称不正确" and outcome.stored == {"audit_auditentry": 1}
@@ -722,7 +751,7 @@ def test_a_refused_post_that_stored_anyway_is_caught(demo_user, strict_db):
 
 @pytest.mark.urls(__name__)
 def test_a_server_error_is_caught_with_its_exception(demo_user):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
     client.force_login(demo_user("admin"))
     outcome = send(client, "get", "/crash/", {"n": "abc"})
     assert outcome.status == 500 and outcome.error.startswith("ValueError")
@@ -730,10 +759,95 @@ def test_a_server_error_is_caught_with_its_exception(demo_user):
 
 @pytest.mark.urls(__name__)
 def test_overlong_text_is_caught_on_sqlite(demo_user, strict_db):
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
     client.force_login(demo_user("admin"))
     outcome = send(client, "post", "/overlong/", {"name": LONG}, check_storage=True, baseline_overlong=strict_db)
     if connection.vendor == "sqlite":
         assert outcome.overlong == {"orgs.ApiToken.name"}
     else:
         assert outcome.status == 500
+
+
+# ---------------------------------------------------------------- what the fuzzing found, fixed (one test each)
+
+@pytest.mark.parametrize("params, field_name, text", [
+    ({"school_class": "abc"}, "school_class", "应为整数"),
+    ({"school_class": "9" * 30}, "school_class", f"不能大于 {BIGINT}"),
+    ({"q": "a\x00b"}, "q", "含有不允许的字符"),
+    ({"care_status": "不存在的选项"}, "care_status", "应为以下之一"),
+    ({"page": "9" * 30}, "page", "不能大于"),
+])
+def test_api_answers_a_parameter_that_does_not_fit_with_400_in_chinese(params, field_name, text, demo_user):
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
+    client.force_login(demo_user("admin"))
+    response = client.get("/api/children", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"].startswith("请求不正确：") and text in body["detail"]
+    assert any(text in message for message in body["errors"][field_name])
+
+
+def test_api_bounds_the_child_id_and_the_audited_reason(demo_user):
+    from tongxin.audit.models import AuditEntry
+    from tongxin.people.models import Child
+
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
+    client.force_login(demo_user("admin"))
+    child = Child.objects.order_by("pk").first()
+    before = AuditEntry.objects.count()
+    assert client.get(f"/api/children/{'9' * 30}").status_code in (400, 404)
+    response = client.get(f"/api/children/{child.pk}", {"reason": "长" * 256})
+    assert response.status_code == 400 and "最多 255 个字符" in response.json()["detail"]
+    assert AuditEntry.objects.count() == before
+
+
+def test_api_answers_a_refusal_by_the_rules_with_400(rf):
+    from django.core.exceptions import ValidationError
+
+    from tongxin.api import api
+
+    response = api.on_exception(rf.get("/api/x"), ValidationError({"percent": ["减免比例应在 0 到 100 之间"]}))
+    body = json.loads(response.content)
+    assert response.status_code == 400 and body["detail"] == "请求不正确：percent：减免比例应在 0 到 100 之间"
+    assert body["errors"] == {"percent": ["减免比例应在 0 到 100 之间"]}
+
+
+@pytest.mark.parametrize("name, problem", [("a\x00b", "空字符"), ("长" * 65, "最多 64 个字符")])
+def test_a_token_name_with_nul_or_too_long_is_refused_and_nothing_stored(name, problem, demo_user):
+    from django.contrib.messages import get_messages
+
+    from tongxin.orgs.models import ApiToken
+
+    client = Client(raise_request_exception=False, REMOTE_ADDR=FUZZ_ADDRESS)
+    client.force_login(demo_user("teacher"))
+    response = client.post("/account/tokens/", {"name": name})
+    assert response.status_code == 400
+    assert any(problem in str(m) for m in get_messages(response.wsgi_request))
+    assert not ApiToken.objects.filter(user__username="teacher").exists()
+
+
+def test_a_token_name_is_kept_whole_and_an_empty_one_is_named(demo_user):
+    from tongxin.orgs.models import ApiToken
+
+    client = Client()
+    client.force_login(demo_user("teacher"))
+    assert client.post("/account/tokens/", {"name": "长" * 64}).status_code == 200
+    assert client.post("/account/tokens/", {"name": " "}).status_code == 200
+    assert sorted(ApiToken.objects.filter(user__username="teacher").values_list("name", flat=True)) == ["未命名", "长" * 64]
+
+
+@pytest.mark.parametrize("revoke", ["abc", "9" * 30, "²", ""])
+def test_revoking_a_token_by_a_value_that_is_no_id_is_not_found(revoke, demo_user):
+    client = Client()
+    client.force_login(demo_user("teacher"))
+    assert client.post("/account/tokens/", {"revoke": revoke}).status_code == 404
+
+
+@pytest.mark.parametrize("candidate, followed", [
+    ("/custody/", True), ("abc", False), ("-1", False), ("/a\x00b", False), ("https://evil.example/", False),
+    ("//evil.example/", False),
+])
+def test_next_is_followed_only_to_a_path_of_this_site(rf, candidate, followed):
+    from tongxin.web.redirects import safe_next
+
+    assert safe_next(rf.post("/", {"next": candidate}), "/default/") == (candidate if followed else "/default/")
