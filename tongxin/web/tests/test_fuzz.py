@@ -1,8 +1,10 @@
 """Bad input never gives a 500, and a refused POST stores nothing (issue 6).
 
-Pages: every route of the URL resolver (but admin, API and logout) is opened as every demo role, with its id
-parameters filled from real demo rows that role can reach. Every POST form on the page is then sent once per field
-per poison value (all other fields as the page filled them), and the page's query string is poisoned too.
+Pages: every route of the URL resolver (but admin, API and logout) is opened as every demo role (and anonymously),
+with its id parameters filled from real demo rows that role can reach. Every kind of POST form found is then sent
+once per field per poison value (all other fields as the page filled them), and each page's query string is
+poisoned, as the first role to reach that form or page (everyday users first), which keeps the run near a minute
+and a half on SQLite.
 API: every parameter of every operation of the OpenAPI schema gets the same values, as an administrator and as a
 class teacher; input that cannot be right must be answered 400 with a Chinese message.
 
