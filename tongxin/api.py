@@ -81,7 +81,9 @@ def schema_error_text(error: dict) -> str:
     if kind == "string_too_short":
         return f"至少 {ctx.get('min_length')} 个字符"
     if kind in ("literal_error", "enum"):
-        return f"应为以下之一：{ctx.get('expected', '')}"
+        return f"应为以下之一：{str(ctx.get('expected', '')).replace(' or ', '、')}"
+    if kind in ("value_error", "assertion_error") and ctx.get("error"):
+        return str(ctx["error"])  # a validator's own message
     return "格式不正确"
 
 
