@@ -1,8 +1,10 @@
 import datetime as dt
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
+
+from tongxin.api_inputs import BoundedPagination
 
 from . import selectors
 from .models import Child
@@ -75,7 +77,7 @@ class ChildOut(Schema):
 
 
 @router.get("", response=list[ChildRowOut], summary="儿童列表（按角色范围，证件号脱敏）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def list_children(request, filters: Query[ChildFilter]):
     qs = selectors.visible_children(request.auth, filters.q, school_class_id=filters.school_class,
                                     care_status=filters.care_status)

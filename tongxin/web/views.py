@@ -4,7 +4,8 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tongxin.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -12,6 +13,7 @@ from tongxin.orgs import services as org_services
 from tongxin.orgs.models import ApiToken
 
 from . import services
+from .forms import RevokeTokenForm, TokenForm, error_text
 from .selectors import home_for
 
 
@@ -58,15 +60,23 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 def tokens(request):
     new_key = None
+    status = 200
+    if request.method == "POST" and "revoke" in request.POST:
+        revoke = RevokeTokenForm(request.POST)
+        token = revoke.is_valid() and ApiToken.objects.filter(pk=revoke.cleaned_data["revoke"], user=request.user).first()
+        if not token:
+            raise Http404("未找到该令牌")
+        org_services.revoke_api_token(request.user, token)
+        messages.success(request, f"已吊销令牌 {token.name}")
+        return redirect("tokens")
     if request.method == "POST":
-        if "revoke" in request.POST:
-            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
-            org_services.revoke_api_token(request.user, token)
-            messages.success(request, f"已吊销令牌 {token.name}")
-            return redirect("tokens")
-        name = request.POST.get("name", "").strip()[:64] or "未命名"
-        _, new_key = org_services.issue_api_token(request.user, name)
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            _, new_key = org_services.issue_api_token(request.user, form.cleaned_data["name"])
+        else:
+            messages.error(request, f"未创建令牌。{error_text(form)}")
+            status = 400
     return render(request, "account/tokens.html", {
         "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
         "new_key": new_key,
-    })
+    }, status=status)

@@ -1,0 +1,29 @@
+"""Forms of the shell pages."""
+
+from django import forms
+
+BIGINT_MAX = 2**63 - 1
+
+
+def error_text(form: forms.Form) -> str:
+    """A form's errors as one line a person reads: 「用途：最多 64 个字符。」."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        parts += [f"{label}：{e}" if label else e for e in errors]
+    return "；".join(parts)
+
+
+class TokenForm(forms.Form):
+    """A new API token's name. Django's CharField refuses NUL characters; the length is the column's."""
+
+    name = forms.CharField(label="用途", max_length=64, required=False,
+                           error_messages={"max_length": "最多 %(limit_value)d 个字符（现有 %(show_value)d 个）"})
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"] or "未命名"
+
+
+class RevokeTokenForm(forms.Form):
+    revoke = forms.IntegerField(min_value=1, max_value=BIGINT_MAX)
