@@ -1,12 +1,15 @@
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from tongxin.api_inputs import BoundedPagination, Id, id_query
 
 from . import permissions, selectors
-from .models import Programme
+from .models import Application, Programme
 
 router = Router(tags=["托管"])
 
@@ -56,7 +59,7 @@ class SummaryOut(Schema):
 
 
 @router.get("/programmes/{programme_id}/summary", response=SummaryOut, summary="托管项目工作总结（汇总数，不含个人信息）")
-def summary(request, programme_id: int):
+def summary(request, programme_id: Id):
     programme = get_object_or_404(Programme, pk=programme_id)
     if not permissions.overseen_programmes(request.auth).filter(pk=programme.pk).exists():
         raise PermissionDenied("无权查看该托管项目")
@@ -68,6 +71,9 @@ def summary(request, programme_id: int):
         "incidents": sum(s.incidents.values()), "evaluations": s.satisfaction["overall"]["n"],
         "satisfaction": s.satisfaction["overall"]["overall"],
     }
+
+
+ApplicationState = Literal[tuple(Application.State.values)]  # type: ignore[valid-type]
 
 
 class ApplicationOut(Schema):
@@ -85,8 +91,8 @@ class ApplicationOut(Schema):
 
 
 @router.get("/applications", response=list[ApplicationOut], summary="托管申请（按角色范围）")
-@paginate(PageNumberPagination, page_size=50)
-def applications(request, programme: int | None = None, state: str = ""):
+@paginate(BoundedPagination, page_size=50)
+def applications(request, programme: int | None = id_query("项目编号"), state: ApplicationState | None = None):
     qs = selectors.applications_for(request.auth).prefetch_related("periods").order_by("-created_at")
     if programme:
         qs = qs.filter(programme_id=programme)

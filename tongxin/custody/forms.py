@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -71,8 +72,19 @@ class GroupForm(forms.Form):
         self.fields["capacity"].initial = programme.group_size_limit
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a value that is not a database id before it reaches the query (SQLite overflows on 30 digits)."""
+
+    def _check_values(self, value):
+        for v in value:
+            if not (isinstance(v, int) or (isinstance(v, str) and re.fullmatch(r"[0-9]{1,18}", v))):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": str(v)[:20]})
+        return super()._check_values(value)
+
+
 class ApplicationForm(forms.Form):
-    periods = forms.ModelMultipleChoiceField(label="托管期次", queryset=Period.objects.none(), widget=forms.CheckboxSelectMultiple)
+    periods = BoundedModelMultipleChoiceField(label="托管期次", queryset=Period.objects.none(), widget=forms.CheckboxSelectMultiple)
     lunch = forms.BooleanField(label="在校用午餐", required=False)
     needs = forms.MultipleChoiceField(label="托管需求（可多选，班主任会核实）", choices=Need.choices,
                                       widget=forms.CheckboxSelectMultiple,
@@ -350,3 +362,15 @@ class IncidentCloseForm(forms.Form):
     informed_note = forms.CharField(label="通知情况（通知了谁、怎么说的）", max_length=255, required=False)
     action_taken = forms.CharField(label="后续处置", max_length=2000, required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlacementForm(forms.Form):
+    """Run the placement of one period, with a seed the organiser may publish beforehand."""
+
+    period = forms.ModelChoiceField(label="期次", queryset=Period.objects.none())
+    seed = forms.CharField(label="抽签种子", max_length=64, required=False,
+                           help_text="可事先公布种子（如日期+公证人），留空由系统随机生成")
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = programme.periods.all()

@@ -10,8 +10,8 @@ from tongxin.orgs import calendar, scope
 from tongxin.orgs.models import Region, Role, School, Site
 from tongxin.people.models import Child
 
-from .. import rules
-from ..models import Application, Period, Programme, VenueLoan
+from .. import permissions, rules
+from ..models import Application, Period, Placement, Programme, VenueLoan
 
 
 def applications_for(user, programme: Programme | None = None) -> QuerySet:
@@ -117,3 +117,26 @@ def organiser_choices(user) -> tuple[QuerySet, QuerySet]:
     if Role.ADMIN in scope.roles(user):
         schools, communities = School.objects.all(), Region.objects.filter(level=Region.Level.COMMUNITY)
     return schools, communities
+
+
+def placement_board(user, programme: Programme) -> list[dict]:
+    """Per period: its placement runs, each group's children and the waiting list in draw order, as far as this
+    user may see the children (the organiser all of them), and how many approved applications wait for a run."""
+    manages = permissions.is_organiser(user, programme)
+    periods = []
+    for period in programme.periods.prefetch_related("groups", "runs"):
+        qs = Placement.objects.filter(period=period)
+        if not manages:
+            qs = scope.narrow(user, qs, via="child")
+        rows = list(qs.exclude(state=Placement.State.WITHDRAWN).select_related("child", "group", "application"))
+        periods.append({
+            "period": period,
+            "runs": period.runs.all(),
+            "groups": [(g, [r for r in rows if r.group_id == g.pk]) for g in period.groups.all()],
+            "waiting": sorted((r for r in rows if r.state == Placement.State.WAITING),
+                              key=lambda r: (r.application.tier, r.lottery_key)),
+            "approved_unplaced": Application.objects.filter(programme=programme, periods=period,
+                                                            state=Application.State.APPROVED)
+            .exclude(placements__period=period).count(),
+        })
+    return periods

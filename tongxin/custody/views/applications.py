@@ -8,12 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tongxin.orgs import scope
 from tongxin.web.redirects import safe_next
 
 from .. import permissions, selectors, services
-from ..forms import ReviewForm, form_errors
-from ..models import Application, Period, Placement
+from ..forms import PlacementForm, ReviewForm, form_errors
+from ..models import Application
 from ._base import PAGE_SIZE, attempt, records_programme
 
 
@@ -58,23 +57,14 @@ def placement(request, programme_id):
     programme = records_programme(request, programme_id)
     manages = permissions.is_organiser(request.user, programme)
     if request.method == "POST":
-        period = get_object_or_404(Period, pk=request.POST.get("period"), programme=programme)
-        run = attempt(request, services.run_placement, request.user, period, seed=request.POST.get("seed", "").strip() or None)
-        if run:
-            messages.success(request, f"{period.name}：安置 {run.placed} 人，候补 {run.waiting} 人。抽签种子 {run.seed} 已公布。")
+        form = PlacementForm(request.POST, programme=programme)
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+        else:
+            period = form.cleaned_data["period"]
+            run = attempt(request, services.run_placement, request.user, period, seed=form.cleaned_data["seed"] or None)
+            if run:
+                messages.success(request, f"{period.name}：安置 {run.placed} 人，候补 {run.waiting} 人。抽签种子 {run.seed} 已公布。")
         return redirect("custody:placement", programme.pk)
-    periods = []
-    for period in programme.periods.prefetch_related("groups"):
-        rows = scope.narrow(request.user, Placement.objects.filter(period=period), via="child") \
-            if not manages else Placement.objects.filter(period=period)
-        rows = rows.exclude(state=Placement.State.WITHDRAWN).select_related("child", "group", "application")
-        periods.append({
-            "period": period,
-            "runs": period.runs.all(),
-            "groups": [(g, [r for r in rows if r.group_id == g.pk]) for g in period.groups.all()],
-            "waiting": sorted((r for r in rows if r.state == Placement.State.WAITING),
-                              key=lambda r: (r.application.tier, r.lottery_key)),
-            "approved_unplaced": Application.objects.filter(programme=programme, periods=period, state=Application.State.APPROVED)
-            .exclude(placements__period=period).count(),
-        })
-    return render(request, "custody/placement.html", {"programme": programme, "periods": periods, "manages": manages})
+    return render(request, "custody/placement.html", {
+        "programme": programme, "periods": selectors.placement_board(request.user, programme), "manages": manages})

@@ -1,5 +1,7 @@
 """The duty day: roll call, hand-over, health checks, absence, incidents, alerts."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,7 +28,7 @@ def today(request, programme_id):
     permissions.require_duty_or_organiser(request.user, programme, date)
     services.scan_alerts(programme)
     group = request.GET.get("group", "")
-    group_id = 0 if group == "all" else int(group) if group.isdigit() and len(group) < 19 else None
+    group_id = 0 if group == "all" else int(group) if re.fullmatch(r"[0-9]{1,18}", group) else None
     day = selectors.duty_day(request.user, programme, date, group_id)
     return render(request, "custody/today.html", {"day": day, "programme": programme,
                                                   "absence_kinds": AbsenceKind.choices, "symptoms": Symptom.choices})
