@@ -341,7 +341,7 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
         username = f"t{code[-1]}{year}{number}"
         if (code, year, number) == ("3611990001", 3, 1):
             continue
-        u = user(username, f"{school_class.school.name[:4]}{school_class.label}班主任")
+        u = user(username, f"{school_class.school.name.removeprefix('青溪县')}{school_class.label}班主任")
         assignments.append((u, dict(role=Role.CLASS_TEACHER, school_class=school_class)))
     for code, school in schools.items():
         if code != "3611990001":
