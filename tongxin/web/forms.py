@@ -1,6 +1,8 @@
 """Forms of the shell pages."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 BIGINT_MAX = 2**63 - 1
 
@@ -27,3 +29,14 @@ class TokenForm(forms.Form):
 
 class RevokeTokenForm(forms.Form):
     revoke = forms.IntegerField(min_value=1, max_value=BIGINT_MAX)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length checked before anyone tries to authenticate: Django sets
+    the field's max_length after construction, so no validator enforces it, and an over-long name would reach the
+    lockout's records (a 255-character column) and fail there on PostgreSQL."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))

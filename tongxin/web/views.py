@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,12 +13,13 @@ from tongxin.orgs import services as org_services
 from tongxin.orgs.models import ApiToken
 
 from . import services
-from .forms import RevokeTokenForm, TokenForm, error_text
+from .forms import LoginForm, RevokeTokenForm, TokenForm, error_text
 from .selectors import home_for
 
 
 class LoginView(auth_views.LoginView):
     template_name = "login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
@@ -34,7 +35,7 @@ def login_locked_out(request, original_response=None, credentials=None):
     lock lasts and whom to ask, with status 429."""
     view = LoginView()
     view.setup(request)
-    context = view.get_context_data(form=AuthenticationForm(request))
+    context = view.get_context_data(form=LoginForm(request))
     context["locked_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "login.html", context, status=429)
 

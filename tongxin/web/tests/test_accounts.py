@@ -239,3 +239,12 @@ def test_the_audit_log_in_the_admin_names_models_fields_and_channels_in_chinese(
     assert "orgs.User" not in listing and "password" not in listing
     detail = visible_text(client.get(f"/admin/audit/auditentry/{entry.pk}/change/").text)
     assert "本人修改密码" in detail and "orgs.User" not in detail and "对象类型：" in detail
+
+
+def test_an_over_long_username_is_refused_by_the_form_before_anyone_authenticates(client):
+    from axes.models import AccessAttempt
+
+    before = AccessAttempt.objects.count()
+    response = client.post("/login/", {"username": "长" * 10_000, "password": "x"})
+    assert response.status_code == 200 and "用户名或密码不正确" in response.text
+    assert AccessAttempt.objects.count() == before  # nothing reached the lockout's records
