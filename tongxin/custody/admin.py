@@ -6,16 +6,22 @@ from .models import (
     Alert,
     Application,
     Attendance,
+    DemandSurvey,
     Evaluation,
     FeeExemption,
     Group,
+    HardshipCertificate,
     HealthCheck,
     Incident,
     Period,
     Placement,
     PlacementRun,
     Programme,
+    PublishedRosterDay,
     RosterShift,
+    SurveyAnswer,
+    SurveyVolunteer,
+    VenueLoan,
 )
 
 
@@ -52,5 +58,6 @@ class PlacementAdmin(AuditedAdmin):
     raw_id_fields = ("child", "application")
 
 
-for model in (PlacementRun, FeeExemption, RosterShift, Attendance, HealthCheck, Incident, Alert, Evaluation):
+for model in (PlacementRun, FeeExemption, RosterShift, Attendance, HealthCheck, Incident, Alert, Evaluation,
+              HardshipCertificate, PublishedRosterDay, VenueLoan, DemandSurvey, SurveyAnswer, SurveyVolunteer):
     admin.site.register(model, AuditedAdmin)
