@@ -13,7 +13,7 @@ from .day import (
     open_incidents,
     todays_roll,
 )
-from .fees import BillRow, _bills, bill_for, fee_report, hardship_certificates
+from .fees import BillRow, _bills, bill_for, fee_report, hardship_certificates, pending_exemptions
 from .hub import hub, my_alerts
 from .programmes import (
     ParentOffer,
@@ -58,7 +58,7 @@ __all__ = [
     "bill_for", "duty_day", "eligibility_problem", "fee_report", "hardship_certificates", "health_check_flags",
     "health_check_gaps", "hub", "my_alerts", "illness_follow_ups", "leader_on_duty", "live_application", "may_offer_to_serve", "month_window", "my_shifts",
     "open_incidents", "open_programmes_for_parent", "open_surveys_for", "organiser_choices", "organises_survey",
-    "overview_unit", "period_days", "placement_board", "programme_overview", "programme_summary", "roster", "satisfaction",
+    "overview_unit", "pending_exemptions", "period_days", "placement_board", "programme_overview", "programme_summary", "roster", "satisfaction",
     "shifts_to_answer", "sign_ups_to_decide", "survey_children", "survey_figures", "surveys_overseen",
     "todays_roll", "venues_to_borrow", "workload",
 ]

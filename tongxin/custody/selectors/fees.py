@@ -68,3 +68,9 @@ def fee_report(user, programme: Programme) -> tuple[list[BillRow], dict]:
 
 def hardship_certificates(child: Child) -> QuerySet:
     return HardshipCertificate.objects.filter(child=child).select_related("certified_by")
+
+
+def pending_exemptions(user, programme: Programme) -> QuerySet:
+    """Reduction requests of this programme waiting for the organiser, for the children this user may see."""
+    return FeeExemption.objects.filter(application__in=applications_for(user, programme),
+                                       state=FeeExemption.State.REQUESTED).select_related("application__child")

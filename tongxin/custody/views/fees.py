@@ -50,8 +50,7 @@ def fees(request, programme_id):
     all_rows, totals = selectors.fee_report(request.user, programme)
     page = Paginator(all_rows, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = page.object_list
-    pending = FeeExemption.objects.filter(application__in=selectors.applications_for(request.user, programme),
-                                          state=FeeExemption.State.REQUESTED).select_related("application__child")
+    pending = selectors.pending_exemptions(request.user, programme)
     first = programme.periods.order_by("start").first()
     certifiable = {r.application.pk for r in rows if not r.entitled
                    and permissions.can_certify_hardship(request.user, r.application.child)}

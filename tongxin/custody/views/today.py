@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
-from tongxin.people.models import Guardian
+from tongxin.people import selectors as people
 from tongxin.web.redirects import safe_next
 
 from .. import permissions, selectors, services
@@ -72,7 +72,8 @@ def today_action(request, programme_id):
     if action == "in":
         attempt(request, services.check_in, request.user, placement, success=f"{name} 已入托")
     elif action == "out":
-        guardian = Guardian.objects.filter(pk=d["guardian"], guardianships__child=placement.child).first()
+        link = people.guardianship_of(placement.child_id, d["guardian"])
+        guardian = link.guardian if link is not None else None
         if guardian is None:
             messages.error(request, f"所选接送人不在{name}的监护人名单中，不能交接")
             return redirect(back)
