@@ -11,7 +11,10 @@ from ninja import Field, Path, Query, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.pagination import PageNumberPagination
 
-BIGINT_MAX = 2**63 - 1
+from tongxin.web.forms import BIGINT_MAX
+
+__all__ = ["BIGINT_MAX", "BoundedPagination", "Id", "id_query", "text_query"]
+
 NO_NUL = r"^[^\x00]*$"
 MAX_PAGE = 100_000
 

@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 
 from tongxin.orgs.models import Region, School, grade_label
+from tongxin.web.forms import BIGINT_MAX
+from tongxin.web.forms import error_text as form_errors
 
 from . import rules
 from .models import AbsenceKind, Activity, Group, HealthCheck, Incident, Need, Period, Programme, RosterShift, Symptom
@@ -126,7 +128,7 @@ class EvaluationForm(forms.Form):
 ACTIVITY_CHOICES = Activity.choices
 
 
-ID_FIELD = {"min_value": 1, "max_value": 2**63 - 1}  # a database id: never more than a bigint holds
+ID_FIELD = {"min_value": 1, "max_value": BIGINT_MAX}
 
 
 class TodayActionForm(forms.Form):
@@ -168,14 +170,6 @@ class TodayActionForm(forms.Form):
         return form_errors(self)
 
 
-def form_errors(form: forms.Form) -> str:
-    """A form's errors as one line a person reads: 「体温：确保该值小于或等于42.5。」."""
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = field.label if field is not None and field.label else ""
-        parts += [f"{label}：{e}" if label and not e.startswith(str(label)) else e for e in errors]
-    return "；".join(parts)
 
 
 class SlotForm(forms.Form):

@@ -25,7 +25,24 @@ def default_duty_limit() -> int:
     return int(getattr(settings, "CUSTODY_MAX_CONSECUTIVE_DUTY_DAYS", DEFAULT_MAX_CONSECUTIVE_DUTY_DAYS))
 
 
-class Programme(models.Model):
+class OrganisedBy:
+    """For records run by one school or one community (a check constraint on each model says exactly one)."""
+
+    school: "School | None"
+    community: "Region | None"
+
+    @property
+    def organiser(self) -> "School | Region | None":
+        return self.school or self.community
+
+    @property
+    def organiser_region(self) -> Region:
+        region = self.school.region if self.school is not None else self.community
+        assert region is not None
+        return region
+
+
+class Programme(OrganisedBy, models.Model):
     class Kind(models.TextChoices):
         SUMMER = "summer", "暑期托管"
         WINTER = "winter", "寒假托管"
@@ -73,15 +90,6 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def organiser(self):
-        return self.school or self.community
-
-    @property
-    def organiser_region(self) -> Region:
-        region = self.school.region if self.school is not None else self.community
-        assert region is not None  # one organiser, by a check constraint
-        return region
 
     @property
     def eligible_grade_labels(self) -> str:
@@ -575,7 +583,7 @@ class Evaluation(models.Model):
         ]
 
 
-class DemandSurvey(models.Model):
+class DemandSurvey(OrganisedBy, models.Model):
     """The sign-up survey (报名摸底) before a holiday programme is planned: how many pupils need custody and how many
     teachers volunteer; its result is reported upward by a due date (C-21, C-22)."""
 
@@ -606,15 +614,6 @@ class DemandSurvey(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def organiser(self):
-        return self.school or self.community
-
-    @property
-    def organiser_region(self) -> Region:
-        region = self.school.region if self.school is not None else self.community
-        assert region is not None  # one organiser, by a check constraint
-        return region
 
 
 class SurveyAnswer(models.Model):

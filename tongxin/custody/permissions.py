@@ -28,6 +28,16 @@ def organiser_q(user) -> Q:
     return q
 
 
+def overview_area_q(user) -> Q:
+    """Records run by a school or community (programmes, surveys) inside the township or county of the user's
+    overview roles (乡镇干部, 县教育局, 县民政局)."""
+    q = scope.NOTHING
+    for a in scope.assignments(user):
+        if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL):
+            q |= Q(school__region__path__startswith=a.area.path) | Q(community__path__startswith=a.area.path)
+    return q
+
+
 def staff_oversight_q(user) -> Q:
     """Programmes the user reads as staff (their records: roster, fees, reports): those they run, those in
     their township or county, those of their school (class teachers). Not a volunteer's sign-up, not a shift."""
@@ -35,11 +45,9 @@ def staff_oversight_q(user) -> Q:
         return scope.NOTHING
     if Role.ADMIN in scope.roles(user):
         return Q()
-    q = organiser_q(user)
+    q = organiser_q(user) | overview_area_q(user)
     for a in scope.assignments(user):
-        if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL):
-            q |= Q(school__region__path__startswith=a.area.path) | Q(community__path__startswith=a.area.path)
-        elif a.role == Role.CLASS_TEACHER:
+        if a.role == Role.CLASS_TEACHER:
             q |= Q(school_id=a.school_class.school_id if a.school_class else None)
     return q
 

@@ -4,18 +4,17 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from tongxin.api_inputs import BoundedPagination
+from tongxin.api_inputs import BIGINT_MAX, BoundedPagination
 
 from . import selectors
 from .models import Child
 
-_BIGINT_MAX = 2**63 - 1
 _CARE_FILTERS = frozenset(Child.CareStatus.values) - {Child.CareStatus.NONE}
 
 
 class ChildFilter(Schema):
     q: str = Field("", max_length=64, description="姓名、拼音首字母或证件号（全部或后几位）")
-    school_class: int | None = Field(None, ge=1, le=_BIGINT_MAX, description="班级编号")
+    school_class: int | None = Field(None, ge=1, le=BIGINT_MAX, description="班级编号")
     care_status: str = Field("", description="关爱类别：left_behind（留守儿童）或 vulnerable（困境儿童）")
 
     @field_validator("q")

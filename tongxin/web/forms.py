@@ -4,16 +4,17 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
-BIGINT_MAX = 2**63 - 1
+BIGINT_MAX = 2**63 - 1  # a database id never exceeds a bigint; every form and API parameter taking an id is bounded by it
 
 
 def error_text(form: forms.Form) -> str:
-    """A form's errors as one line a person reads: 「用途：最多 64 个字符。」."""
+    """A form's errors as one line a person reads: 「用途：最多 64 个字符。」 (a message that already names its
+    field is not prefixed twice)."""
     parts = []
     for name, errors in form.errors.items():
         field = form.fields.get(name)
-        label = field.label if field is not None and field.label else ""
-        parts += [f"{label}：{e}" if label else e for e in errors]
+        label = str(field.label) if field is not None and field.label else ""
+        parts += [f"{label}：{e}" if label and not e.startswith(label) else e for e in errors]
     return "；".join(parts)
 
 
