@@ -26,7 +26,6 @@ def today(request, programme_id):
     programme = overseen_programme(request, programme_id)
     date = timezone.localdate()
     permissions.require_duty_or_organiser(request.user, programme, date)
-    services.scan_alerts(programme)
     group = request.GET.get("group", "")
     group_id = 0 if group == "all" else int(group) if re.fullmatch(r"[0-9]{1,18}", group) else None
     day = selectors.duty_day(request.user, programme, date, group_id)
