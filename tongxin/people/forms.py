@@ -7,7 +7,6 @@ from tongxin.orgs.selectors import visible_classes
 
 from .models import Child
 
-
 CLASS_MENU_MAX = 60  # a longer class menu (a county has thousands of classes) is left out; ?class= still works
 
 

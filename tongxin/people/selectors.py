@@ -57,6 +57,7 @@ def visible_children(user, query: str = "", *, school_class_id=None, care_status
 ROW_FIELDS = ("name", "gender", "birth_date", "id_masked", "care_status", "disability", "school__name",
               "school_class__number", "school_class__grade__year", "family__community__name")
 ROW_RELATED = ("school", "school_class__grade", "family__community")
+LIST_ORDER = ("school_class_id", "initials", "id")  # Child.Meta.ordering, served by the index child_list_order
 
 LIST_COUNT_CAP = 10_000  # a list counts its children up to this many; past it the page says "more than"
 SORT_IN_MEMORY = 1_000  # up to this many children, a list orders their keys in Python (see ChildListing)
@@ -109,7 +110,7 @@ class ChildListing:
             by_id = {c.pk: c for c in list_rows(Child.objects.filter(pk__in=ids))}
             children = [by_id[pk] for pk in ids if pk in by_id]
         else:
-            children = list(list_rows(self.queryset.order_by(*Child._meta.ordering))[item])
+            children = list(list_rows(self.queryset.order_by(*LIST_ORDER))[item])
         return child_rows(self.user, children)
 
 

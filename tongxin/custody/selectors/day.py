@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -62,9 +63,13 @@ def roll_placements(user, programme: Programme, date: dt.date, group: Group | No
     return placements
 
 
-def _roll_rows(placements: QuerySet, date: dt.date) -> list[RollRow]:
-    """The rows of these placements (already ordered and sliced): four queries whatever their number."""
-    rows = list(placements.select_related("child", "group").only(*_ROW_FIELDS))
+def _plain(placements: QuerySet) -> QuerySet:
+    """Placements with their child and group, reading no encrypted column."""
+    return placements.select_related("child", "group").only(*_ROW_FIELDS)
+
+
+def _roll_rows(rows: list[Placement], date: dt.date) -> list[RollRow]:
+    """The roll rows of these placements: four queries whatever their number."""
     ids = [p.pk for p in rows]
     attendance = {a.placement_id: a for a in Attendance.objects.filter(placement_id__in=ids, date=date)
                   .select_related("picked_up_by").defer("picked_up_by__id_number", "picked_up_by__phone")}
@@ -84,7 +89,7 @@ ROLL_ORDER = ("group__name", "child__initials", "pk")
 def todays_roll(user, programme: Programme, date: dt.date, group: Group | None = None) -> list[RollRow]:
     """The day's whole roll of one programme (one group, if given), as far as this user may see it or is on
     duty. Pages read one page of it (see `duty_day`)."""
-    return _roll_rows(roll_placements(user, programme, date, group).order_by(*ROLL_ORDER), date)
+    return _roll_rows(list(_plain(roll_placements(user, programme, date, group).order_by(*ROLL_ORDER))), date)
 
 
 def roll_counts(placements: QuerySet, date: dt.date) -> dict[str, int]:
@@ -122,7 +127,7 @@ class DutyDay:
     follow_ups: list[Attendance]
 
 
-def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = None, *, page: object = 1,
+def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = None, *, page: str | int | None = 1,
              query: str = "") -> DutyDay:
     """The duty page of a day. `group_id` 0 is every group; without one, a person rostered in a group starts
     with it; a search (`query`) looks through the user's whole roll, every group. The roll is read one page
@@ -141,9 +146,11 @@ def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = N
     group = next((g for g in groups if g.pk == group_id), None)
     placements = roll_placements(user, programme, date, group, query)
     counts = roll_counts(placements, date)
-    paginator = Paginator(_Counted(placements.order_by(*ROLL_ORDER), counts["total"]), ROLL_PAGE)
+    # The tally has counted the roll already: the paginator takes that count instead of counting again.
+    paginator: Paginator = Paginator(cast(Any, _Counted(_plain(placements.order_by(*ROLL_ORDER)), counts["total"])),
+                                     ROLL_PAGE)
     this_page = paginator.get_page(page)
-    roll = _roll_rows(this_page.object_list, date)
+    roll = _roll_rows(list(this_page.object_list), date)
     open_alerts = Alert.objects.filter(placement__in=placements.values("pk"), date=date, handled_at=None)
     by_kind = dict(open_alerts.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     gaps = health_check_gaps(programme, date)
@@ -154,8 +161,7 @@ def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = N
         alert_total=sum(by_kind.values()),
         alert_counts=sorted((Alert.Kind(kind).label, n) for kind, n in by_kind.items()),
         leader=leader_on_duty(programme, date), my_shift=my_shift, counts=counts,
-        check_flags=[CheckFlag(p, gaps[p.pk]) for p in flagged.select_related("child", "group").only(*_ROW_FIELDS)
-                     .order_by(*ROLL_ORDER)[:LIST_MAX]],
+        check_flags=[CheckFlag(p, gaps[p.pk]) for p in _plain(flagged.order_by(*ROLL_ORDER))[:LIST_MAX]],
         check_total=flagged.count(),
         follow_ups=list(illness_follow_ups(user, programme, date)[:LIST_MAX]),
     )
@@ -173,8 +179,8 @@ class _Counted:
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, item):
-        return self.queryset[item]
+    def __getitem__(self, item: slice) -> list[Placement]:
+        return list(self.queryset[item])
 
 
 def health_check_gaps(programme: Programme, date: dt.date, *, period=None) -> dict[int, list[str]]:
@@ -206,8 +212,7 @@ def health_check_flags(user, programme: Programme, date: dt.date) -> list[CheckF
     on duty for."""
     gaps = health_check_gaps(programme, date)
     placements = scope.on_duty(user, Placement.objects.filter(pk__in=list(gaps)), date)
-    return [CheckFlag(p, gaps[p.pk]) for p in placements.select_related("child", "group").only(*_ROW_FIELDS)
-            .order_by(*ROLL_ORDER)]
+    return [CheckFlag(p, gaps[p.pk]) for p in _plain(placements.order_by(*ROLL_ORDER))]
 
 
 def open_incidents(user) -> QuerySet:

@@ -20,7 +20,6 @@ from ..forms import IncidentForm, TodayActionForm
 from ..models import AbsenceKind, Alert, Placement, Symptom
 from ._base import attempt, overseen_programme
 
-
 ROLL_QUERY_MAX = 32
 
 
