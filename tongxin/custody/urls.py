@@ -5,6 +5,7 @@ from . import views
 app_name = "custody"
 urlpatterns = [
     path("", views.hub, name="hub"),
+    path("alerts/", views.alerts, name="alerts"),
     path("county/", views.county, name="county"),
     path("county.xlsx", views.county_xlsx, name="county_xlsx"),
     path("programmes/new/", views.programme_new, name="programme_new"),

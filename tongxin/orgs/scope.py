@@ -27,7 +27,7 @@ and the guardians authorised for hand-over, nothing more. The lines register the
 import datetime as dt
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Role, RoleAssignment
 
@@ -201,6 +201,71 @@ def guardians(user, queryset: QuerySet | None = None) -> QuerySet:
     qs = Guardian.objects.all() if queryset is None else queryset
     visible = Guardianship.objects.filter(child_q(user, prefix="child__")).values("guardian_id")
     return qs.filter(pk__in=visible)
+
+
+def _pupils_living_in(prefix: str, area) -> Q:
+    """Classes with at least one pupil living in `area`. A county is asked class by class (almost every class
+    has one, so each answer stops at its first pupil); a township or village from its few children."""
+    from tongxin.people.models import Child
+
+    residents = Child.objects.filter(_residence("", area.path))
+    if area.level == area.Level.COUNTY:
+        return Q(Exists(residents.filter(school_class_id=OuterRef(f"{prefix}pk"))))
+    return Q(**{f"{prefix}pk__in": residents.exclude(school_class=None).values("school_class_id")})
+
+
+def _classes_of(prefix: str, children_q: Q) -> Q:
+    from tongxin.people.models import Child
+
+    return Q(**{f"{prefix}pk__in": Child.objects.filter(children_q).exclude(school_class=None).values("school_class_id")})
+
+
+def _class_assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
+    match a.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.CLASS_TEACHER:
+            return Q(**{f"{prefix}pk": a.school_class_id})
+        case Role.SCHOOL_LEADER:
+            return Q(**{f"{prefix}school_id": a.school_id})
+        case Role.COUNTY_EDU:
+            return _schooling(prefix, a.area.path)
+        case Role.TOWNSHIP_OFFICER:
+            return _schooling(prefix, a.area.path) | _pupils_living_in(prefix, a.area)
+        case Role.COMMUNITY_WORKER | Role.COUNTY_CIVIL:
+            return _pupils_living_in(prefix, a.area)
+        case Role.VOLUNTEER:
+            return _classes_of(prefix, _paired(user, ""))
+        case Role.PARENT:
+            return _classes_of(prefix, _own(user, ""))
+    return NOTHING
+
+
+def class_q(user, prefix: str = "") -> Q:
+    """A Q over school classes (or over records, with `prefix`, e.g. "school_class__") that hold a child the
+    user may see: the same rules as `child_q`, asked of the classes. (A class with no pupils yet is in the
+    scope of its school's leader, the education bureau and the administrator.)"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    q = NOTHING
+    for a in assignments(user):
+        part = _class_assignment_q(user, a, prefix)
+        if part == Q():
+            return Q()
+        q |= part
+    if _is_guardian(user):
+        q |= _classes_of(prefix, _own(user, ""))
+    return q
+
+
+def classes(user, queryset: QuerySet | None = None) -> QuerySet:
+    """School classes holding a child the user may see (for a list's class filter)."""
+    from .models import SchoolClass
+
+    qs = SchoolClass.objects.all() if queryset is None else queryset
+    return qs.filter(class_q(user))
 
 
 def duty_q(user, day: dt.date, prefix: str = "") -> Q:

@@ -5,9 +5,8 @@ from .models import Role, SchoolClass
 
 
 def visible_classes(user) -> QuerySet:
-    """Classes that hold at least one child the user may see (for list filters)."""
-    ids = scope.children(user).exclude(school_class=None).values("school_class_id")
-    return SchoolClass.objects.filter(pk__in=ids).select_related("grade", "school")
+    """Classes that hold at least one child the user may see (for list filters), asked of the classes."""
+    return scope.classes(user, SchoolClass.objects.select_related("grade", "school"))
 
 
 def describe_assignments(user) -> list[dict]:

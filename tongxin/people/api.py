@@ -75,28 +75,13 @@ class ChildOut(Schema):
     guardians: list[GuardianOut]
 
 
-@router.get("", response=list[ChildRowOut], summary="儿童列表（按角色范围，证件号脱敏）")
+@router.get("", response=list[ChildRowOut], summary="儿童列表（按角色范围，证件号脱敏）",
+            description=f"count 最多计到 {selectors.LIST_COUNT_CAP}：等于该数时表示不少于该数。")
 @paginate(BoundedPagination, page_size=50)
 def list_children(request, filters: Query[ChildFilter]):
     qs = selectors.visible_children(request.auth, filters.q, school_class_id=filters.school_class,
                                     care_status=filters.care_status)
-    return _RowSequence(request.auth, qs)
-
-
-class _RowSequence:
-    """Lets the paginator slice the queryset, and masks just the rows of the page it takes."""
-
-    def __init__(self, user, queryset):
-        self.user, self.queryset = user, queryset
-
-    def __len__(self):
-        return self.queryset.count()
-
-    def count(self):
-        return self.queryset.count()
-
-    def __getitem__(self, item):
-        return selectors.child_rows(self.user, list(self.queryset[item]))
+    return selectors.ChildListing(request.auth, qs)
 
 
 @router.get("/{child_id}", response=ChildOut, summary="儿童档案详情（读取将记入审计日志）")

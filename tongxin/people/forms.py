@@ -1,10 +1,13 @@
 """Forms that parse what a user sends to the registry pages."""
 
 from django import forms
+from django.utils.functional import cached_property
 
 from tongxin.orgs.selectors import visible_classes
 
 from .models import Child
+
+CLASS_MENU_MAX = 60  # a longer class menu (a county has thousands of classes) is left out; ?class= still works
 
 
 class ChildFilterForm(forms.Form):
@@ -26,9 +29,12 @@ class ChildFilterForm(forms.Form):
         super().__init__(data)
         self.fields["school_class"].queryset = visible_classes(user)
 
-    @property
-    def classes(self):
-        return self.fields["school_class"].queryset
+    @cached_property
+    def classes(self) -> list:
+        """The class menu: every class in the user's scope, or none when there are more than CLASS_MENU_MAX
+        (one query that reads at most one class past the limit)."""
+        menu = list(self.fields["school_class"].queryset[:CLASS_MENU_MAX + 1])
+        return menu if len(menu) <= CLASS_MENU_MAX else []
 
     @property
     def care_choices(self):

@@ -139,6 +139,8 @@ class Child(PersonalNumbersMixin):
     class Meta:
         verbose_name = verbose_name_plural = "儿童"
         ordering = ["school_class_id", "initials", "id"]
+        # Serves the list pages' order: a page of a large scope is read along it (see selectors.ChildListing).
+        indexes = [models.Index(fields=["school_class", "initials", "id"], name="child_list_order")]
 
     def __str__(self):
         return self.name

@@ -43,12 +43,75 @@ def search_q(query: str) -> Q:
 
 
 def visible_children(user, query: str = "", *, school_class_id=None, care_status: str = "") -> QuerySet:
+    """The children this user may see, narrowed by the list's filters (rows not loaded: see `ChildListing`)."""
     qs = scope.children(user).filter(search_q(query))
     if school_class_id:
         qs = qs.filter(school_class_id=school_class_id)
     if care_status:
         qs = qs.filter(care_status=care_status)
-    return qs.select_related("school", "school_class__grade", "family__community")
+    return qs
+
+
+# What a list row shows, and nothing else: no encrypted column (the ID number is read apart, and only for the
+# rows shown in full), no family address, no health notes.
+ROW_FIELDS = ("name", "gender", "birth_date", "id_masked", "care_status", "disability", "school__name",
+              "school_class__number", "school_class__grade__year", "family__community__name")
+ROW_RELATED = ("school", "school_class__grade", "family__community")
+LIST_ORDER = ("school_class_id", "initials", "id")  # Child.Meta.ordering, served by the index child_list_order
+
+LIST_COUNT_CAP = 10_000  # a list counts its children up to this many; past it the page says "more than"
+SORT_IN_MEMORY = 1_000  # up to this many children, a list orders their keys in Python (see ChildListing)
+
+
+def list_rows(queryset: QuerySet) -> QuerySet:
+    """The columns a list row needs, with its school, class and community in the same query."""
+    return queryset.select_related(*ROW_RELATED).only(*ROW_FIELDS)
+
+
+def _list_order(key: tuple[int, int | None, str]) -> tuple:
+    pk, class_id, initials = key  # Child.Meta.ordering, children without a class last
+    return (class_id is None, class_id or 0, initials, pk)
+
+
+class ChildListing:
+    """A scoped list of children for a paginator (the page, the API, an export): `count()` and slices of rows.
+
+    The count stops at LIST_COUNT_CAP (`capped` then tells the page to say "more than"), so counting a county
+    costs no more than counting ten thousand. The order is Child.Meta.ordering, served two ways: a few thousand
+    children (a class, a school, a village) have their keys read and ordered in memory, then one page of rows
+    is read by id; more than that (a township, a county) are read in order along the index on
+    (school_class, initials, id), which finds a page's rows at once when most children in its path are in scope.
+    Either way a page takes the same few queries, whatever the size of the scope."""
+
+    def __init__(self, user, queryset: QuerySet):
+        self.user, self.queryset = user, queryset.order_by()
+        self._count: int | None = None
+        self._keys: list[int] | None = None
+        self.capped = False
+
+    def count(self) -> int:
+        if self._count is None:
+            counted = self.queryset.values("pk")[:LIST_COUNT_CAP + 1].count()
+            self._count = min(counted, LIST_COUNT_CAP)
+            self.capped = counted > LIST_COUNT_CAP
+            if counted <= SORT_IN_MEMORY:
+                keys = self.queryset.values_list("pk", "school_class_id", "initials")
+                self._keys = [k[0] for k in sorted(keys, key=_list_order)]
+                self._count = len(self._keys)  # the children may have changed since the count
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list["ChildRow"]:
+        self.count()
+        if self._keys is not None:
+            ids = self._keys[item]
+            by_id = {c.pk: c for c in list_rows(Child.objects.filter(pk__in=ids))}
+            children = [by_id[pk] for pk in ids if pk in by_id]
+        else:
+            children = list(list_rows(self.queryset.order_by(*LIST_ORDER))[item])
+        return child_rows(self.user, children)
 
 
 @dataclass
@@ -68,10 +131,12 @@ class ChildRow:
 
 
 def child_rows(user, children: list[Child]) -> list[ChildRow]:
-    """Rows for a list page, an API page or an export: ID numbers masked unless the user's role may see them
-    in full. A page that shows any full ID number writes one audit entry naming those children."""
-    ids = [c.pk for c in children]
+    """Rows for a list page, an API page or an export: ID numbers masked (from the masked column) unless the
+    user's role may see them in full; only those are read and decrypted. A page that shows any full ID number
+    writes one audit entry naming those children."""
+    ids = [c.pk for c in children if c.id_masked]
     full = scope.full_id_child_ids(user, Child.objects.filter(pk__in=ids)) if ids else set()
+    numbers = dict(Child.objects.filter(pk__in=full).values_list("pk", "id_number")) if full else {}
     rows = [
         ChildRow(
             id=c.pk,
@@ -82,14 +147,14 @@ def child_rows(user, children: list[Child]) -> list[ChildRow]:
             school=c.school.name if c.school is not None else "",
             school_class=c.school_class.label if c.school_class is not None else "",
             community=c.family.community.name,
-            id_display=(c.id_number if c.pk in full else c.id_masked) if c.id_masked else "未登记",
+            id_display=(numbers.get(c.pk) or c.id_masked) if c.id_masked else "未登记",
             care_status=c.get_care_status_display() if c.care_status != Child.CareStatus.NONE else "",
             care_status_code=c.care_status,
             disability=c.disability,
         )
         for c in children
     ]
-    shown = [c.pk for c in children if c.pk in full and c.id_masked]
+    shown = [pk for pk in ids if pk in numbers]
     if shown:
         record_list_view(user, shown, fields=["id_number"])
     return rows
@@ -230,7 +295,8 @@ def pickup_guardians(child_ids: Iterable[int]) -> dict[int, list[PickupGuardian]
     no more (the phone is masked)."""
     result: dict[int, list[PickupGuardian]] = {child_id: [] for child_id in child_ids}
     links = (Guardianship.objects.filter(child_id__in=list(result), can_pickup=True)
-             .select_related("guardian").order_by("child_id", "-is_primary", "id"))
+             .select_related("guardian").only("child_id", "relationship", "guardian__name", "guardian__phone_masked")
+             .order_by("child_id", "-is_primary", "id"))
     for link in links:
         result[link.child_id].append(PickupGuardian(
             id=link.guardian_id, name=link.guardian.name, relationship=link.get_relationship_display(),

@@ -18,10 +18,12 @@ def child_list(request):
     filters = form.filters()
     qs = selectors.visible_children(request.user, filters["query"], school_class_id=filters["school_class_id"],
                                     care_status=filters["care_status"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    listing = selectors.ChildListing(request.user, qs)
+    page = Paginator(listing, 50).get_page(request.GET.get("page"))
     return render(request, "people/child_list.html", {
         "page": page,
-        "rows": selectors.child_rows(request.user, list(page.object_list)),
+        "rows": page.object_list,
+        "capped": listing.capped,
         "form": form,
         "notices": form.notices(),
         "q": filters["query"],

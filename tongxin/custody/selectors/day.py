@@ -1,10 +1,12 @@
 """The duty day: the roll, its alerts, missing health checks, open incidents, illness follow-ups."""
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
 
 from tongxin.orgs import scope
 from tongxin.people import selectors as people
@@ -35,16 +37,42 @@ class RollRow:
         return "due"
 
 
-def todays_roll(user, programme: Programme, date: dt.date, group: Group | None = None) -> list[RollRow]:
-    """The day's roll of one programme (one group, if given), as far as this user may see it or is on duty."""
-    periods = programme.periods.filter(start__lte=date, end__gte=date)
-    placements = Placement.objects.filter(period__in=periods, state=Placement.State.PLACED)
+ROLL_PAGE = 50  # children per page of the roll
+LIST_MAX = 50  # alerts, missing checks and follow-ups listed above the roll (all are counted)
+
+# What a roll row reads of a placement: the child's plain columns, never an encrypted one.
+_ROW_FIELDS = ("child__name", "child__initials", "child__gender", "group__name", "period", "state")
+
+
+def roll_placements(user, programme: Programme, date: dt.date, group: Group | None = None,
+                    query: str = "") -> QuerySet:
+    """The placements of the day's roll (unordered, rows not loaded): those of one programme's periods that
+    run on `date`, as far as this user may see them or is on duty; of one group, if given; and of the
+    children whose name contains `query` or whose pinyin initials start with it, if given."""
+    placements = Placement.objects.filter(period__programme=programme, period__start__lte=date,
+                                          period__end__gte=date, state=Placement.State.PLACED)
     placements = scope.on_duty(user, placements, date)  # their own scope, or the children of their duty today
     if group is not None:
         placements = placements.filter(group=group)
-    rows = list(placements.select_related("child", "group").order_by("group__name", "child__initials"))
+    query = query.strip()
+    if query:
+        if query.isascii() and query.isalpha():
+            placements = placements.filter(child__initials__startswith=query.lower())
+        else:
+            placements = placements.filter(child__name__contains=query)
+    return placements
+
+
+def _plain(placements: QuerySet) -> QuerySet:
+    """Placements with their child and group, reading no encrypted column."""
+    return placements.select_related("child", "group").only(*_ROW_FIELDS)
+
+
+def _roll_rows(rows: list[Placement], date: dt.date) -> list[RollRow]:
+    """The roll rows of these placements: four queries whatever their number."""
     ids = [p.pk for p in rows]
-    attendance = {a.placement_id: a for a in Attendance.objects.filter(placement_id__in=ids, date=date).select_related("picked_up_by")}
+    attendance = {a.placement_id: a for a in Attendance.objects.filter(placement_id__in=ids, date=date)
+                  .select_related("picked_up_by").defer("picked_up_by__id_number", "picked_up_by__phone")}
     checks: dict[int, dict[str, HealthCheck]] = defaultdict(dict)
     for h in HealthCheck.objects.filter(placement_id__in=ids, date=date):
         checks[h.placement_id][h.slot] = h
@@ -55,46 +83,104 @@ def todays_roll(user, programme: Programme, date: dt.date, group: Group | None =
     return [RollRow(p, attendance.get(p.pk), checks[p.pk], pickups[p.child_id], alerts[p.pk]) for p in rows]
 
 
+ROLL_ORDER = ("group__name", "child__initials", "pk")
+
+
+def todays_roll(user, programme: Programme, date: dt.date, group: Group | None = None) -> list[RollRow]:
+    """The day's whole roll of one programme (one group, if given), as far as this user may see it or is on
+    duty. Pages read one page of it (see `duty_day`)."""
+    return _roll_rows(list(_plain(roll_placements(user, programme, date, group).order_by(*ROLL_ORDER))), date)
+
+
+def roll_counts(placements: QuerySet, date: dt.date) -> dict[str, int]:
+    """How many of these placements are due, in, gone (picked up) or absent on `date`: two counting queries."""
+    total = placements.count()
+    seen = Attendance.objects.filter(placement__in=placements.values("pk"), date=date).aggregate(
+        gone=Count("pk", filter=Q(check_out_at__isnull=False)),
+        present=Count("pk", filter=Q(check_out_at__isnull=True, check_in_at__isnull=False)),
+        absent=Count("pk", filter=Q(check_out_at__isnull=True, check_in_at__isnull=True) & ~Q(absence_reason="")),
+    )
+    counts = {"in": seen["present"], "gone": seen["gone"], "absent": seen["absent"]}
+    return {"total": total, "due": total - sum(counts.values()), **counts}
+
+
 @dataclass
 class DutyDay:
-    """Everything the duty page shows: the groups of the day, the roll of the chosen one, and its alerts."""
+    """Everything the duty page shows: the groups of the day, one page of the chosen roll, the counts of the
+    whole roll, and its alerts, missing checks and follow-ups (counted in full, listed up to LIST_MAX)."""
 
     programme: Programme
     date: dt.date
     groups: list[Group]
     group: Group | None
+    query: str
+    page: Page
     roll: list[RollRow]
     alerts: list[Alert]
+    alert_total: int
     alert_counts: list[tuple[str, int]]
     leader: object
     my_shift: RosterShift | None
     counts: dict[str, int]
     check_flags: list["CheckFlag"]
+    check_total: int
     follow_ups: list[Attendance]
 
 
-def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = None) -> DutyDay:
+def duty_day(user, programme: Programme, date: dt.date, group_id: int | None = None, *, page: str | int | None = 1,
+             query: str = "") -> DutyDay:
     """The duty page of a day. `group_id` 0 is every group; without one, a person rostered in a group starts
-    with it. Alerts are those of the children on this roll only, counted by kind, so they never outgrow the roll;
-    so are the missing health checks (C-30) and the illness follow-ups due (C-31)."""
+    with it; a search (`query`) looks through the user's whole roll, every group. The roll is read one page
+    (ROLL_PAGE children) at a time; its counts, alerts (counted by kind), missing health checks (C-30) and
+    illness follow-ups due (C-31) are those of the whole roll chosen, so they never outgrow it. The number of
+    queries does not depend on the number of children."""
     groups = list(Group.objects.filter(period__programme=programme, period__start__lte=date, period__end__gte=date)
                   .order_by("name", "pk"))
     my_shift = (RosterShift.objects.filter(programme=programme, date=date, staff=user, state=RosterShift.State.ACCEPTED)
                 .select_related("group").first())
+    query = query.strip()
+    if query:
+        group_id = 0
     if group_id is None and my_shift is not None and my_shift.group_id:
         group_id = my_shift.group_id
     group = next((g for g in groups if g.pk == group_id), None)
-    roll = todays_roll(user, programme, date, group)
-    alerts = sorted((a for r in roll for a in r.alerts), key=lambda a: (a.kind, a.raised_at))
-    by_kind = Counter(a.get_kind_display() for a in alerts)
-    on_roll = {r.placement.pk for r in roll}
+    placements = roll_placements(user, programme, date, group, query)
+    counts = roll_counts(placements, date)
+    # The tally has counted the roll already: the paginator takes that count instead of counting again.
+    paginator: Paginator = Paginator(cast(Any, _Counted(_plain(placements.order_by(*ROLL_ORDER)), counts["total"])),
+                                     ROLL_PAGE)
+    this_page = paginator.get_page(page)
+    roll = _roll_rows(list(this_page.object_list), date)
+    open_alerts = Alert.objects.filter(placement__in=placements.values("pk"), date=date, handled_at=None)
+    by_kind = dict(open_alerts.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    gaps = health_check_gaps(programme, date)
+    flagged = placements.filter(pk__in=list(gaps))
     return DutyDay(
-        programme=programme, date=date, groups=groups, group=group, roll=roll, alerts=alerts,
-        alert_counts=sorted(by_kind.items()), leader=leader_on_duty(programme, date), my_shift=my_shift,
-        counts={status: sum(1 for r in roll if r.status == status) for status in ("due", "in", "gone", "absent")},
-        check_flags=[f for f in health_check_flags(user, programme, date) if f.placement.pk in on_roll],
-        follow_ups=list(illness_follow_ups(user, programme, date)),
+        programme=programme, date=date, groups=groups, group=group, query=query, page=this_page, roll=roll,
+        alerts=list(open_alerts.order_by("kind", "raised_at", "pk")[:LIST_MAX]),
+        alert_total=sum(by_kind.values()),
+        alert_counts=sorted((Alert.Kind(kind).label, n) for kind, n in by_kind.items()),
+        leader=leader_on_duty(programme, date), my_shift=my_shift, counts=counts,
+        check_flags=[CheckFlag(p, gaps[p.pk]) for p in _plain(flagged.order_by(*ROLL_ORDER))[:LIST_MAX]],
+        check_total=flagged.count(),
+        follow_ups=list(illness_follow_ups(user, programme, date)[:LIST_MAX]),
     )
+
+
+class _Counted:
+    """A queryset whose length is already known, for a paginator (the roll's count is read with its tally)."""
+
+    def __init__(self, queryset: QuerySet, total: int):
+        self.queryset, self.total = queryset, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, item: slice) -> list[Placement]:
+        return list(self.queryset[item])
 
 
 def health_check_gaps(programme: Programme, date: dt.date, *, period=None) -> dict[int, list[str]]:
@@ -125,8 +211,8 @@ def health_check_flags(user, programme: Programme, date: dt.date) -> list[CheckF
     """The children present on `date` without all the day's health checks, as far as this user may see or is
     on duty for."""
     gaps = health_check_gaps(programme, date)
-    placements = scope.on_duty(user, Placement.objects.filter(pk__in=list(gaps)), date).select_related("child", "group")
-    return [CheckFlag(p, gaps[p.pk]) for p in placements.order_by("group__name", "child__initials")]
+    placements = scope.on_duty(user, Placement.objects.filter(pk__in=list(gaps)), date)
+    return [CheckFlag(p, gaps[p.pk]) for p in _plain(placements.order_by(*ROLL_ORDER))]
 
 
 def open_incidents(user) -> QuerySet:
@@ -137,7 +223,8 @@ def open_incidents(user) -> QuerySet:
     for programme_id, day in led.values_list("programme_id", "date"):
         q |= Q(placement__period__programme_id=programme_id, occurred_at__date=day)
     return (Incident.objects.filter(state=Incident.State.OPEN).filter(q)
-            .select_related("placement__child", "placement__period__programme").order_by("occurred_at"))
+            .select_related("placement__child", "placement__period__programme")
+            .defer("placement__child__id_number", "placement__child__health_notes").order_by("occurred_at"))
 
 
 def illness_follow_ups(user, programme: Programme, date: dt.date) -> QuerySet:
@@ -145,4 +232,5 @@ def illness_follow_ups(user, programme: Programme, date: dt.date) -> QuerySet:
     qs = Attendance.objects.filter(placement__period__programme=programme, absence_kind="illness",
                                    follow_up_on__lte=date, follow_up_outcome="")
     placements = scope.on_duty(user, Placement.objects.filter(period__programme=programme), date)
-    return qs.filter(placement__in=placements).select_related("placement__child").order_by("follow_up_on")
+    return (qs.filter(placement__in=placements).select_related("placement__child")
+            .defer("placement__child__id_number", "placement__child__health_notes").order_by("follow_up_on", "pk"))

@@ -30,6 +30,7 @@ PAGES = {
     ("programme_edit", COMMUNITY): {"community", "admin"},
     ("applications", COMMUNITY): {"community", "township", "county_edu", "county_civil", "admin"},
     ("county", None): {"township", "county_edu", "county_civil", "admin"},
+    ("alerts", None): set(ROLES),  # one's own alerts: every login has the page, most of them empty
     ("programme_new", None): {"leader", "community", "admin"},
     ("survey_new", None): {"leader", "community", "admin"},
 }

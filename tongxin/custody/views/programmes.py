@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,6 +17,16 @@ from ._base import attempt, managed_programme, overseen_programme
 @login_required
 def hub(request):
     return render(request, "custody/hub.html", selectors.hub(request.user, timezone.localdate()))
+
+
+@login_required
+def alerts(request):
+    """The unhandled alerts addressed to this person, a page at a time (the hub shows the latest few)."""
+    page = Paginator(selectors.my_alerts(request.user, timezone.localdate()), ALERTS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "custody/alerts.html", {"page": page})
+
+
+ALERTS_PAGE = 50
 
 
 @login_required
