@@ -109,12 +109,19 @@ def _is_guardian(user) -> bool:
     return cached
 
 
+# Residence and schooling are asked as `IN (subquery)` on the child's own columns, not through joins: a township's
+# "lives here OR goes to school here" then reads two indexes (family_id, school_id) instead of every child joined
+# to two region rows (a township of a 230,000-child county: 1.7 ms instead of 375 ms on SQLite).
 def _residence(prefix: str, path: str) -> Q:
-    return Q(**{f"{prefix}family__community__path__startswith": path})
+    from tongxin.people.models import Family
+
+    return Q(**{f"{prefix}family__in": Family.objects.filter(community__path__startswith=path).values("pk")})
 
 
 def _schooling(prefix: str, path: str) -> Q:
-    return Q(**{f"{prefix}school__region__path__startswith": path})
+    from .models import School
+
+    return Q(**{f"{prefix}school__in": School.objects.filter(region__path__startswith=path).values("pk")})
 
 
 def _assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
