@@ -109,19 +109,25 @@ def _is_guardian(user) -> bool:
     return cached
 
 
-# Residence and schooling are asked as `IN (subquery)` on the child's own columns, not through joins: a township's
-# "lives here OR goes to school here" then reads two indexes (family_id, school_id) instead of every child joined
-# to two region rows (a township of a 230,000-child county: 1.7 ms instead of 375 ms on SQLite).
 def _residence(prefix: str, path: str) -> Q:
-    from tongxin.people.models import Family
-
-    return Q(**{f"{prefix}family__in": Family.objects.filter(community__path__startswith=path).values("pk")})
+    return Q(**{f"{prefix}family__community__path__startswith": path})
 
 
 def _schooling(prefix: str, path: str) -> Q:
+    return Q(**{f"{prefix}school__region__path__startswith": path})
+
+
+def _lives_or_schooled(prefix: str, path: str) -> Q:
+    """A township's children: living there OR at school there. Asked as `IN (subquery)` on the child's own
+    columns, not through joins, so the OR reads two indexes (family_id, school_id): a township of a 230,000-child
+    county counts in 1.7 ms instead of 375 ms on SQLite. (One condition alone stays a join: over a whole county the
+    join walks the list's order index, where an IN list would sort every child.)"""
+    from tongxin.people.models import Family
+
     from .models import School
 
-    return Q(**{f"{prefix}school__in": School.objects.filter(region__path__startswith=path).values("pk")})
+    return (Q(**{f"{prefix}family__in": Family.objects.filter(community__path__startswith=path).values("pk")})
+            | Q(**{f"{prefix}school__in": School.objects.filter(region__path__startswith=path).values("pk")}))
 
 
 def _assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
@@ -135,7 +141,7 @@ def _assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
         case Role.COMMUNITY_WORKER:
             return _residence(prefix, a.area.path)
         case Role.TOWNSHIP_OFFICER:
-            return _residence(prefix, a.area.path) | _schooling(prefix, a.area.path)
+            return _lives_or_schooled(prefix, a.area.path)
         case Role.COUNTY_EDU:
             return _schooling(prefix, a.area.path)
         case Role.COUNTY_CIVIL:
