@@ -48,7 +48,7 @@ def _grow(user, programmes: int = 3, periods: int = 2, seed: int = 7) -> list[Pr
     with periods, groups, applications in every state and tier, placements, attendance, duty, fees, incidents
     and evaluations, written in bulk."""
     rng = random.Random(seed)
-    busy = Programme.objects.filter(school__isnull=False).values("school")
+    busy = Programme.objects.filter(school__isnull=False).exclude(name__contains="测试托管").values("school")
     schools = list(School.objects.exclude(pk__in=busy).filter(pupils__isnull=False).distinct().order_by("code"))
     assert len({s.region_id for s in schools}) > 1, "the schools without a programme lie in one township"
     CalendarDay.objects.get_or_create(date=dt.date(2026, 7, 22), defaults={"workday": False, "name": "测试假日"})
@@ -56,7 +56,7 @@ def _grow(user, programmes: int = 3, periods: int = 2, seed: int = 7) -> list[Pr
     for n in range(programmes):
         school = schools[n % len(schools)]
         site = Site.objects.filter(school=school).first() or Site.objects.first()
-        programme = Programme.objects.create(name=f"{school.name}测试托管{n + 1}", school=school, status=Programme.Status.FINISHED,
+        programme = Programme.objects.create(name=f"{school.name}测试托管{seed}-{n + 1}", school=school, status=Programme.Status.FINISHED,
                                              eligible_grades=[1, 2, 3, 4, 5], fee_per_day=Decimal("18.50"),
                                              lunch_price=Decimal("11.00"))
         made.append(programme)
