@@ -125,7 +125,7 @@ def _latest_applications(programme_ids: list[int]) -> QuerySet:
 
 def _read(programmes: Sequence[Programme], upto: dt.date, periods: Sequence[Period] | None
           ) -> tuple[list[Figures], dict[int, list[dt.date]], dict[tuple[int, str], int]]:
-    """The figures, each period's custody days, and placements by (period, state): ten queries."""
+    """The figures, each period's custody days, and placements by (period, state): nine queries."""
     ids = [p.pk for p in programmes]
     tally: dict[int, dict[tuple[int, str], int]] = defaultdict(dict)
     for pid, tier, state, n in _latest_applications(ids).values_list("programme", "tier", "state").annotate(n=Count("id")):
@@ -190,7 +190,7 @@ def _upto(upto: dt.date | None) -> dt.date:
 
 
 def programme_figures(programmes: Sequence[Programme], upto: dt.date | None = None) -> list[Figures]:
-    """The figures of many programmes, in their order, in ten grouped queries whatever their number and size;
+    """The figures of many programmes, in their order, in nine grouped queries whatever their number and size;
     attendance counts custody days up to `upto` (default: yesterday)."""
     return _read(programmes, _upto(upto), None)[0] if programmes else []
 
