@@ -13,7 +13,7 @@ from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 
 from . import selectors
-from .models import DemandSurvey, Incident, PriorityTier, Programme
+from .models import DemandSurvey, Incident, Programme
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -100,22 +100,34 @@ def workload_book(programme: Programme, today=None) -> Workbook:
     return wb
 
 
-def county_book(programmes: list[Programme], *, unit: str, area: str) -> Workbook:
-    """The overview table of every programme the exporting office oversees, in its own name and area."""
+def county_book(overview: selectors.AreaOverview, *, unit: str, area: str) -> Workbook:
+    """The overview table of every programme the exporting office oversees, in its own name and area, with the
+    area's total under it and a sheet of totals by township (each adds up from the programmes' rows)."""
     wb = Workbook()
     rows = []
-    for p in programmes:
-        s = selectors.programme_summary(p)
-        special = next(t for t in s.by_tier if t["tier"] == PriorityTier.SPECIAL.label)
-        rows.append([str(p.organiser), p.name, p.get_kind_display(), p.get_status_display(), s.applicants,
-                     s.placed_children, s.waiting_children, special["placed"],
+    for township, s in overview.rows:
+        p = s.programme
+        rows.append([township, str(p.organiser), p.name, p.get_kind_display(), p.get_status_display(), s.applicants,
+                     s.placed_children, s.waiting_children, s.special_placed,
                      s.attendance_rate if s.attendance_rate is not None else "", float(s.staff_hours),
-                     float(s.fees["total"]), float(s.fees["exemption"]), sum(s.incidents.values()),
+                     float(s.fees["total"]), float(s.fees["exemption"]), s.incident_count,
                      round(s.satisfaction["overall"]["overall"] or 0, 2)])
+    t = overview.total
+    rows.append([t.label, "", f"{t.programmes}个项目", "", "", *_total_figures(t)])
     _sheet(wb, "托管汇总", f"{area}中小学生假期（课后）托管服务情况汇总表", unit, [
-        "主办单位", "项目", "类型", "状态", "报名（人）", "已安置（人）", "候补中（人）", "其中优先保障安置（人）", "出勤率%",
-        "值班时长（小时）", "收费合计（元）", "减免金额（元）", "安全事件（起）", "满意度"], rows, first=True)
+        "乡镇（街道）", "主办单位", "项目", "类型", "状态", "报名（人）", "已安置（人）", "候补中（人）", "其中优先保障安置（人）",
+        "出勤率%", "值班时长（小时）", "收费合计（元）", "减免金额（元）", "安全事件（起）", "满意度"], rows, first=True)
+    _sheet(wb, "分乡镇", f"{area}托管服务情况（分乡镇合计）", unit, [
+        "乡镇（街道）", "项目数", "报名（人次）", "已安置（人次）", "候补中（人次）", "其中优先保障安置（人次）", "出勤率%",
+        "值班时长（小时）", "收费合计（元）", "减免金额（元）", "安全事件（起）", "满意度"],
+        [[x.label, x.programmes, *_total_figures(x)] for x in [*overview.townships, t]])
     return wb
+
+
+def _total_figures(t) -> list:
+    return [t.applicants, t.placed, t.waiting, t.special_placed, t.attendance_rate if t.attendance_rate is not None else "",
+            float(t.staff_hours), float(t.fee_total), float(t.exemption), t.incidents,
+            round(t.satisfaction, 2) if t.satisfaction is not None else ""]
 
 
 def xlsx_response(wb: Workbook, filename: str, user, programme: Programme | None) -> HttpResponse:

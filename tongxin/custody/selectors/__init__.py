@@ -25,11 +25,22 @@ from .programmes import (
     open_programmes_for_parent,
     organiser_choices,
     period_days,
+    periods_days,
     placement_board,
     programme_overview,
     venues_to_borrow,
 )
-from .reports import OUTCOMES, Summary, overview_unit, programme_summary, satisfaction
+from .reports import (
+    OUTCOMES,
+    AreaOverview,
+    Figures,
+    Summary,
+    area_overview,
+    overview_unit,
+    programme_figures,
+    programme_summary,
+    satisfaction,
+)
 from .roster import (
     DayRoster,
     GroupGap,
@@ -61,4 +72,5 @@ __all__ = [
     "overview_unit", "pending_exemptions", "period_days", "placement_board", "programme_overview", "programme_summary", "roster", "satisfaction",
     "shifts_to_answer", "sign_ups_to_decide", "survey_children", "survey_figures", "surveys_overseen",
     "todays_roll", "venues_to_borrow", "workload",
+    "AreaOverview", "Figures", "area_overview", "periods_days", "programme_figures",
 ]

@@ -1,6 +1,7 @@
 """Programmes, their periods and venues, and who may apply to them."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -23,6 +24,19 @@ def applications_for(user, programme: Programme | None = None) -> QuerySet:
 def period_days(period: Period) -> list[dt.date]:
     """The custody days of a period: its working days by the shared calendar."""
     return calendar.working_days(period.start, period.end)
+
+
+def spans_days(spans: Mapping[int, tuple[dt.date, dt.date]]) -> dict[int, list[dt.date]]:
+    """The custody days of many periods, given as id -> (start, end), from one read of the calendar."""
+    if not spans:
+        return {}
+    exceptions = calendar.exceptions(min(s for s, _ in spans.values()), max(e for _, e in spans.values()))
+    return {pk: calendar.working_days_in(start, end, exceptions) for pk, (start, end) in spans.items()}
+
+
+def periods_days(periods: Iterable[Period]) -> dict[int, list[dt.date]]:
+    """`period_days` of many periods in one query: period id -> its custody days."""
+    return spans_days({p.pk: (p.start, p.end) for p in periods})
 
 
 def eligibility_problem(programme: Programme, child: Child, on: dt.date | None = None) -> str | None:
@@ -96,8 +110,9 @@ class ProgrammeOverview:
 def programme_overview(programme: Programme) -> ProgrammeOverview:
     """The programme page: periods with their custody days and groups, its venues (own and lent), applications
     by state."""
-    periods = [{"period": p, "days": len(period_days(p)), "groups": list(p.groups.all())}
-               for p in programme.periods.prefetch_related("groups__site")]
+    rows = list(programme.periods.prefetch_related("groups__site"))
+    days = periods_days(rows)
+    periods = [{"period": p, "days": len(days[p.pk]), "groups": list(p.groups.all())} for p in rows]
     loans = {loan.site_id: loan for loan in VenueLoan.objects.filter(programme=programme)}
     venues = [VenueRow(site, loans.get(site.pk)) for site in programme.sites.order_by("name")]
     counts = [(state, Application.State(state).label, n) for state, n in

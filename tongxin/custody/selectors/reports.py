@@ -1,31 +1,42 @@
-"""Figures of a programme and of an area, for the summary pages and upward reports."""
+"""Figures of a programme and of an area, for the summary pages and upward reports.
+
+The figures of any number of programmes are read together in a fixed number of grouped queries
+(`programme_figures`); one programme's summary adds its detail (`programme_summary`); an area's overview sums
+them by township (`area_overview`). No personal field is read: only ids, states and counts."""
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tongxin.orgs import scope
-from tongxin.orgs.models import Role
+from tongxin.orgs.models import Region, Role
 
-from ..models import Application, Attendance, Evaluation, Incident, Placement, PriorityTier, Programme
-from .fees import _bills
-from .programmes import period_days
-from .roster import workload
+from .. import permissions
+from ..models import Application, Attendance, Evaluation, Incident, Period, Placement, PriorityTier, Programme
+from .fees import fee_totals
+from .programmes import spans_days
+from .roster import duty_totals
 
 
-def satisfaction(programme: Programme) -> dict:
+def _satisfaction_detail(programme: Programme) -> dict:
     qs = Evaluation.objects.filter(placement__period__programme=programme)
-    fields = {q: Avg(q) for q in Evaluation.QUESTIONS}
-    overall = qs.aggregate(n=Count("id"), **fields)
     by_period = list(qs.values("placement__period__name").annotate(n=Count("id"), avg=Avg("overall")).order_by("placement__period__start"))
     by_group = list(qs.values("placement__period__name", "placement__group__name").annotate(n=Count("id"), avg=Avg("overall"))
                     .order_by("placement__period__start", "placement__group__name"))
     comments = list(qs.exclude(comment="").values_list("comment", flat=True).distinct().order_by("comment")[:20])
-    return {"overall": overall, "by_period": by_period, "by_group": by_group, "comments": comments}
+    return {"by_period": by_period, "by_group": by_group, "comments": comments}
+
+
+def satisfaction(programme: Programme) -> dict:
+    overall = Evaluation.objects.filter(placement__period__programme=programme).aggregate(
+        n=Count("id"), **{q: Avg(q) for q in Evaluation.QUESTIONS})
+    return {"overall": overall, **_satisfaction_detail(programme)}
 
 
 # How each applicant stands at the end of the chain, counted once per child (人) by their latest application.
@@ -46,16 +57,15 @@ _TIER_SHORT = {PriorityTier.SPECIAL: "优先保障", PriorityTier.DUAL_EARNER: "
 
 
 @dataclass
-class Summary:
-    """A programme's figures. Applicants are counted in 人 (children), each once by their latest application, so
-    applicants = placed + waiting + pending + rejected + withdrawn, in total and in every priority tier. Per
-    period, placed and waiting are children of that period; summed over periods they are 人次."""
+class Figures:
+    """A programme's figures, as the area table shows them. Applicants are counted in 人 (children), each once by
+    their latest application, so applicants = placed + waiting + pending + rejected + withdrawn, in total and in
+    every priority tier. `satisfaction` holds the overall averages: {"overall": {"n": …, "safety": …, …}}."""
 
     programme: Programme
     applicants: int
     outcomes: dict[str, int]
     by_tier: list[dict]
-    tier_reasons: list[tuple[str, int]]
     attended: int
     expected: int
     absent_days: int
@@ -65,7 +75,6 @@ class Summary:
     fees: dict
     incidents: dict
     satisfaction: dict
-    periods: list
 
     @property
     def applications(self) -> int:
@@ -80,6 +89,10 @@ class Summary:
         return self.outcomes["waiting"]
 
     @property
+    def special_placed(self) -> int:
+        return next(t["placed"] for t in self.by_tier if t["tier"] == PriorityTier.SPECIAL.label)
+
+    @property
     def outcome_rows(self) -> list[tuple[str, str, int]]:
         return [(key, label, self.outcomes[key]) for key, label, _ in OUTCOMES]
 
@@ -92,50 +105,200 @@ class Summary:
         return round(100 * self.attended / self.expected, 1) if self.expected else None
 
 
+@dataclass
+class Summary(Figures):
+    """One programme's figures with their detail: the reasons of the priority tier; each period with its custody
+    days and groups (per period, placed and waiting are children of that period; summed over periods they are
+    人次); satisfaction also by period and group, with the parents' comments."""
+
+    tier_reasons: list[tuple[str, int]] = field(default_factory=list)
+    periods: list = field(default_factory=list)
+
+
+def _latest_applications(programme_ids: list[int]) -> QuerySet:
+    """Each child's latest application (by time, then id) to each of the programmes: numbered in one pass (a
+    window function), not looked up again for every application."""
+    latest = Application.objects.filter(programme__in=programme_ids).annotate(rank=Window(
+        RowNumber(), partition_by=[F("programme"), F("child")], order_by=[F("created_at").desc(), F("pk").desc()]))
+    return Application.objects.filter(pk__in=latest.filter(rank=1).values("pk")).order_by()
+
+
+def _read(programmes: Sequence[Programme], upto: dt.date, periods: Sequence[Period] | None
+          ) -> tuple[list[Figures], dict[int, list[dt.date]], dict[tuple[int, str], int]]:
+    """The figures, each period's custody days, and placements by (period, state): nine queries."""
+    ids = [p.pk for p in programmes]
+    tally: dict[int, dict[tuple[int, str], int]] = defaultdict(dict)
+    for pid, tier, state, n in _latest_applications(ids).values_list("programme", "tier", "state").annotate(n=Count("id")):
+        tally[pid][(tier, state)] = n
+    # Placements by period, state and lunch; the periods' dates come along (those without any placement count
+    # for nothing here), unless the caller has loaded the periods.
+    spans = {p.pk: (p.programme_id, p.start, p.end) for p in periods or ()}
+    placements: dict[tuple[int, str], int] = defaultdict(int)
+    placed_by_lunch: dict[tuple[int, int, bool], int] = {}
+    for period, pid, start, end, state, lunch, n in (
+            Placement.objects.filter(period__programme__in=ids).order_by()
+            .values_list("period", "period__programme", "period__start", "period__end", "state", "application__lunch")
+            .annotate(n=Count("id"))):
+        spans[period] = (pid, start, end)
+        placements[(period, state)] += n
+        if state == Placement.State.PLACED:
+            placed_by_lunch[(pid, period, lunch)] = n
+    days = spans_days({pk: (start, end) for pk, (_, start, end) in spans.items()})
+    expected: dict[int, int] = defaultdict(int)
+    for (pid, period, _), n in placed_by_lunch.items():
+        expected[pid] += sum(1 for d in days[period] if d <= upto) * n
+    fees = fee_totals(programmes, {pk: len(d) for pk, d in days.items()}, placed_by_lunch)
+    attendance = {pid: (attended, absent) for pid, attended, absent in (
+        Attendance.objects.filter(placement__period__programme__in=ids, placement__state=Placement.State.PLACED,
+                                  date__lte=upto).order_by()
+        .values_list("placement__period__programme")
+        .annotate(attended=Count("id", filter=Q(check_in_at__isnull=False)),
+                  absent=Count("id", filter=Q(check_in_at__isnull=True) & ~Q(absence_reason=""))))}
+    duty = duty_totals(ids)
+    kinds = {kind: i for i, kind in enumerate(Incident.Kind.values)}
+    incidents: dict[int, dict[str, int]] = defaultdict(dict)
+    for pid, kind, n in sorted(Incident.objects.filter(placement__period__programme__in=ids).order_by()
+                               .values_list("placement__period__programme", "kind").annotate(n=Count("id")),
+                               key=lambda r: kinds.get(r[1], len(kinds))):
+        incidents[pid][kind] = n
+    rated = {pid: {"n": n, **dict(zip(Evaluation.QUESTIONS, averages, strict=True))} for pid, n, *averages in (
+        Evaluation.objects.filter(placement__period__programme__in=ids).order_by()
+        .values_list("placement__period__programme").annotate(n=Count("id"), **{q: Avg(q) for q in Evaluation.QUESTIONS}))}
+    figures = []
+    for p in programmes:
+        counts = tally[p.pk]
+        outcomes: Counter[str] = Counter()
+        tiers = []
+        for tier in PriorityTier:
+            of_tier = {key: sum(counts.get((tier.value, s), 0) for s in states) for key, _, states in OUTCOMES}
+            outcomes.update(of_tier)
+            tiers.append({"tier": tier.label, "short": _TIER_SHORT[tier], "applied": sum(of_tier.values()), **of_tier})
+        attended, absent = attendance.get(p.pk, (0, 0))
+        people, hours = duty[p.pk]
+        figures.append(Figures(
+            programme=p, applicants=sum(outcomes.values()), outcomes={key: outcomes[key] for key, _, _ in OUTCOMES},
+            by_tier=tiers, attended=attended, expected=expected[p.pk], absent_days=absent, upto=upto,
+            staff_hours=hours, staff_people=people, fees=fees[p.pk], incidents=incidents[p.pk],
+            satisfaction={"overall": rated.get(p.pk) or {"n": 0, **dict.fromkeys(Evaluation.QUESTIONS)}},
+        ))
+    return figures, days, placements
+
+
+def _upto(upto: dt.date | None) -> dt.date:
+    """Attendance counts custody days up to this day: by default yesterday, since today's roll is still open."""
+    return upto or timezone.localdate() - dt.timedelta(days=1)
+
+
+def programme_figures(programmes: Sequence[Programme], upto: dt.date | None = None) -> list[Figures]:
+    """The figures of many programmes, in their order, in nine grouped queries whatever their number and size;
+    attendance counts custody days up to `upto` (default: yesterday)."""
+    return _read(programmes, _upto(upto), None)[0] if programmes else []
+
+
 def programme_summary(programme: Programme, upto: dt.date | None = None) -> Summary:
-    """The programme's figures; attendance counts custody days up to `upto` (default: yesterday, since today's
-    roll is still open)."""
-    upto = upto or timezone.localdate() - dt.timedelta(days=1)
-    latest: dict[int, tuple[str, int, list]] = {}
-    for child_id, state, tier, reasons in (Application.objects.filter(programme=programme)
-                                           .order_by("created_at", "pk")
-                                           .values_list("child_id", "state", "tier", "tier_reasons")):
-        latest[child_id] = (state, tier, reasons)
-    outcomes = Counter(_OUTCOME_OF[state] for state, _, _ in latest.values())
-    tiers = []
-    for tier in PriorityTier:
-        of_tier = Counter(_OUTCOME_OF[state] for state, t, _ in latest.values() if t == tier)
-        tiers.append({"tier": tier.label, "short": _TIER_SHORT[tier], "applied": sum(of_tier.values()),
-                      **{key: of_tier[key] for key, _, _ in OUTCOMES}})
-    reasons = Counter(r for _, t, rs in latest.values() if t == PriorityTier.SPECIAL for r in rs)
-    placements = Placement.objects.filter(period__programme=programme)
-    periods, expected = [], 0
-    for period in programme.periods.prefetch_related("groups"):
-        days = period_days(period)  # computed once per period, for days, attendance and fees
-        counts = dict(placements.filter(period=period).values_list("state").annotate(n=Count("id")))
-        placed = counts.get(Placement.State.PLACED, 0)
-        expected += sum(1 for d in days if d <= upto) * placed
-        periods.append({
-            "period": period, "days": len(days),
-            "groups": [{"name": g.name, "capacity": g.capacity, "placed": g.seats_taken} for g in period.groups.all()],
-            "placed": placed, "waiting": counts.get(Placement.State.WAITING, 0),
-        })
-    day_rows = Attendance.objects.filter(placement__period__programme=programme, placement__state=Placement.State.PLACED,
-                                         date__lte=upto)
-    attended = day_rows.filter(check_in_at__isnull=False).count()
-    absent_days = day_rows.filter(check_in_at__isnull=True).exclude(absence_reason="").count()
-    work = workload(programme)
-    apps = Application.objects.filter(programme=programme)
-    _, fees = _bills(programme, apps, {p["period"].pk: p["days"] for p in periods})  # totals only: no child shown
-    return Summary(
-        programme=programme, applicants=len(latest), outcomes={key: outcomes[key] for key, _, _ in OUTCOMES},
-        by_tier=tiers, tier_reasons=reasons.most_common(),
-        attended=attended, expected=expected, absent_days=absent_days, upto=upto,
-        staff_hours=sum((w["hours"] for w in work), Decimal("0")), staff_people=len(work),
-        fees=fees,
-        incidents=dict(Incident.objects.filter(placement__period__programme=programme).values_list("kind").annotate(n=Count("id"))),
-        satisfaction=satisfaction(programme), periods=periods,
-    )
+    """The programme's figures with their detail, in fifteen queries whatever its size; attendance counts
+    custody days up to `upto` (default: yesterday, since today's roll is still open)."""
+    periods = list(programme.periods.prefetch_related("groups"))
+    (figures,), days, placements = _read([programme], _upto(upto), periods)
+    rows = [{
+        "period": period, "days": len(days[period.pk]),
+        "groups": [{"name": g.name, "capacity": g.capacity, "placed": g.seats_taken} for g in period.groups.all()],
+        "placed": placements.get((period.pk, Placement.State.PLACED), 0),
+        "waiting": placements.get((period.pk, Placement.State.WAITING), 0),
+    } for period in periods]
+    reasons: Counter[str] = Counter()
+    for tier_reasons, n in (_latest_applications([programme.pk]).filter(tier=PriorityTier.SPECIAL)
+                            .values_list("tier_reasons").annotate(n=Count("id"))):
+        for reason in tier_reasons:
+            reasons[reason] += n
+    return Summary(**{**vars(figures), "satisfaction": {**figures.satisfaction, **_satisfaction_detail(programme)}},
+                   tier_reasons=sorted(reasons.items(), key=lambda r: (-r[1], r[0])), periods=rows)
+
+
+@dataclass
+class Totals:
+    """Sums of many programmes' figures (an area, a township). Children are counted once per programme, so a
+    child in two programmes counts twice (人次); the rates are recomputed from the sums."""
+
+    label: str
+    programmes: int = 0
+    applicants: int = 0
+    placed: int = 0
+    waiting: int = 0
+    special_placed: int = 0
+    attended: int = 0
+    expected: int = 0
+    staff_hours: Decimal = Decimal("0")
+    fee_total: Decimal = Decimal("0")
+    exemption: Decimal = Decimal("0")
+    incidents: int = 0
+    evaluations: int = 0
+    rating_sum: float = 0.0  # overall rating × evaluations, summed
+
+    def add(self, f: Figures) -> None:
+        self.programmes += 1
+        self.applicants += f.applicants
+        self.placed += f.placed_children
+        self.waiting += f.waiting_children
+        self.special_placed += f.special_placed
+        self.attended += f.attended
+        self.expected += f.expected
+        self.staff_hours += f.staff_hours
+        self.fee_total += f.fees["total"]
+        self.exemption += f.fees["exemption"]
+        self.incidents += f.incident_count
+        overall = f.satisfaction["overall"]
+        if overall["n"]:
+            self.evaluations += overall["n"]
+            self.rating_sum += overall["overall"] * overall["n"]
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return round(100 * self.attended / self.expected, 1) if self.expected else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self.rating_sum / self.evaluations if self.evaluations else None
+
+
+OUTSIDE_TOWNSHIPS = "县直属"
+
+
+@dataclass
+class AreaOverview:
+    """An overview office's programmes: the area's totals, each township's, and every programme's row as
+    (township, figures), by township and then newest first."""
+
+    total: Totals
+    townships: list[Totals]
+    rows: list[tuple[str, Figures]]
+
+
+def _township(programme: Programme) -> Region | None:
+    region = programme.organiser_region
+    if region.level == Region.Level.TOWNSHIP:
+        return region
+    return region.parent if region.level == Region.Level.COMMUNITY else None
+
+
+def area_overview(user, upto: dt.date | None = None) -> AreaOverview:
+    """The figures of every programme the user oversees, summed by township and in total, in a fixed number
+    of queries however many programmes, schools and townships there are."""
+    programmes = list(permissions.overseen_programmes(user).select_related("school__region__parent", "community__parent")
+                      .order_by("-created_at"))
+    figures = programme_figures(programmes, upto)
+    total = Totals("合计")
+    townships: dict[str, Totals] = {}
+    placed: list[tuple[str, str, Figures]] = []
+    for f in figures:
+        township = _township(f.programme)
+        key, label = (township.path, township.name) if township else ("~", OUTSIDE_TOWNSHIPS)
+        townships.setdefault(key, Totals(label)).add(f)
+        total.add(f)
+        placed.append((key, label, f))
+    placed.sort(key=lambda r: r[0])  # stable: newest first within a township
+    return AreaOverview(total=total, townships=[townships[k] for k in sorted(townships)],
+                        rows=[(label, f) for _, label, f in placed])
 
 
 def overview_unit(user) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from .. import rules
 from ..models import Group, Programme, RosterShift
-from .programmes import period_days
+from .programmes import periods_days
 
 
 @dataclass
@@ -55,9 +56,11 @@ def roster(programme: Programme) -> list[DayRoster]:
         (accepted if s.accepted else waiting)[s.date].append(s)
     published = set(programme.published_days.values_list("date", flat=True))
     days = []
-    for period in programme.periods.prefetch_related("groups"):
+    periods = list(programme.periods.prefetch_related("groups"))
+    custody_days = periods_days(periods)
+    for period in periods:
         groups = list(period.groups.all())
-        for date in period_days(period):
+        for date in custody_days[period.pk]:
             on = accepted.get(date, [])
             leader = next((s for s in on if s.duty == RosterShift.Duty.LEADER), None)
             gaps = []
@@ -119,6 +122,21 @@ def workload(programme: Programme, today: dt.date | None = None) -> list[dict]:
             row["unsigned_days"] += 1
     return sorted(({"staff": u, **v, "duties": "、".join(sorted(v["duties"]))} for u, v in per.items()),
                   key=lambda r: (-r["hours"], -r["future_hours"], r["staff"].pk))
+
+
+def duty_totals(programme_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
+    """Per programme: the people with accepted duty and their credited hours, in one query: the same as
+    `len(workload(p))` and the sum of its `hours`, for many programmes at once."""
+    ids = list(programme_ids)
+    people: dict[int, set[int]] = defaultdict(set)
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    for pid, staff_id, date, start, end, signed_in, signed_out in (
+            RosterShift.objects.filter(programme_id__in=ids, state=RosterShift.State.ACCEPTED).order_by()
+            .values_list("programme_id", "staff_id", "date", "start", "end", "signed_in_at", "signed_out_at")):
+        people[pid].add(staff_id)
+        if signed_in and signed_out:
+            hours[pid] += rules.credited_hours(_at(date, start), _at(date, end), signed_in, signed_out)
+    return {pid: (len(people[pid]), hours[pid]) for pid in ids}
 
 
 def leader_on_duty(programme: Programme, date: dt.date):

@@ -3,11 +3,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .. import exports, permissions, selectors
 from ..models import Incident
 from ._base import records_programme
+
+PAGE_SIZE = 50  # programmes per page of the county table; the totals above it cover them all
 
 
 @login_required
@@ -28,17 +31,17 @@ def report_xlsx(request, programme_id):
 def county(request):
     if not permissions.has_overview(request.user):
         raise PermissionDenied("县、乡镇管理人员可查看托管概况")
-    rows = [selectors.programme_summary(p) for p in permissions.overseen_programmes(request.user)
-            .select_related("school", "community").order_by("-created_at")]
+    overview = selectors.area_overview(request.user)
+    page = Paginator(overview.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     unit, area = selectors.overview_unit(request.user)
-    return render(request, "custody/county.html", {"rows": rows, "unit": unit, "area": area})
+    return render(request, "custody/county.html", {"o": overview, "page": page, "unit": unit, "area": area})
 
 
 @login_required
 def county_xlsx(request):
     if not permissions.has_overview(request.user):
         raise PermissionDenied("县、乡镇管理人员可导出托管汇总表")
-    programmes = list(permissions.overseen_programmes(request.user).order_by("-created_at"))
     unit, area = selectors.overview_unit(request.user)
-    return exports.xlsx_response(exports.county_book(programmes, unit=unit, area=area), f"{area}托管工作汇总.xlsx",
+    overview = selectors.area_overview(request.user)
+    return exports.xlsx_response(exports.county_book(overview, unit=unit, area=area), f"{area}托管工作汇总.xlsx",
                                  request.user, None)
