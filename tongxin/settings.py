@@ -13,6 +13,7 @@ TONGXIN_PROXY_COUNT      reverse proxies in front of Django that append to X-For
 TONGXIN_LOGIN_FAILURE_LIMIT    failed logins per account or per address before a lockout (default 5)
 TONGXIN_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default 15)
 TONGXIN_CUSTODY_FEE_CAP  the county's cap on custody fees per child per day, lunch apart (default 24.00)
+TONGXIN_FIGURES_EVERY_MINUTES  how often the worker recomputes the programmes' summary figures (default 60)
 """
 
 import os
@@ -238,3 +239,6 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Custody: the most a programme may charge per child per day, lunch apart (yuan).
 CUSTODY_FEE_CAP = os.environ.get("TONGXIN_CUSTODY_FEE_CAP", "24.00")
+
+# Custody: how often the worker recomputes every programme's summary figures for the area overviews (minutes).
+CUSTODY_FIGURES_EVERY_MINUTES = int(os.environ.get("TONGXIN_FIGURES_EVERY_MINUTES", "60"))

@@ -5,6 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 
@@ -645,3 +646,21 @@ class SurveyVolunteer(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "教师志愿意向"
         constraints = [models.UniqueConstraint(fields=["survey", "staff"], name="one_offer_per_person")]
+
+
+class FiguresSnapshot(models.Model):
+    """A programme's summary figures up to a day, computed ahead by the worker (`refresh_figures_task`), so an
+    area's overview reads one row per programme instead of adding up every application and attendance row of a
+    county while an officer waits. Derived data: recomputed from the records at any time, never edited."""
+
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="figures")
+    upto = models.DateField("出勤统计截至")
+    computed_at = models.DateTimeField("统计时间")
+    data = models.JSONField("统计数据", encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目统计快照"
+        constraints = [models.UniqueConstraint(fields=["programme", "upto"], name="one_snapshot_per_programme_and_day")]
+
+    def __str__(self):
+        return f"{self.programme} 截至 {self.upto:%Y-%m-%d}"

@@ -30,6 +30,7 @@ from .fees import (
     request_exemption,
     waive_as_of_right,
 )
+from .figures import refresh_figures
 from .placement import place_late_application, run_placement, withdraw
 from .programmes import (
     DEFAULT_DAY,
@@ -60,7 +61,7 @@ __all__ = [
     "days_without_leader", "decide_exemption", "decide_sign_up", "eligibility_problem", "handle_alert",
     "hardship_facts", "leader_on_duty", "mark_absent", "offer_to_serve", "open_survey", "organiser_decision",
     "period_days", "place_late_application", "priority_of", "publish_roster", "record_follow_up",
-    "record_health_check", "record_incident", "remove_shift", "report_survey", "request_exemption", "run_placement",
+    "record_health_check", "record_incident", "refresh_figures", "remove_shift", "report_survey", "request_exemption", "run_placement",
     "save_timetable", "scan_alerts", "sign_shift", "submit_evaluation", "update_programme", "validate_timetable",
     "waive_as_of_right", "withdraw"
 ]
