@@ -110,8 +110,20 @@ class ChildListing:
             by_id = {c.pk: c for c in list_rows(Child.objects.filter(pk__in=ids))}
             children = [by_id[pk] for pk in ids if pk in by_id]
         else:
-            children = list(list_rows(self.queryset.order_by(*LIST_ORDER))[item])
+            children = self._in_index_order(item.start or 0, item.stop)
         return child_rows(self.user, children)
+
+    def _in_index_order(self, start: int, stop: int) -> list[Child]:
+        """Rows start:stop in list order, children without a class last, read as two ranges of the index: those
+        with a class (the index past its NULLs, which SQLite files first), then those without. One query for a
+        page within either range; a page across the boundary, or past it, asks one more."""
+        classed = list(list_rows(self.queryset.filter(school_class__isnull=False).order_by(*LIST_ORDER))[start:stop])
+        if len(classed) == stop - start:
+            return classed
+        n_classed = start + len(classed) if classed else (
+            self.queryset.filter(school_class__isnull=False).values("pk")[:LIST_COUNT_CAP + 1].count())
+        rest = self.queryset.filter(school_class__isnull=True).order_by("initials", "id")
+        return classed + list(list_rows(rest)[max(start - n_classed, 0):stop - n_classed])
 
 
 @dataclass

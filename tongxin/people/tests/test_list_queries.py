@@ -147,3 +147,19 @@ def test_a_class_menu_longer_than_the_limit_is_left_out_but_the_filter_still_wor
     chosen = SchoolClass.objects.get(grade=grade, number=3)
     page = login("county_civil").get(f"/children/?class={chosen.pk}")
     assert page.status_code == 200 and "共 1 名" in page.text and 'name="class"' not in page.text
+
+
+@pytest.mark.parametrize("sort_in_memory", [100_000, 0])
+def test_children_without_a_class_come_last_in_either_way_of_ordering(login, demo_user, monkeypatch,
+                                                                     sort_in_memory):
+    from tongxin.people import selectors
+
+    monkeypatch.setattr(selectors, "SORT_IN_MEMORY", sort_in_memory)
+    client = login("county_civil")
+    everyone = sorted(scope.children(demo_user("county_civil")).values_list("pk", "school_class_id", "initials"),
+                      key=lambda k: (k[1] is None, k[1] or 0, k[2], k[0]))
+    first_classless = next(i for i, k in enumerate(everyone) if k[1] is None)
+    assert 0 < first_classless < len(everyone) - 1, "the demo county has children without a class"
+    for page in {first_classless // 50 + 1, first_classless // 50 + 2, (len(everyone) - 1) // 50 + 1}:
+        shown = [row["id"] for row in client.get(f"/api/children?page={page}").json()["items"]]
+        assert shown == [k[0] for k in everyone[(page - 1) * 50:page * 50]]
