@@ -105,25 +105,24 @@ class ChildListing:
 
     def __getitem__(self, item: slice) -> list["ChildRow"]:
         self.count()
-        if self._keys is not None:
-            ids = self._keys[item]
-            by_id = {c.pk: c for c in list_rows(Child.objects.filter(pk__in=ids))}
-            children = [by_id[pk] for pk in ids if pk in by_id]
-        else:
-            children = self._in_index_order(item.start or 0, item.stop)
-        return child_rows(self.user, children)
+        ids = self._keys[item] if self._keys is not None else self._ids_in_index_order(item.start or 0, item.stop)
+        by_id = {c.pk: c for c in list_rows(Child.objects.filter(pk__in=ids))}
+        return child_rows(self.user, [by_id[pk] for pk in ids if pk in by_id])
 
-    def _in_index_order(self, start: int, stop: int) -> list[Child]:
-        """Rows start:stop in list order, children without a class last, read as two ranges of the index: those
-        with a class (the index past its NULLs, which SQLite files first), then those without. One query for a
-        page within either range; a page across the boundary, or past it, asks one more."""
-        classed = list(list_rows(self.queryset.filter(school_class__isnull=False).order_by(*LIST_ORDER))[start:stop])
-        if len(classed) == stop - start:
-            return classed
-        n_classed = start + len(classed) if classed else (
-            self.queryset.filter(school_class__isnull=False).values("pk")[:LIST_COUNT_CAP + 1].count())
-        rest = self.queryset.filter(school_class__isnull=True).order_by("initials", "id")
-        return classed + list(list_rows(rest)[max(start - n_classed, 0):stop - n_classed])
+    def _ids_in_index_order(self, start: int, stop: int) -> list[int]:
+        """The ids of rows start:stop in list order, children without a class last, read as two ranges of the
+        index: those with a class (the index past its NULLs, which SQLite files first), then those without. The
+        rows are read by id after (joining their school and class into the ordered read lets the planner start
+        from the classes and sort a county). A page within either range takes one query; across the boundary, or
+        past it, one or two more."""
+        ids = list(self.queryset.filter(school_class__isnull=False).order_by(*LIST_ORDER)
+                   .values_list("pk", flat=True)[start:stop])
+        if len(ids) < stop - start:
+            n_classed = start + len(ids) if ids else (
+                self.queryset.filter(school_class__isnull=False).values("pk")[:LIST_COUNT_CAP + 1].count())
+            ids += self.queryset.filter(school_class__isnull=True).order_by("initials", "id").values_list(
+                "pk", flat=True)[max(start - n_classed, 0):stop - n_classed]
+        return ids
 
 
 @dataclass
