@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from tongxin.orgs import scope
 from tongxin.people import selectors as people
@@ -217,12 +218,12 @@ def health_check_flags(user, programme: Programme, date: dt.date) -> list[CheckF
 
 def open_incidents(user) -> QuerySet:
     """Incidents not closed yet (C-29) for the leader's list: those of programmes the user runs, and those
-    of a day the user is the accepted 值班领导."""
-    led = RosterShift.objects.filter(staff=user, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED)
-    q = Q(placement__period__programme__in=permissions.managed_programmes(user))
-    for programme_id, day in led.values_list("programme_id", "date"):
-        q |= Q(placement__period__programme_id=programme_id, occurred_at__date=day)
-    return (Incident.objects.filter(state=Incident.State.OPEN).filter(q)
+    of a day the user is the accepted 值班领导 (asked per incident, not one OR term per shift led)."""
+    led = RosterShift.objects.filter(staff=user, duty=RosterShift.Duty.LEADER, state=RosterShift.State.ACCEPTED,
+                                     programme=OuterRef("placement__period__programme"),
+                                     date=OuterRef("occurred_on"))
+    q = Q(placement__period__programme__in=permissions.managed_programmes(user)) | Q(Exists(led))
+    return (Incident.objects.filter(state=Incident.State.OPEN).annotate(occurred_on=TruncDate("occurred_at")).filter(q)
             .select_related("placement__child", "placement__period__programme")
             .defer("placement__child__id_number", "placement__child__health_notes").order_by("occurred_at"))
 

@@ -91,6 +91,19 @@ def test_handing_over_to_a_guardian_outside_the_family_names_nobody(running, lea
 # ---------------------------------------------------------------- C-29 incidents
 
 
+def test_a_leader_on_duty_sees_the_open_incidents_of_the_days_they_lead_by_local_date(running, leader, demo_user):
+    duty, placements = running
+    other = demo_user("t222")  # leads on Monday without running the programme (written as a row: the roster
+    programme = placements[0].period.programme  # service lets only the organiser's leaders lead)
+    RosterShift.objects.create(programme=programme, date=MON, staff=other, duty=RosterShift.Duty.LEADER,
+                               state=RosterShift.State.ACCEPTED)
+    early = services.record_incident(duty, placements[0], kind="injury", description="早到摔倒", now=at(0, 30))
+    tuesday = services.record_incident(leader, placements[1], kind="injury", description="周二摔倒", now=at(0, 30, day=19))
+    assert early.occurred_at.astimezone(dt.UTC).date() == MON - dt.timedelta(days=1)  # Sunday in UTC
+    assert list(selectors.open_incidents(other)) == [early]
+    assert set(selectors.open_incidents(leader)) == {early, tuesday}
+
+
 def test_an_incident_stays_open_on_the_leaders_list_until_the_guardian_was_informed(running, leader, demo_user):
     duty, placements = running
     incident = services.record_incident(duty, placements[0], kind="injury", description="摔倒擦伤膝盖",
