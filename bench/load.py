@@ -80,7 +80,9 @@ def bench_env(db: Path) -> dict[str, str]:
                         f"TONGXIN_HASH_KEY={secrets.token_urlsafe(32)}\n")
         keys.chmod(0o600)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TONGXIN_") and k != "DATABASE_URL"}
-    env.update(line.split("=", 1) for line in keys.read_text().split())
+    for line in keys.read_text().split():
+        name, value = line.split("=", 1)
+        env[name] = value
     env.update(DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="tongxin.settings", TONGXIN_LOG_LEVEL="ERROR")
     return env
 

@@ -50,7 +50,7 @@ def _place_names(rng: random.Random) -> list[str]:
 
 def _region(name: str, code: str, kind: str, parent: Region) -> Region:
     """A region row ready for bulk_create (Region.save() would set level and path)."""
-    return Region(name=name, code=code, kind=kind, parent=parent, level=Region.LEVEL_OF_KIND[kind],
+    return Region(name=name, code=code, kind=kind, parent=parent, level=Region.LEVEL_OF_KIND[Region.Kind(kind)],
                   path=f"{parent.path}{code}/")
 
 
@@ -93,7 +93,7 @@ def _build_part(part: int, county: Region, rng: random.Random, ids: _IdFactory, 
         code = f"{COUNTY_CODE[:6]}{300 + (part - 1) * len(TOWNSHIPS) + i:03d}000"
         township = _region(tname + _township_suffix(kind, template_name), code, kind, county)
         townships.append(township)
-        own = []
+        own: list[Region] = []
         for ccode, cname, ckind in comms:
             cname_new = rng.choice(names[len(names) // 2:]) + ("村" if ckind == Region.Kind.VILLAGE else "社区")
             community = _region(cname_new, code[:9] + ccode[-3:], ckind, township)
@@ -132,18 +132,20 @@ def _build_part(part: int, county: Region, rng: random.Random, ids: _IdFactory, 
         sites += [Site(name=f"{s.name}教学楼教室", kind=Site.Kind.CLASSROOM, school=s, region=s.region, capacity=45),
                   Site(name=f"{s.name}图书室", kind=Site.Kind.LIBRARY, school=s, region=s.region, capacity=60),
                   Site(name=f"{s.name}操场", kind=Site.Kind.PLAYGROUND, school=s, region=s.region, capacity=200)]
-    for c in all_comms:
-        sites.append(Site(name=f"{c.name}儿童之家", kind=Site.Kind.CHILDREN_HOME, region=c, capacity=40,
-                          address=f"{c.parent.name}{c.name}党群服务中心"))
-        if rural[c.code]:
-            sites.append(Site(name=f"{c.name}新时代文明实践站", kind=Site.Kind.CIVILIZATION_STATION, region=c, capacity=50))
+    for township, own in zip(townships, comms_of):
+        for c in own:
+            sites.append(Site(name=f"{c.name}儿童之家", kind=Site.Kind.CHILDREN_HOME, region=c, capacity=40,
+                              address=f"{township.name}{c.name}党群服务中心"))
+            if rural[c.code]:
+                sites.append(Site(name=f"{c.name}新时代文明实践站", kind=Site.Kind.CIVILIZATION_STATION, region=c,
+                                  capacity=50))
     Site.objects.bulk_create(sites)
 
     # ------------------------------------------------------------ families, guardians, children (the demo's draws)
     people = Households(rng, ids, phones, rural)
     for j, school in enumerate(schools):
-        own = {(c.grade.year, c.number): c for c in classes if c.school_id == school.pk}
-        people.fill_school(own, per_class[j], home[j], all_comms)
+        of_school = {(sc.grade.year, sc.number): sc for sc in classes if sc.school_id == school.pk}
+        people.fill_school(of_school, per_class[j], home[j], all_comms)
     people.add_infant_families(90, all_comms)
     people.save()
 
@@ -158,9 +160,9 @@ def _build_part(part: int, county: Region, rng: random.Random, ids: _IdFactory, 
         assignments.append((u, scope))
         return username
 
-    for c in classes:
-        staff(f"t{c.school.code[-4:]}{c.grade.year}{c.number}", f"{c.school.name}{c.label}班主任",
-              role=Role.CLASS_TEACHER, school_class=c)
+    for sc in classes:
+        staff(f"t{sc.school.code[-4:]}{sc.grade.year}{sc.number}", f"{sc.school.name}{sc.label}班主任",
+              role=Role.CLASS_TEACHER, school_class=sc)
     for s in schools:
         staff(f"leader{s.code[-4:]}", f"{s.name}校长", role=Role.SCHOOL_LEADER, school=s)
     for c in all_comms:

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             ))
         if scale > 1:
             def progress(part, total):
-                if verbosity > 1 or (verbosity and part % 10 == 0):
+                if verbosity > 1 or (verbosity and (total <= 20 or part % 10 == 0)):
                     self.stdout.write(f"  扩充 {part}/{total - 1}（{time.monotonic() - started:.0f} 秒）")
 
             more = build_scaled_county(scale, seed=seed, progress=progress)
