@@ -122,6 +122,157 @@ def demo_exists() -> bool:
     return Region.objects.filter(code=COUNTY_CODE).exists()
 
 
+class Households:
+    """Families with their guardians and children, drawn the way the demo county draws them: parents (away at work
+    in a rural household more often), a grandparent who stays with left-behind children, younger siblings. The
+    scaled county (`tongxin.demo.scale`) uses the same draws; `save()` writes them with their hash and masked
+    columns computed and their personal fields encrypted."""
+
+    def __init__(self, rng: random.Random, ids: _IdFactory, phones: set[str], rural: dict[str, bool]):
+        self.rng, self.ids, self.phones, self.rural = rng, ids, phones, rural
+        self.families: list[Family] = []
+        self.children: list[Child] = []
+        self.guardians: list[Guardian] = []
+        # child index, guardian index, relationship, primary, lives with
+        self.links: list[tuple[int, int, str, bool, bool]] = []
+
+    def new_family(self, community: Region, surname: str) -> int:
+        rng, guardians = self.rng, self.guardians
+        is_rural = self.rural[community.code]
+        non_local = not is_rural and rng.random() < 0.12
+        address = (f"{community.name}{rng.randrange(1, 12)}组{rng.randrange(1, 80)}号" if is_rural else
+                   f"{community.name}{rng.choice(['人民路', '建设路', '文化路', '滨江路', '解放路'])}"
+                   f"{rng.randrange(1, 300)}号{rng.randrange(1, 6)}单元{rng.randrange(1, 7)}0{rng.randrange(1, 4)}室")
+        self.families.append(Family(
+            head_name="", community=community, address=address,
+            hukou=Family.Hukou.NON_LOCAL if non_local else Family.Hukou.LOCAL,
+            low_income=rng.random() < (0.08 if is_rural else 0.03),
+            extreme_poverty=rng.random() < 0.01,
+            military=rng.random() < 0.015,
+            dual_earner=(not is_rural) and rng.random() < 0.45,
+            migrant_worker=non_local,
+        ))
+        family_index = len(self.families) - 1
+        region6 = rng.choice(OTHER_COUNTY_CODES) if non_local else COUNTY_CODE[:6]
+        # Parents, and for left-behind households a grandparent who stays with the children.
+        both_away = rng.random() < (0.32 if is_rural else 0.05)
+        one_parent = rng.random() < 0.06
+        father_gender, mother_gender = "M", "F"
+        members = []
+        for gender, relationship in ((father_gender, Guardianship.Relationship.FATHER),
+                                     (mother_gender, Guardianship.Relationship.MOTHER)):
+            if one_parent and relationship == Guardianship.Relationship.MOTHER:
+                continue
+            birth = _random_date(rng, dt.date(1982, 1, 1), dt.date(1996, 12, 31))
+            name = _adult_name(rng, surname if gender == "M" else rng.choice(SURNAMES), gender)
+            away = both_away or (is_rural and rng.random() < 0.15)
+            city = rng.choice(WORK_CITIES) if away else ""
+            guardians.append(Guardian(
+                family=None, name=name, gender=gender, id_number=self.ids.make(rng, region6, birth, gender),
+                phone=_phone(rng, self.phones), works_away=away, work_city=city,
+                workplace=f"{city}{rng.choice(WORKPLACES)}" if away else "",
+                capable=rng.random() > 0.02,
+            ))
+            members.append((len(guardians) - 1, relationship, not away))
+        if both_away or one_parent:
+            gender = rng.choice("MF")
+            birth = _random_date(rng, dt.date(1952, 1, 1), dt.date(1966, 12, 31))
+            guardians.append(Guardian(
+                family=None, name=_adult_name(rng, surname if gender == "M" else rng.choice(SURNAMES), gender),
+                gender=gender, id_number=self.ids.make(rng, region6, birth, gender), phone=_phone(rng, self.phones),
+            ))
+            members.append((len(guardians) - 1, Guardianship.Relationship.GRANDPARENT, True))
+        self.families[family_index].head_name = guardians[members[0][0]].name
+        self.families[family_index]._demo = {"members": members, "both_away": both_away, "region6": region6}
+        for gi, _, _ in members:
+            guardians[gi]._family_index = family_index
+        return family_index
+
+    def add_child(self, family_index: int, surname: str, birth: dt.date, school_class: SchoolClass | None) -> None:
+        rng, guardians = self.rng, self.guardians
+        family = self.families[family_index]
+        gender = rng.choice("MF")
+        members = family._demo["members"]
+        incapable = any(not guardians[gi].capable for gi, rel, _ in members if rel != Guardianship.Relationship.GRANDPARENT)
+        status = (Child.CareStatus.LEFT_BEHIND if family._demo["both_away"] else
+                  Child.CareStatus.VULNERABLE if incapable or (family.extreme_poverty and rng.random() < 0.6) else
+                  Child.CareStatus.NONE)
+        name = _child_name(rng, surname, gender)
+        child = Child(
+            name=name, gender=gender, birth_date=birth, family=None,
+            school=school_class.school if school_class else None, school_class=school_class,
+            id_number=self.ids.make(rng, family._demo["region6"], birth, gender),
+            disability=rng.random() < 0.012, care_status=status,
+            health_notes=rng.choice(["", "", "", "", "过敏性鼻炎", "轻度近视", "花生过敏", "哮喘（随身带药）"]),
+        )
+        child._family_index = family_index
+        self.children.append(child)
+        ci = len(self.children) - 1
+        primary_done = False
+        for gi, rel, lives_with in members:
+            primary = lives_with and not primary_done
+            primary_done = primary_done or primary
+            self.links.append((ci, gi, rel, primary, lives_with))
+
+    def fill_school(self, classes: dict[tuple[int, int], SchoolClass], per_class: int, home_comms: list[Region],
+                    all_comms: list[Region]) -> None:
+        """Fill a school's classes ({(grade, number): class}) with about `per_class` pupils each, most of them
+        living in `home_comms`; some have a younger sibling in a lower grade or an infant at home."""
+        rng = self.rng
+        numbers: dict[int, tuple[int, ...]] = {}
+        for year, number in sorted(classes):
+            numbers[year] = (*numbers.get(year, ()), number)
+        for year, number in sorted(classes):
+            school_class = classes[(year, number)]
+            size = per_class - rng.randrange(0, 4)
+            filled = 0
+            while filled < size:
+                community = rng.choice(home_comms) if rng.random() < 0.93 else rng.choice(all_comms)
+                surname = rng.choice(SURNAMES)
+                fi = self.new_family(community, surname)
+                start = dt.date(SCHOOL_YEAR_START - 6 - year, 9, 1)
+                self.add_child(fi, surname, _random_date(rng, start, start.replace(year=start.year + 1) - dt.timedelta(days=1)), school_class)
+                filled += 1
+                # A younger sibling: a pupil in a lower grade of the same school, or an infant at home.
+                if rng.random() < 0.14:
+                    if year > 1 and rng.random() < 0.7:
+                        sib_year = rng.randrange(1, year)
+                        sib_class = classes[(sib_year, rng.choice(numbers[sib_year]))]
+                        s_start = dt.date(SCHOOL_YEAR_START - 6 - sib_year, 9, 1)
+                        self.add_child(fi, surname, _random_date(rng, s_start, s_start.replace(year=s_start.year + 1) - dt.timedelta(days=1)), sib_class)
+                    else:
+                        self.add_child(fi, surname, _random_date(rng, dt.date(2023, 12, 1), dt.date(2026, 10, 31)), None)
+
+    def add_infant_families(self, count: int, communities: list[Region]) -> None:
+        """Families with only a child under three (for community childcare)."""
+        for _ in range(count):
+            community = self.rng.choice(communities)
+            surname = self.rng.choice(SURNAMES)
+            fi = self.new_family(community, surname)
+            self.add_child(fi, surname, _random_date(self.rng, dt.date(2023, 12, 1), dt.date(2026, 10, 31)), None)
+
+    def save(self) -> None:
+        families, guardians, children = self.families, self.guardians, self.children
+        Family.objects.bulk_create(families, batch_size=500)
+        for g in guardians:
+            g.family = families[g._family_index]
+            g.sync_id_columns()
+            g.phone_masked = mask_phone(g.phone)
+            g.phone_hash = lookup_hash(g.phone)
+        Guardian.objects.bulk_create(guardians, batch_size=500)
+        for c in children:
+            c.family = families[c._family_index]
+            c.initials = pinyin_initials(c.name)
+            c.sync_id_columns()
+        Child.objects.bulk_create(children, batch_size=500)
+        Guardianship.objects.bulk_create(
+            [Guardianship(child=children[ci], guardian=guardians[gi], relationship=rel, is_primary=primary,
+                          lives_with_child=lives, can_pickup=lives)
+             for ci, gi, rel, primary, lives in self.links],
+            batch_size=1000,
+        )
+
+
 @transaction.atomic
 def build_demo_county(seed: int = 20261123) -> DemoSummary:
     rng = random.Random(seed)
@@ -165,138 +316,15 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
              address=f"{seat.full_name}文化路10号"),
     ])
 
-    families: list[Family] = []
-    children: list[Child] = []
-    guardians: list[Guardian] = []
-    links: list[tuple[int, int, str, bool, bool]] = []  # child index, guardian index, relationship, primary, lives with
-
-    def new_family(community: Region, surname: str) -> int:
-        is_rural = rural[community.code]
-        non_local = not is_rural and rng.random() < 0.12
-        address = (f"{community.name}{rng.randrange(1, 12)}组{rng.randrange(1, 80)}号" if is_rural else
-                   f"{community.name}{rng.choice(['人民路', '建设路', '文化路', '滨江路', '解放路'])}"
-                   f"{rng.randrange(1, 300)}号{rng.randrange(1, 6)}单元{rng.randrange(1, 7)}0{rng.randrange(1, 4)}室")
-        families.append(Family(
-            head_name="", community=community, address=address,
-            hukou=Family.Hukou.NON_LOCAL if non_local else Family.Hukou.LOCAL,
-            low_income=rng.random() < (0.08 if is_rural else 0.03),
-            extreme_poverty=rng.random() < 0.01,
-            military=rng.random() < 0.015,
-            dual_earner=(not is_rural) and rng.random() < 0.45,
-            migrant_worker=non_local,
-        ))
-        family_index = len(families) - 1
-        region6 = rng.choice(OTHER_COUNTY_CODES) if non_local else COUNTY_CODE[:6]
-        # Parents, and for left-behind households a grandparent who stays with the children.
-        both_away = rng.random() < (0.32 if is_rural else 0.05)
-        one_parent = rng.random() < 0.06
-        father_gender, mother_gender = "M", "F"
-        members = []
-        for gender, relationship in ((father_gender, Guardianship.Relationship.FATHER),
-                                     (mother_gender, Guardianship.Relationship.MOTHER)):
-            if one_parent and relationship == Guardianship.Relationship.MOTHER:
-                continue
-            birth = _random_date(rng, dt.date(1982, 1, 1), dt.date(1996, 12, 31))
-            name = _adult_name(rng, surname if gender == "M" else rng.choice(SURNAMES), gender)
-            away = both_away or (is_rural and rng.random() < 0.15)
-            city = rng.choice(WORK_CITIES) if away else ""
-            guardians.append(Guardian(
-                family=None, name=name, gender=gender, id_number=ids.make(rng, region6, birth, gender),
-                phone=_phone(rng, phones), works_away=away, work_city=city,
-                workplace=f"{city}{rng.choice(WORKPLACES)}" if away else "",
-                capable=rng.random() > 0.02,
-            ))
-            members.append((len(guardians) - 1, relationship, not away))
-        if both_away or one_parent:
-            gender = rng.choice("MF")
-            birth = _random_date(rng, dt.date(1952, 1, 1), dt.date(1966, 12, 31))
-            guardians.append(Guardian(
-                family=None, name=_adult_name(rng, surname if gender == "M" else rng.choice(SURNAMES), gender),
-                gender=gender, id_number=ids.make(rng, region6, birth, gender), phone=_phone(rng, phones),
-            ))
-            members.append((len(guardians) - 1, Guardianship.Relationship.GRANDPARENT, True))
-        families[family_index].head_name = guardians[members[0][0]].name
-        families[family_index]._demo = {"members": members, "both_away": both_away, "region6": region6}
-        for gi, _, _ in members:
-            guardians[gi]._family_index = family_index
-        return family_index
-
-    def add_child(family_index: int, surname: str, birth: dt.date, school_class: SchoolClass | None):
-        family = families[family_index]
-        gender = rng.choice("MF")
-        members = family._demo["members"]
-        incapable = any(not guardians[gi].capable for gi, rel, _ in members if rel != Guardianship.Relationship.GRANDPARENT)
-        status = (Child.CareStatus.LEFT_BEHIND if family._demo["both_away"] else
-                  Child.CareStatus.VULNERABLE if incapable or (family.extreme_poverty and rng.random() < 0.6) else
-                  Child.CareStatus.NONE)
-        name = _child_name(rng, surname, gender)
-        child = Child(
-            name=name, gender=gender, birth_date=birth, family=None,
-            school=school_class.school if school_class else None, school_class=school_class,
-            id_number=ids.make(rng, family._demo["region6"], birth, gender),
-            disability=rng.random() < 0.012, care_status=status,
-            health_notes=rng.choice(["", "", "", "", "过敏性鼻炎", "轻度近视", "花生过敏", "哮喘（随身带药）"]),
-        )
-        child._family_index = family_index
-        children.append(child)
-        ci = len(children) - 1
-        primary_done = False
-        for gi, rel, lives_with in members:
-            primary = lives_with and not primary_done
-            primary_done = primary_done or primary
-            links.append((ci, gi, rel, primary, lives_with))
-
+    people = Households(rng, ids, phones, rural)
     # Pupils: each school's classes are filled from its township; a few come from elsewhere in the county.
     for code, _, _, township_code, per_class in SCHOOLS:
-        home_comms = comms_of[township_code]
-        all_comms = list(communities.values())
-        for year in range(1, 7):
-            for number in (1, 2):
-                school_class = classes[(code, year, number)]
-                size = per_class - rng.randrange(0, 4)
-                filled = 0
-                while filled < size:
-                    community = rng.choice(home_comms) if rng.random() < 0.93 else rng.choice(all_comms)
-                    surname = rng.choice(SURNAMES)
-                    fi = new_family(community, surname)
-                    start = dt.date(SCHOOL_YEAR_START - 6 - year, 9, 1)
-                    add_child(fi, surname, _random_date(rng, start, start.replace(year=start.year + 1) - dt.timedelta(days=1)), school_class)
-                    filled += 1
-                    # A younger sibling: a pupil in a lower grade of the same school, or an infant at home.
-                    if rng.random() < 0.14:
-                        if year > 1 and rng.random() < 0.7:
-                            sib_year = rng.randrange(1, year)
-                            sib_class = classes[(code, sib_year, rng.choice((1, 2)))]
-                            s_start = dt.date(SCHOOL_YEAR_START - 6 - sib_year, 9, 1)
-                            add_child(fi, surname, _random_date(rng, s_start, s_start.replace(year=s_start.year + 1) - dt.timedelta(days=1)), sib_class)
-                        else:
-                            add_child(fi, surname, _random_date(rng, dt.date(2023, 12, 1), dt.date(2026, 10, 31)), None)
-
+        people.fill_school({(y, n): c for (s, y, n), c in classes.items() if s == code}, per_class,
+                           comms_of[township_code], list(communities.values()))
     # Families with only children under three (for community childcare).
-    for _ in range(90):
-        community = rng.choice(list(communities.values()))
-        surname = rng.choice(SURNAMES)
-        fi = new_family(community, surname)
-        add_child(fi, surname, _random_date(rng, dt.date(2023, 12, 1), dt.date(2026, 10, 31)), None)
-
-    Family.objects.bulk_create(families, batch_size=500)
-    for g in guardians:
-        g.family = families[g._family_index]
-        g.sync_id_columns()
-        g.phone_masked = mask_phone(g.phone)
-        g.phone_hash = lookup_hash(g.phone)
-    Guardian.objects.bulk_create(guardians, batch_size=500)
-    for c in children:
-        c.family = families[c._family_index]
-        c.initials = pinyin_initials(c.name)
-        c.sync_id_columns()
-    Child.objects.bulk_create(children, batch_size=500)
-    Guardianship.objects.bulk_create(
-        [Guardianship(child=children[ci], guardian=guardians[gi], relationship=rel, is_primary=primary,
-                      lives_with_child=lives, can_pickup=lives)
-         for ci, gi, rel, primary, lives in links],
-        batch_size=1000,
-    )
+    people.add_infant_families(90, list(communities.values()))
+    people.save()
+    families, children, guardians, links = people.families, people.children, people.guardians, people.links
 
     users = _create_staff(rng, county, townships, communities, schools, classes, guardians, children, links)
 

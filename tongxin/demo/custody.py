@@ -77,26 +77,30 @@ def _apps(rng, programme, children, periods, *, state, leader, teachers, choose=
     return rows
 
 
-def build_custody_demo(rng: random.Random) -> None:
+def build_custody_demo(rng: random.Random, *, school_code: str = "3611990001", leader_name: str = "leader",
+                       teacher_name: str = "teacher", volunteer_name: str = "volunteer", worker_name: str = "community",
+                       community_code: str = "361199100001", holidays: bool = True) -> None:
+    """The custody record of one school (its leader organises, `teacher_name` teaches the class on duty) and one
+    community's draft programme. The scaled county (`tongxin.demo.scale`) builds one per copy of the county."""
     User = get_user_model()
-    for name, (off, on) in HOLIDAYS_2026.items():
+    for name, (off, on) in HOLIDAYS_2026.items() if holidays else ():
         CalendarDay.objects.bulk_create(
             [CalendarDay(date=dt.date.fromisoformat(d), workday=False, name=name) for d in off]
             + [CalendarDay(date=dt.date.fromisoformat(d), workday=True, name=f"{name}调休上班") for d in on])
 
-    school = School.objects.get(code="3611990001")
-    leader = User.objects.get(username="leader")
+    school = School.objects.get(code=school_code)
+    leader = User.objects.get(username=leader_name)
     teachers = {a.school_class_id: a.user for a in
-                User.objects.get(username="teacher").assignments.model.objects.filter(
+                User.objects.get(username=teacher_name).assignments.model.objects.filter(
                     role=Role.CLASS_TEACHER, school_class__school=school).select_related("user")}
     teacher_users = list(dict.fromkeys(teachers.values()))
-    volunteer = User.objects.get(username="volunteer")
+    volunteer = User.objects.get(username=volunteer_name)
     pupils = list(Child.objects.filter(school=school, school_class__grade__year__lte=5)
                   .select_related("family", "school_class").prefetch_related("guardianships__guardian").order_by("id"))
 
     # ---------------------------------------------------------------- summer 2026: the whole record
     summer = services.create_programme(
-        leader, name="青溪县实验小学2026年暑期托管", kind=Programme.Kind.SUMMER, school=school,
+        leader, name=f"{school.name}2026年暑期托管", kind=Programme.Kind.SUMMER, school=school,
         apply_deadline=dt.date(2026, 6, 26), fee_per_day=Decimal("20"), lunch_price=Decimal("12"),
         agreement_text=AGREEMENT, commitment_text=COMMITMENT, status=Programme.Status.OPEN, today=dt.date(2026, 6, 1))
     classroom = Site.objects.get(school=school, kind=Site.Kind.CLASSROOM)
@@ -201,7 +205,7 @@ def build_custody_demo(rng: random.Random) -> None:
 
     # ---------------------------------------------------------------- winter 2027: open for applications
     winter = services.create_programme(
-        leader, name="青溪县实验小学2027年寒假托管", kind=Programme.Kind.WINTER, school=school,
+        leader, name=f"{school.name}2027年寒假托管", kind=Programme.Kind.WINTER, school=school,
         apply_deadline=dt.date(2027, 1, 10), fee_per_day=Decimal("20"), lunch_price=Decimal("12"),
         agreement_text=AGREEMENT, commitment_text=COMMITMENT, status=Programme.Status.OPEN)
     w_periods = [services.add_period(leader, winter, name="第一期", start=dt.date(2027, 1, 18), end=dt.date(2027, 1, 29)),
@@ -217,7 +221,7 @@ def build_custody_demo(rng: random.Random) -> None:
 
     # ---------------------------------------------------------------- after-school this term, at the school
     autumn = services.create_programme(
-        leader, name="青溪县实验小学2026年秋季课后托管", kind=Programme.Kind.AFTER_SCHOOL, school=school,
+        leader, name=f"{school.name}2026年秋季课后托管", kind=Programme.Kind.AFTER_SCHOOL, school=school,
         day_start=dt.time(16, 0), day_end=dt.time(18, 0), fee_per_day=Decimal("6"), lunch_available=False,
         lunch_price=Decimal("0"), agreement_text=AGREEMENT, commitment_text=COMMITMENT, status=Programme.Status.OPEN)
     term = services.add_period(leader, autumn, name="秋季学期", start=dt.date(2026, 9, 1), end=dt.date(2027, 1, 15))
@@ -226,7 +230,7 @@ def build_custody_demo(rng: random.Random) -> None:
     _apps(rng, autumn, rng.sample(pupils, 70), [term], state=Application.State.APPROVED, leader=leader, teachers=teachers, choose=(1, 1))
     services.run_placement(leader, term, seed="2026秋季课后托管公开抽签")
     Programme.objects.filter(pk=autumn.pk).update(status=Programme.Status.RUNNING)
-    teacher = User.objects.get(username="teacher")
+    teacher = User.objects.get(username=teacher_name)
     group_one = term.groups.get(name="一组")
     # A leader and a teacher on duty every custody day of the term, both accepted; their duty is signed in and
     # out on the days already past only (the workload credits no day still to come).
@@ -274,9 +278,10 @@ def build_custody_demo(rng: random.Random) -> None:
     HealthCheck.objects.bulk_create(term_checks, batch_size=2000)
 
     # ---------------------------------------------------------------- a community programme
-    worker = User.objects.get(username="community")
+    worker = User.objects.get(username=worker_name)
+    community = Region.objects.get(code=community_code)
     services.create_programme(
-        worker, name="东门社区儿童之家2027年寒假托管", kind=Programme.Kind.WINTER,
-        community=Region.objects.get(code="361199100001"), apply_deadline=dt.date(2027, 1, 12),
+        worker, name=f"{community.name}儿童之家2027年寒假托管", kind=Programme.Kind.WINTER,
+        community=community, apply_deadline=dt.date(2027, 1, 12),
         fee_per_day=Decimal("10"), lunch_available=False, lunch_price=Decimal("0"),
         agreement_text=AGREEMENT, commitment_text=COMMITMENT, status=Programme.Status.DRAFT)

@@ -4,9 +4,10 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tongxin.demo import DEMO_LOGINS, DEMO_PASSWORD
 from tongxin.orgs import services as org_services
@@ -50,6 +51,13 @@ def password_change(request):
         messages.success(request, "密码已修改，下次登录请使用新密码。")
         return redirect("home")
     return render(request, "account/password_change.html", {"form": form})
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Plain "ok" for load balancers and the benchmark's reference view: no database query, no session."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 @login_required
