@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
@@ -48,6 +49,14 @@ def record_many(actor, action: str, targets: Iterable[models.Model], *, reason: 
     AuditEntry.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
+
+
+def record_each(actor, entries: Iterable[tuple[str, models.Model | None, dict[str, Any]]]) -> int:
+    """Many entries, each with its own action and details as `record` takes them, in as few statements as the
+    database allows (e.g. the fee waivers of a placement run)."""
+    rows = [_entry(actor, action, target, **details) for action, target, details in entries]
+    AuditEntry.objects.bulk_create(rows)
+    return len(rows)
 
 def changed_fields(before: models.Model | None, after: models.Model) -> list[str]:
     """Names of concrete fields whose values differ (values themselves are never logged)."""
