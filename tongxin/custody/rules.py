@@ -109,8 +109,15 @@ class Unit:
     members: tuple[int, ...]  # application ids
 
 
+def draw(units: Iterable[Unit], seed: str) -> list[tuple[Unit, str]]:
+    """The draw: units by tier, then by their lottery key (returned with each unit, computed once)."""
+    keyed = [(u, lottery_key(seed, u.key)) for u in units]
+    keyed.sort(key=lambda unit_key: (unit_key[0].tier, unit_key[1]))
+    return keyed
+
+
 def draw_order(units: Iterable[Unit], seed: str) -> list[Unit]:
-    return sorted(units, key=lambda u: (u.tier, lottery_key(seed, u.key)))
+    return [u for u, _ in draw(units, seed)]
 
 
 def assign_seats(ordered: list[Unit], free: dict[int, int]) -> tuple[dict[str, int], list[Unit]]:

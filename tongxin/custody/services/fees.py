@@ -13,10 +13,11 @@ from itertools import batched
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tongxin.audit.services import record, record_each
+from tongxin.db import insert_rows
 from tongxin.orgs.models import User
 from tongxin.people import selectors as people
 from tongxin.people.models import Child
@@ -47,22 +48,28 @@ def hardship_facts(child: Child, day: dt.date) -> tuple[rules.HardshipFacts, Har
     ), certificate
 
 
+# What every waiver as of right says (besides its reason, certificate and time).
+_WAIVER = {"percent": 100, "state": FeeExemption.State.APPROVED, "basis": FeeExemption.Basis.ENTITLEMENT,
+           "decided_by": None, "requested_by": None}
+
+
 @transaction.atomic
-def waive_as_of_right(*, application_ids: Iterable[int]) -> list[FeeExemption]:
+def waive_as_of_right(*, application_ids: Iterable[int] | QuerySet) -> list[FeeExemption]:
     """Write the 100 % care-fee waiver of every placed application whose child is entitled to it (C-08).
     Called from the placement flow; idempotent. A pending or partial request is replaced by the waiver.
 
     Works for a whole placement run at once: the registry's flags, the placed periods, the school's
     certificates and the existing exemptions are read in a few statements (never the child's encrypted
-    fields), and the waivers and their audit entries written in bulk."""
-    ids = list(application_ids)
+    fields), and the waivers and their audit entries written in bulk. `application_ids` may be a query of ids
+    (e.g. a run's placements), read by the database rather than sent back as a list."""
+    chunks = [application_ids] if isinstance(application_ids, QuerySet) else batched(list(application_ids), IN_LIST_MAX)
     # Only a child with a registry flag or a school's certificate (of any year) can be entitled: the database
     # leaves out everyone else.
     maybe = (Q(child__family__low_income=True) | Q(child__family__extreme_poverty=True)
              | Q(child__care_status=Child.CareStatus.VULNERABLE)
              | Exists(HardshipCertificate.objects.filter(child_id=OuterRef("child_id"))))
     apps = []  # (application, child, programme, child's name, programme's name, vulnerable, 低保, 特困)
-    for chunk in batched(ids, IN_LIST_MAX):
+    for chunk in chunks:
         apps += (Application.objects.filter(maybe, pk__in=chunk, state=Application.State.PLACED).order_by()
                  .values_list("pk", "child_id", "programme_id", "child__name", "programme__name", "child__care_status",
                               "child__family__low_income", "child__family__extreme_poverty"))
@@ -97,7 +104,7 @@ def waive_as_of_right(*, application_ids: Iterable[int]) -> list[FeeExemption]:
     for chunk in batched([e[0] for e in entitled], IN_LIST_MAX):
         existing.update((x.application_id, x) for x in FeeExemption.objects.select_for_update().filter(application_id__in=chunk))
     now = timezone.now()
-    waived, created, updated, entries = [], [], [], []
+    created, updated, entries = [], [], []
     for app_id, child_id, application_repr, reasons, certificate in entitled:
         exemption = existing.get(app_id)
         if exemption and exemption.basis == FeeExemption.Basis.ENTITLEMENT and exemption.percent == 100 \
@@ -106,29 +113,30 @@ def waive_as_of_right(*, application_ids: Iterable[int]) -> list[FeeExemption]:
         reason = "依规全免：" + "、".join(reasons)
         if certificate is not None:
             reason += f"（{certificate[1]}-{certificate[1] + 1}学年学校认定）"
-        values = {"percent": 100, "reason": reason[:255], "state": FeeExemption.State.APPROVED,
-                  "basis": FeeExemption.Basis.ENTITLEMENT, "certificate_id": certificate[0] if certificate else None,
-                  "decided_at": now, "decided_by": None, "requested_by": None}
         if exemption:
-            for k, v in values.items():
+            exemption.reason, exemption.certificate_id = reason[:255], certificate[0] if certificate else None
+            for k, v in _WAIVER.items():
                 setattr(exemption, k, v)
+            exemption.decided_at = now
             updated.append(exemption)
-            action = A.UPDATE
         else:
-            exemption = FeeExemption(application_id=app_id, **values)
-            created.append(exemption)
-            action = A.CREATE
-        waived.append(exemption)
-        entries.append((action, exemption,
-                        {"child_id": child_id, "fields": ["percent", "state", "basis"], "reason": reason,
-                         "target_repr": f"{application_repr} 减免100%"}))
-    FeeExemption.objects.bulk_create(created)
-    FeeExemption.objects.bulk_update(updated, list(_WAIVER_FIELDS))
-    record_each(None, entries)
+            created.append((app_id, reason[:255], certificate[0] if certificate else None))
+        entries.append((app_id, child_id, reason, f"{application_repr} 减免100%"))
+    # Thousands of new waivers in a run: plain rows in one statement, then their ids read back.
+    insert_rows(FeeExemption, ["application_id", "reason", "certificate_id"], created, decided_at=now, **_WAIVER)
+    new_ids: dict[int, int] = {}
+    for chunk in batched([c[0] for c in created], IN_LIST_MAX):
+        new_ids.update(FeeExemption.objects.filter(application_id__in=chunk).values_list("application_id", "pk"))
+    FeeExemption.objects.bulk_update(updated, [*_WAIVER, "reason", "certificate", "decided_at"])
+    by_app = {x.application_id: x for x in updated}
+    for app_id, reason, certificate_id in created:
+        by_app[app_id] = FeeExemption(pk=new_ids[app_id], application_id=app_id, reason=reason,
+                                      certificate_id=certificate_id, decided_at=now, **_WAIVER)
+    waived = [by_app[app_id] for app_id, *_ in entries]
+    record_each(None, FeeExemption, [(A.UPDATE if app_id in existing else A.CREATE, by_app[app_id].pk, child_id, reason,
+                                      target_repr) for app_id, child_id, reason, target_repr in entries],
+                fields=["percent", "state", "basis"])
     return waived
-
-
-_WAIVER_FIELDS = ("percent", "reason", "state", "basis", "certificate", "decided_at", "decided_by", "requested_by")
 
 
 @transaction.atomic

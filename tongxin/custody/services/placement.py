@@ -2,11 +2,12 @@
 
 import secrets
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import batched
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tongxin.audit.services import record
@@ -39,12 +40,14 @@ def _lock_programme(programme_id: int) -> None:
     list(Programme.objects.select_for_update().filter(pk=programme_id).values_list("pk", flat=True))
 
 
-def _set_states(placed: list[int], waiting: list[int]) -> None:
+def _set_states(placed: list[int], waiting: list[int], *, waive: Iterable[int] | QuerySet | None = None) -> None:
+    """Write the applications' states; C-08: hard-up pupils' care fee is waived as they are placed (those of
+    `waive`, by default the placed)."""
     now = timezone.now()
     for state, ids in ((Application.State.PLACED, placed), (Application.State.WAITING, waiting)):
         for chunk in batched(ids, IN_LIST_MAX):
             Application.objects.filter(pk__in=chunk).exclude(state=state).update(state=state, updated_at=now)
-    waive_as_of_right(application_ids=placed)  # C-08: hard-up pupils' care fee is waived as they are placed
+    waive_as_of_right(application_ids=placed if waive is None else waive)
 
 
 def _sync_application_states(application_ids) -> None:
@@ -95,7 +98,8 @@ def run_placement(actor: User, period: Period, *, seed: str | None = None) -> Pl
         child_of[app_id] = child_id
     units = [rules.Unit(key=f"family:{fid}", tier=min(t for _, t in apps), members=tuple(sorted(a for a, _ in apps)))
              for fid, apps in by_family.items()]
-    ordered = rules.draw_order(units, seed)
+    drawn = rules.draw(units, seed)
+    ordered = [u for u, _ in drawn]
     placed, _ = rules.assign_seats(ordered, {g.pk: g.seats_free for g in groups})
     # The groups are locked for this transaction, so their free seats cannot change under us: each group's new
     # count is written in one statement for all groups (and the database still refuses to overfill one).
@@ -109,21 +113,24 @@ def run_placement(actor: User, period: Period, *, seed: str | None = None) -> Pl
     n_placed = sum(taken.values())
     run = PlacementRun.objects.create(period=period, seed=seed, run_by=actor, placed=n_placed,
                                       waiting=len(candidates) - n_placed)
-    # Tens of thousands of rows: plain tuples in one statement, not a model object each (`insert_rows`).
+    # Tens of thousands of rows: plain tuples in one statement, not a model object each (`insert_rows`), in
+    # application order (the database's indexes take them faster so; the waiting list orders by lottery key).
     rows, seated, waiting = [], [], []
-    for unit in ordered:
+    for unit, key in drawn:
         target = placed.get(unit.key)
         state = Placement.State.PLACED if target else Placement.State.WAITING
-        key = rules.lottery_key(seed, unit.key)
         (seated if target else waiting).extend(unit.members)
         rows.extend((app_id, child_of[app_id], target, state, key, new_qr_token()) for app_id in unit.members)
+    rows.sort()
     now = timezone.now()
     insert_rows(Placement, ["application_id", "child_id", "group_id", "state", "lottery_key", "qr_token"], rows,
                 period=period.pk, run=run.pk, created_at=now, updated_at=now)
     # Waiting here but seated in another period of the programme counts as placed.
     elsewhere = set(Placement.objects.filter(period__programme_id=programme.pk, state=Placement.State.PLACED)
                     .exclude(period=period).values_list("application_id", flat=True)) if waiting else set()
-    _set_states(placed=seated + [a for a in waiting if a in elsewhere], waiting=[a for a in waiting if a not in elsewhere])
+    _set_states(placed=sorted(seated + [a for a in waiting if a in elsewhere]),
+                waiting=sorted(a for a in waiting if a not in elsewhere),
+                waive=Placement.objects.filter(run=run).values("application_id"))  # those now placed, by the database
     record(actor, A.CREATE, run, reason=f"安置 {run.placed} 人，候补 {run.waiting} 人，种子 {seed}")
     return run
 
