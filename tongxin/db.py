@@ -28,7 +28,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequenc
             arrays = ", ".join(f"CAST(%s AS {f.db_type(connection)}[])" for f in fields)
             consts = "".join(f", CAST(%s AS {f.db_type(connection)})" for f in fixed)
             cursor.execute(f"INSERT INTO {table} ({names}) SELECT u.*{consts} FROM unnest({arrays}) AS u",
-                           [*[list(col) for col in zip(*rows, strict=True)], *fixed_values])
+                           [*fixed_values, *[list(col) for col in zip(*rows, strict=True)]])
         else:
             marks = ", ".join(["%s"] * (len(fields) + len(fixed)))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",

@@ -2,12 +2,12 @@
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
 from itertools import batched
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 
 from tongxin.audit.services import record
@@ -40,14 +40,12 @@ def _lock_programme(programme_id: int) -> None:
     list(Programme.objects.select_for_update().filter(pk=programme_id).values_list("pk", flat=True))
 
 
-def _set_states(placed: list[int], waiting: list[int], *, waive: Iterable[int] | QuerySet | None = None) -> None:
-    """Write the applications' states; C-08: hard-up pupils' care fee is waived as they are placed (those of
-    `waive`, by default the placed)."""
+def _set_states(placed: list[int], waiting: list[int]) -> None:
     now = timezone.now()
     for state, ids in ((Application.State.PLACED, placed), (Application.State.WAITING, waiting)):
         for chunk in batched(ids, IN_LIST_MAX):
             Application.objects.filter(pk__in=chunk).exclude(state=state).update(state=state, updated_at=now)
-    waive_as_of_right(application_ids=placed if waive is None else waive)
+    waive_as_of_right(application_ids=placed)  # C-08: hard-up pupils' care fee is waived as they are placed
 
 
 def _sync_application_states(application_ids) -> None:
@@ -101,36 +99,47 @@ def run_placement(actor: User, period: Period, *, seed: str | None = None) -> Pl
     drawn = rules.draw(units, seed)
     ordered = [u for u, _ in drawn]
     placed, _ = rules.assign_seats(ordered, {g.pk: g.seats_free for g in groups})
-    # The groups are locked for this transaction, so their free seats cannot change under us: each group's new
-    # count is written in one statement for all groups (and the database still refuses to overfill one).
+    # The groups are locked for this transaction, so their free seats cannot change under us: the seats taken
+    # are added in one statement for all groups, by how many each took (most groups fill up, so there are few
+    # distinct counts), and the database still refuses to overfill one.
     taken: dict[int, int] = defaultdict(int)
     for unit in ordered:
         if unit.key in placed:
             taken[placed[unit.key]] += len(unit.members)
-    for group in groups:
-        group.seats_taken += taken.get(group.pk, 0)
-    Group.objects.bulk_update([g for g in groups if g.pk in taken], ["seats_taken"])
+    by_count: dict[int, list[int]] = defaultdict(list)
+    for gid, n in taken.items():
+        by_count[n].append(gid)
+    if taken:
+        Group.objects.filter(pk__in=list(taken)).update(seats_taken=F("seats_taken") + Case(
+            *(When(pk__in=gids, then=Value(n)) for n, gids in sorted(by_count.items())), default=Value(0)))
     n_placed = sum(taken.values())
     run = PlacementRun.objects.create(period=period, seed=seed, run_by=actor, placed=n_placed,
                                       waiting=len(candidates) - n_placed)
     # Tens of thousands of rows: plain tuples in one statement, not a model object each (`insert_rows`), in
     # application order (the database's indexes take them faster so; the waiting list orders by lottery key).
-    rows, seated, waiting = [], [], []
+    rows = []
     for unit, key in drawn:
         target = placed.get(unit.key)
         state = Placement.State.PLACED if target else Placement.State.WAITING
-        (seated if target else waiting).extend(unit.members)
         rows.extend((app_id, child_of[app_id], target, state, key, new_qr_token()) for app_id in unit.members)
-    rows.sort()
+    rows.sort(key=itemgetter(0))
     now = timezone.now()
     insert_rows(Placement, ["application_id", "child_id", "group_id", "state", "lottery_key", "qr_token"], rows,
                 period=period.pk, run=run.pk, created_at=now, updated_at=now)
-    # Waiting here but seated in another period of the programme counts as placed.
-    elsewhere = set(Placement.objects.filter(period__programme_id=programme.pk, state=Placement.State.PLACED)
-                    .exclude(period=period).values_list("application_id", flat=True)) if waiting else set()
-    _set_states(placed=sorted(seated + [a for a in waiting if a in elsewhere]),
-                waiting=sorted(a for a in waiting if a not in elsewhere),
-                waive=Placement.objects.filter(run=run).values("application_id"))  # those now placed, by the database
+    # The applications' states, read by the database from this run's rows rather than sent back as lists of ids:
+    # seated here -> placed; waiting here -> waiting, unless seated in another period of the programme.
+    now = timezone.now()
+    mine = Placement.objects.filter(run=run)
+    seated_elsewhere = Exists(Placement.objects.filter(application_id=OuterRef("pk"), state=Placement.State.PLACED)
+                              .exclude(period_id=period.pk))
+    Application.objects.filter(pk__in=mine.filter(state=Placement.State.PLACED).values("application_id")).exclude(
+        state=Application.State.PLACED).update(state=Application.State.PLACED, updated_at=now)
+    waiting_here = Application.objects.filter(pk__in=mine.filter(state=Placement.State.WAITING).values("application_id"))
+    waiting_here.filter(seated_elsewhere).exclude(state=Application.State.PLACED).update(
+        state=Application.State.PLACED, updated_at=now)
+    waiting_here.filter(~seated_elsewhere).exclude(state=Application.State.WAITING).update(
+        state=Application.State.WAITING, updated_at=now)
+    waive_as_of_right(application_ids=mine.values("application_id"))  # C-08: those now placed are waived
     record(actor, A.CREATE, run, reason=f"安置 {run.placed} 人，候补 {run.waiting} 人，种子 {seed}")
     return run
 
