@@ -1,7 +1,7 @@
 """Database helpers shared by the apps."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -18,11 +18,11 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequenc
     if not rows:
         return
     meta = model._meta
-    fields = [meta.get_field(name) for name in columns]
-    fixed = [meta.get_field(name) for name in same]
+    fields = [cast(models.Field, meta.get_field(name)) for name in columns]
+    fixed = [cast(models.Field, meta.get_field(name)) for name in same]
     fixed_values = [f.get_db_prep_save(same[f.name], connection) for f in fixed]
     table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, *fixed])
+    names = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in [*fields, *fixed])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"CAST(%s AS {f.db_type(connection)}[])" for f in fields)

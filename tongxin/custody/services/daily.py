@@ -323,9 +323,10 @@ def _scan(now: dt.datetime | None, programme_id: int | None = None) -> list[Aler
     if programme_id is not None:
         periods = periods.filter(programme_id=programme_id)
     running: dict[int, _Session] = {}  # period -> its programme's session
-    for period_id, *session in periods.values_list("pk", "programme_id", "programme__kind", "programme__day_start",
-                                                   "programme__day_end", "programme__pickup_grace_minutes"):
-        running[period_id] = _Session(*session)
+    for period_id, programme, kind, day_start, day_end, grace in periods.values_list(
+            "pk", "programme_id", "programme__kind", "programme__day_start", "programme__day_end",
+            "programme__pickup_grace_minutes"):
+        running[period_id] = _Session(programme, kind, day_start, day_end, grace)
     if not running:
         return []
     programme_ids = sorted({s.programme_id for s in running.values()})
@@ -337,8 +338,10 @@ def _scan(now: dt.datetime | None, programme_id: int | None = None) -> list[Aler
     already = set(Alert.objects.filter(programme_id__in=programme_ids, date=date).values_list("placement_id", "kind"))
     placements = (Placement.objects.filter(period_id__in=list(running), state=Placement.State.PLACED).order_by("pk")
                   .values_list("pk", "period_id", "child_id", "child__name"))
-    days = {pid: rest for pid, *rest in Attendance.objects.filter(placement__period_id__in=list(running), date=date)
-            .values_list("placement_id", "check_in_at", "check_out_at", "absence_reason")}
+    days: dict[int, tuple[dt.datetime | None, dt.datetime | None, str]] = {
+        pid: (check_in, check_out, excused) for pid, check_in, check_out, excused in Attendance.objects.filter(
+            placement__period_id__in=list(running), date=date).values_list(
+            "placement_id", "check_in_at", "check_out_at", "absence_reason")}
     checks: dict[int, set[str]] = defaultdict(set)
     if any(rules.after_session(now, s.day_end) for s in running.values()):
         for pid, slot in HealthCheck.objects.filter(placement__period_id__in=list(running), date=date).values_list(

@@ -10,6 +10,7 @@ organiser decides.
 import datetime as dt
 from collections.abc import Iterable
 from itertools import batched
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -68,7 +69,7 @@ def waive_as_of_right(*, application_ids: Iterable[int] | QuerySet) -> list[FeeE
     maybe = (Q(child__family__low_income=True) | Q(child__family__extreme_poverty=True)
              | Q(child__care_status=Child.CareStatus.VULNERABLE)
              | Exists(HardshipCertificate.objects.filter(child_id=OuterRef("child_id"))))
-    apps = []  # (application, child, programme, child's name, programme's name, vulnerable, 低保, 特困)
+    apps: list[tuple[Any, ...]] = []  # (application, child, programme, child's name, programme's name, vulnerable, 低保, 特困)
     for chunk in chunks:
         apps += (Application.objects.filter(maybe, pk__in=chunk, state=Application.State.PLACED).order_by()
                  .values_list("pk", "child_id", "programme_id", "child__name", "programme__name", "child__care_status",

@@ -117,7 +117,7 @@ def run_placement(actor: User, period: Period, *, seed: str | None = None) -> Pl
                                       waiting=len(candidates) - n_placed)
     # Tens of thousands of rows: plain tuples in one statement, not a model object each (`insert_rows`), in
     # application order (the database's indexes take them faster so; the waiting list orders by lottery key).
-    rows = []
+    rows: list[tuple[int, int, int | None, str, str, str]] = []
     for unit, key in drawn:
         target = placed.get(unit.key)
         state = Placement.State.PLACED if target else Placement.State.WAITING
