@@ -2,6 +2,7 @@
 
 import secrets
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import batched
 from operator import itemgetter
 
@@ -40,23 +41,21 @@ def _lock_programme(programme_id: int) -> None:
     list(Programme.objects.select_for_update().filter(pk=programme_id).values_list("pk", flat=True))
 
 
-def _set_states(placed: list[int], waiting: list[int]) -> None:
-    now = timezone.now()
-    for state, ids in ((Application.State.PLACED, placed), (Application.State.WAITING, waiting)):
-        for chunk in batched(ids, IN_LIST_MAX):
-            Application.objects.filter(pk__in=chunk).exclude(state=state).update(state=state, updated_at=now)
-    waive_as_of_right(application_ids=placed)  # C-08: hard-up pupils' care fee is waived as they are placed
-
-
-def _sync_application_states(application_ids) -> None:
-    """An application is 'placed' once any of its periods has a seat, else 'waiting' while any waits."""
+def _sync_application_states(application_ids: Iterable[int]) -> None:
+    """An application is 'placed' once any of its periods has a seat, else 'waiting' while any waits (for the
+    few applications of a late placement or a withdrawal; a run sets its own from its rows)."""
     states = defaultdict(set)
     for chunk in batched(list(application_ids), IN_LIST_MAX):
         for app_id, state in (Placement.objects.filter(application_id__in=chunk).exclude(state=Placement.State.WITHDRAWN)
                               .values_list("application_id", "state")):
             states[app_id].add(state)
-    _set_states(placed=[a for a, s in states.items() if Placement.State.PLACED in s],
-                waiting=[a for a, s in states.items() if Placement.State.PLACED not in s])
+    placed = [a for a, s in states.items() if Placement.State.PLACED in s]
+    waiting = [a for a, s in states.items() if Placement.State.PLACED not in s]
+    now = timezone.now()
+    for state, ids in ((Application.State.PLACED, placed), (Application.State.WAITING, waiting)):
+        for chunk in batched(ids, IN_LIST_MAX):
+            Application.objects.filter(pk__in=chunk).exclude(state=state).update(state=state, updated_at=now)
+    waive_as_of_right(application_ids=placed)  # C-08: hard-up pupils' care fee is waived as they are placed
 
 
 def _candidates(period: Period) -> list[tuple[int, int, int, int]]:
