@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 童心 developer entry point.
 #   scripts/dev.sh demo   install, migrate an SQLite database, load the demo county, serve http://127.0.0.1:8000
+#                         with the custody alert scan every 60 s beside it (TONGXIN_SCAN_EVERY=seconds)
 #   scripts/dev.sh test   install what the tests need (incl. Debian's chromium) and run the whole test suite
 # Django 6.1 needs Python 3.12 or newer: the first of python3.13, python3.12, python3.14, python3 (or a pyenv
 # install of 3.12+) that is new enough is used; set TONGXIN_PYTHON to choose another.
@@ -89,7 +90,16 @@ case "${1:-}" in
         "$VENV/bin/python" manage.py load_demo
         "$VENV/bin/python" manage.py collectstatic --noinput -v 0
         echo "童心演示站点：http://127.0.0.1:8000 （按 Ctrl+C 停止）"
-        exec "$VENV/bin/python" manage.py runserver --noreload 127.0.0.1:8000
+        # Alerts (missing child, late pickup, health checks) are raised by a background scan, never by a page:
+        # the scan loop runs beside the server and stops with it.
+        "$VENV/bin/python" manage.py custody_scan --every "${TONGXIN_SCAN_EVERY:-60}" &
+        scan=$!
+        "$VENV/bin/python" manage.py runserver --noreload 127.0.0.1:8000 &
+        server=$!
+        trap 'kill "$scan" "$server" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+        wait "$server"
         ;;
     test)
         shift

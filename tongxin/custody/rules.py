@@ -109,21 +109,40 @@ class Unit:
     members: tuple[int, ...]  # application ids
 
 
+def draw(units: Iterable[Unit], seed: str) -> list[tuple[Unit, str]]:
+    """The draw: units by tier, then by their lottery key (returned with each unit, computed once)."""
+    keyed = [(u, lottery_key(seed, u.key)) for u in units]
+    keyed.sort(key=lambda unit_key: (unit_key[0].tier, unit_key[1]))
+    return keyed
+
+
 def draw_order(units: Iterable[Unit], seed: str) -> list[Unit]:
-    return sorted(units, key=lambda u: (u.tier, lottery_key(seed, u.key)))
+    return [u for u, _ in draw(units, seed)]
 
 
 def assign_seats(ordered: list[Unit], free: dict[int, int]) -> tuple[dict[str, int], list[Unit]]:
     """Place units in draw order into groups (id -> free seats, in preference order), siblings together.
     Returns unit key -> group id, and the units left waiting. A unit that does not fit anywhere waits;
-    smaller units after it may still be placed."""
-    placed, waiting = {}, []
+    smaller units after it may still be placed. `free` is updated with the seats taken.
+
+    Each unit goes to the first group with room for all of it. Free seats only ever go down, so for each unit
+    size a cursor remembers the first group that may still have room for that many: it only moves forward,
+    and the whole draw costs one pass over the units plus one over the groups per unit size (not a scan of
+    every group for every family)."""
+    groups = list(free)
+    first_fit: dict[int, int] = {}  # unit size -> index of the first group that may still hold that many
+    placed: dict[str, int] = {}
+    waiting: list[Unit] = []
     for unit in ordered:
         size = len(unit.members)
-        target = next((gid for gid, seats in free.items() if seats >= size), None)
-        if target is None:
+        i = first_fit.get(size, 0)
+        while i < len(groups) and free[groups[i]] < size:
+            i += 1
+        first_fit[size] = i
+        if i == len(groups):
             waiting.append(unit)
             continue
+        target = groups[i]
         free[target] -= size
         placed[unit.key] = target
     return placed, waiting

@@ -10,7 +10,11 @@ from ..models import Application
 from ..selectors import period_days
 
 A = AuditEntry.Action
-__all__ = ["A", "LIVE", "lock", "period_days", "require_state"]
+__all__ = ["A", "IN_LIST_MAX", "LIVE", "lock", "period_days", "require_state"]
+
+# The most ids one `pk__in` list carries: under SQLite's default limit of 32,766 variables and PostgreSQL's
+# 65,535 bind parameters, so a list of any length becomes one statement per this many ids.
+IN_LIST_MAX = 20_000
 
 LIVE = (Application.State.SUBMITTED, Application.State.REVIEWED, Application.State.APPROVED,
         Application.State.PLACED, Application.State.WAITING)

@@ -1,19 +1,34 @@
 """Daily operation: check-in and hand-over, absence, health checks, incidents, alerts."""
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tongxin.audit.services import record, record_many
+from tongxin.audit.services import record, record_each
+from tongxin.db import insert_rows
+from tongxin.orgs import calendar
 from tongxin.orgs.models import User
 from tongxin.people import selectors as people
 from tongxin.people.models import Child, Guardian
 
-from .. import permissions, rules, selectors
-from ..models import AbsenceKind, Alert, Attendance, HealthCheck, Incident, Placement, Programme, Symptom
+from .. import permissions, rules
+from ..models import (
+    AbsenceKind,
+    Alert,
+    Attendance,
+    HealthCheck,
+    Incident,
+    Period,
+    Placement,
+    Programme,
+    RosterShift,
+    Symptom,
+)
 from ..selectors import leader_on_duty
 from ._common import A, period_days
 
@@ -278,50 +293,120 @@ def close_incident(actor: User, incident: Incident, *, guardian_informed_at: dt.
 
 @transaction.atomic
 def scan_alerts(programme: Programme, *, now: dt.datetime | None = None) -> list[Alert]:
-    """Raise today's alerts (returning the new ones), each for the leader on duty, once per child, day and
-    kind, and only inside the session window of the day:
+    """Raise today's alerts of one programme (returning the new ones), each for the leader on duty, once per
+    child, day and kind, and only inside the session window of the day:
 
     - missing: not there and not excused, from 30 minutes after the start until the session ends;
     - late pickup: checked in during the session and still there after the end plus the grace;
     - three checks incomplete (C-30): after the end, a child who was present without every health check
       the day owes.
     """
+    return _scan(now, programme_id=programme.pk)
+
+
+@transaction.atomic
+def scan_running_programmes(*, now: dt.datetime | None = None) -> list[Alert]:
+    """`scan_alerts` for every programme of the county running today, in the same few statements as for one
+    (the background task `tasks.scan_alerts_task` calls it every few minutes; never a page)."""
+    return _scan(now)
+
+
+def _scan(now: dt.datetime | None, programme_id: int | None = None) -> list[Alert]:
+    """The scan in a fixed number of statements whatever the number of programmes and children: the running
+    periods with their programmes' times, the leaders on duty, the day's alerts, placements (with the child's
+    name only, never the encrypted fields), attendance and, once a session is over, health checks."""
     now = timezone.localtime(now or timezone.now())
     date = now.date()
-    leader = leader_on_duty(programme, date)
-    already = set(Alert.objects.filter(programme=programme, date=date).values_list("placement_id", "kind"))
-    due = []
-    for period in programme.periods.filter(start__lte=date, end__gte=date):
-        if date not in period_days(period):
-            continue
-        placements = Placement.objects.filter(period=period, state=Placement.State.PLACED).select_related("child")
-        days = {a.placement_id: a for a in Attendance.objects.filter(placement__period=period, date=date)}
-        missing_now = rules.is_missing_now(now, programme.day_start, programme.day_end)
-        day_over = rules.after_session(now, programme.day_end)
-        gaps = selectors.health_check_gaps(programme, date, period=period) if day_over else {}
-        for p in placements:
-            att = days.get(p.pk)
-            if att is None or (att.check_in_at is None and not att.absence_reason):
-                if missing_now:
-                    due.append((p, Alert.Kind.MISSING, f"{p.child.name} 未到托且未请假，请立即联系家长"))
-            elif att.check_in_at and att.check_out_at is None:
-                if rules.is_late_pickup_of(att.check_in_at, now, programme.day_end, programme.pickup_grace_minutes):
-                    due.append((p, Alert.Kind.LATE_PICKUP, f"{p.child.name} 超过 {programme.day_end:%H:%M} 仍未被接走"))
-            if p.pk in gaps:
-                labels = "、".join(HealthCheck.Slot(s).label for s in gaps[p.pk])
-                due.append((p, Alert.Kind.CHECKS_MISSING, f"{p.child.name} 今天在托，但缺{labels}（一日三检）"))
-    new = [Alert(programme=programme, placement=p, date=date, kind=kind, message=message[:255], notify=leader)
-           for p, kind, message in due if (p.pk, kind) not in already]
-    if not new:
+    if not calendar.is_working_day(date):  # custody days are the working days of each running period
         return []
+    periods = Period.objects.filter(start__lte=date, end__gte=date)
+    if programme_id is not None:
+        periods = periods.filter(programme_id=programme_id)
+    running: dict[int, _Session] = {}  # period -> its programme's session
+    for period_id, programme, kind, day_start, day_end, grace in periods.values_list(
+            "pk", "programme_id", "programme__kind", "programme__day_start", "programme__day_end",
+            "programme__pickup_grace_minutes"):
+        running[period_id] = _Session(programme, kind, day_start, day_end, grace)
+    if not running:
+        return []
+    programme_ids = sorted({s.programme_id for s in running.values()})
+    leaders: dict[int, int] = {}  # programme -> the accepted 值班领导 of the day (the first shift, as leader_on_duty)
+    for pid, staff_id in (RosterShift.objects.filter(programme_id__in=programme_ids, date=date, duty=RosterShift.Duty.LEADER,
+                                                     state=RosterShift.State.ACCEPTED)
+                          .order_by("-pk").values_list("programme_id", "staff_id")):
+        leaders[pid] = staff_id
+    already = set(Alert.objects.filter(programme_id__in=programme_ids, date=date).values_list("placement_id", "kind"))
+    placements = (Placement.objects.filter(period_id__in=list(running), state=Placement.State.PLACED).order_by("pk")
+                  .values_list("pk", "period_id", "child_id", "child__name"))
+    days: dict[int, tuple[dt.datetime | None, dt.datetime | None, str]] = {
+        pid: (check_in, check_out, excused) for pid, check_in, check_out, excused in Attendance.objects.filter(
+            placement__period_id__in=list(running), date=date).values_list(
+            "placement_id", "check_in_at", "check_out_at", "absence_reason")}
+    checks: dict[int, set[str]] = defaultdict(set)
+    if any(rules.after_session(now, s.day_end) for s in running.values()):
+        for pid, slot in HealthCheck.objects.filter(placement__period_id__in=list(running), date=date).values_list(
+                "placement_id", "slot"):
+            checks[pid].add(slot)
+    due = []  # (placement, period, child, kind, message)
+    for pk, period_id, child_id, name in placements:
+        session = running[period_id]
+        check_in_at, check_out_at, excused = days.get(pk, (None, None, ""))
+        if check_in_at is None and not excused:
+            if session.missing_now(now):
+                due.append((pk, period_id, child_id, Alert.Kind.MISSING, f"{name} 未到托且未请假，请立即联系家长"))
+        elif check_in_at and check_out_at is None:
+            if rules.is_late_pickup_of(check_in_at, now, session.day_end, session.pickup_grace_minutes):
+                due.append((pk, period_id, child_id, Alert.Kind.LATE_PICKUP,
+                            f"{name} 超过 {session.day_end:%H:%M} 仍未被接走"))
+        if check_in_at is not None and rules.after_session(now, session.day_end):
+            missing = rules.missing_health_slots(checks.get(pk, ()), session.kind)
+            if missing:
+                labels = "、".join(HealthCheck.Slot(s).label for s in missing)
+                due.append((pk, period_id, child_id, Alert.Kind.CHECKS_MISSING, f"{name} 今天在托，但缺{labels}（一日三检）"))
+    due = [d for d in due if (d[0], d[3]) not in already]
+    if not due:
+        return []
+    raised_at = timezone.now()
+    new = [Alert(programme_id=running[period_id].programme_id, date=date, kind=kind, message=message[:255],
+                 notify_id=leaders.get(running[period_id].programme_id), raised_at=raised_at,
+                 placement=Placement.from_db(None, ["id", "child_id", "period_id"], (pk, child_id, period_id)))
+           for pk, period_id, child_id, kind, message in due]
     try:
-        with transaction.atomic():
-            Alert.objects.bulk_create(new)
+        with transaction.atomic():  # thousands at the first scan of a county's morning: plain rows in one statement
+            insert_rows(Alert, ["programme_id", "placement_id", "kind", "message", "notify_id"],
+                        [(a.programme_id, a.placement_id, a.kind, a.message, a.notify_id) for a in new],
+                        date=date, raised_at=raised_at)
     except IntegrityError:  # another scan raised some of them meanwhile: fall back to one at a time
-        raised = [_raise_alert(a.placement, date, a.kind, a.message, leader) for a in new]
-        return [alert for alert, created in raised if created]
-    record_many(None, A.CREATE, new, reason="托管预警")
+        raised = []
+        for a in new:
+            alert, created = Alert.objects.get_or_create(
+                placement=a.placement, date=date, kind=a.kind,
+                defaults={"programme_id": a.programme_id, "message": a.message, "notify_id": a.notify_id})
+            if created:
+                raised.append(alert)
+        new = raised
+    else:
+        ids = {(p, k): pk for pk, p, k in Alert.objects.filter(programme_id__in=programme_ids, date=date)
+               .values_list("pk", "placement_id", "kind")}
+        for a in new:
+            a.pk = ids[(a.placement_id, a.kind)]
+            a._state.adding = False
+    record_each(None, Alert, [(A.CREATE, a.pk, a.placement.child_id, "托管预警", str(a)) for a in new])
     return new
+
+
+@dataclass(frozen=True)
+class _Session:
+    """What the scan needs of a running period's programme."""
+
+    programme_id: int
+    kind: str
+    day_start: dt.time
+    day_end: dt.time
+    pickup_grace_minutes: int
+
+    def missing_now(self, now: dt.datetime) -> bool:
+        return rules.is_missing_now(now, self.day_start, self.day_end)
 
 
 @transaction.atomic

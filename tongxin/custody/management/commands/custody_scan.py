@@ -1,14 +1,55 @@
-from django.core.management.base import BaseCommand
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+from django.tasks import TaskResultStatus
 
 from tongxin.custody.tasks import scan_alerts_task
 
 
 class Command(BaseCommand):
-    help = "检查今天所有托管项目：未到且未请假、超时未接的儿童，向值班领导发出预警（可由定时任务每5分钟调用）。"
+    help = ("检查今天所有托管项目：未到且未请假、超时未接、一日三检不全的儿童，向值班领导发出预警。"
+            "单次运行可由定时任务调用；加 --every 秒数 则常驻运行，每隔这么多秒提交一次检查（Ctrl+C 或 SIGTERM 停止）。")
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, metavar="SECONDS",
+                            help="常驻运行，每隔 SECONDS 秒提交一次检查（至少 10 秒）")
+
+    def handle(self, *args, every: int | None = None, **options):
+        if every is None:
+            self.scan()
+            return
+        if every < 10:
+            raise CommandError("--every 至少为 10 秒")
+        stop = threading.Event()
+
+        def ask_to_stop(signum, frame):
+            stop.set()
+
+        previous = {sig: signal.signal(sig, ask_to_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        self.stdout.write(f"托管预警检查：每 {every} 秒一次（Ctrl+C 停止）")
+        try:
+            while not stop.is_set():
+                try:
+                    self.scan(quiet=options["verbosity"] < 2)
+                except CommandError as exc:  # a failed round is reported; the next one runs anyway
+                    self.stderr.write(str(exc))
+                finally:
+                    close_old_connections()
+                stop.wait(every)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write("托管预警检查已停止")
+
+    def scan(self, quiet: bool = False) -> None:
+        """Enqueue one scan; report what it raised (in a loop, `quiet` leaves out the rounds that raised nothing)."""
         result = scan_alerts_task.enqueue()
-        if result.is_finished:
-            self.stdout.write(f"新发出预警 {result.return_value} 条")
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            if result.return_value or not quiet:
+                self.stdout.write(f"新发出预警 {result.return_value} 条")
+        elif result.status == TaskResultStatus.FAILED:
+            raise CommandError("预警检查失败：" + "；".join(e.exception_class_path for e in result.errors))
         else:
             self.stdout.write(f"已提交后台任务 {result.id}")
