@@ -1,10 +1,12 @@
 """Background work of the custody line (Django's tasks framework: inline on the default backend, on a real
 worker in production). `manage.py custody_scan --every 300` enqueues `scan_alerts_task` every five minutes (the
-demo starts it beside the server), or cron runs `manage.py custody_scan` alone."""
+demo starts it beside the server), or cron runs `manage.py custody_scan` alone; each round also enqueues
+`refresh_figures_task` when the area overviews' figures are older than TONGXIN_FIGURES_EVERY_MINUTES."""
 
 from django.tasks import task
 
 from .services.daily import scan_running_programmes
+from .services.figures import refresh_figures
 
 
 @task()
@@ -13,3 +15,9 @@ def scan_alerts_task() -> int:
     number of statements for the whole county; returns how many were raised. Idempotent: an alert is raised
     once per child, day and kind, and two scans at once do not fail."""
     return len(scan_running_programmes())
+
+
+@task()
+def refresh_figures_task() -> int:
+    """Recompute every programme's summary figures up to yesterday for the area overviews; returns how many."""
+    return refresh_figures()

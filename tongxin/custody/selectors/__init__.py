@@ -38,6 +38,7 @@ from .reports import (
     area_overview,
     figures_as_of,
     figures_data,
+    figures_due,
     overview_unit,
     programme_figures,
     programme_summary,
@@ -74,5 +75,5 @@ __all__ = [
     "overview_unit", "pending_exemptions", "period_days", "placement_board", "programme_overview", "programme_summary", "roster", "satisfaction",
     "shifts_to_answer", "sign_ups_to_decide", "survey_children", "survey_figures", "surveys_overseen",
     "todays_roll", "venues_to_borrow", "workload",
-    "AreaOverview", "Figures", "area_overview", "figures_as_of", "figures_data", "periods_days", "programme_figures",
+    "AreaOverview", "Figures", "area_overview", "figures_as_of", "figures_data", "figures_due", "periods_days", "programme_figures",
 ]

@@ -237,6 +237,14 @@ def figures_as_of(programmes: Sequence[Programme], upto: dt.date | None = None
     return figures, min(used) if used else None
 
 
+def figures_due(now: dt.datetime, every_minutes: int) -> bool:
+    """Whether the worker should recompute the figures: none yet up to yesterday (of `now`), or the latest
+    computed more than `every_minutes` ago."""
+    upto = timezone.localdate(now) - dt.timedelta(days=1)
+    latest = FiguresSnapshot.objects.filter(upto=upto).order_by("-computed_at").values_list("computed_at", flat=True).first()
+    return latest is None or now - latest >= dt.timedelta(minutes=every_minutes)
+
+
 def programme_summary(programme: Programme, upto: dt.date | None = None) -> Summary:
     """The programme's figures with their detail, in fifteen queries whatever its size; attendance counts
     custody days up to `upto` (default: yesterday, since today's roll is still open)."""

@@ -99,3 +99,33 @@ def test_refresh_writes_one_audit_entry(demo_user):
     before = AuditEntry.objects.count()
     services.refresh_figures(upto=UPTO, now=timezone.now())
     assert AuditEntry.objects.count() == before + 1
+
+
+NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # yesterday: 20 November
+
+
+def test_figures_are_due_when_none_were_computed_up_to_yesterday():
+    assert selectors.figures_due(NOW, 60)
+    services.refresh_figures(upto=UPTO - dt.timedelta(days=1), now=NOW)
+    assert selectors.figures_due(NOW, 60)
+
+
+def test_figures_are_due_again_after_the_configured_minutes():
+    services.refresh_figures(upto=UPTO, now=NOW)
+    assert not selectors.figures_due(NOW + dt.timedelta(minutes=59), 60)
+    assert selectors.figures_due(NOW + dt.timedelta(minutes=60), 60)
+    assert not selectors.figures_due(NOW + dt.timedelta(minutes=60), 120)
+
+
+def test_the_scheduled_command_refreshes_the_figures_when_due(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("custody_scan", stdout=out)
+    assert "个项目的汇总数据" in out.getvalue()
+    assert FiguresSnapshot.objects.filter(upto=timezone.localdate() - dt.timedelta(days=1)).count() == Programme.objects.count()
+    again = StringIO()
+    call_command("custody_scan", stdout=again)
+    assert "汇总数据" not in again.getvalue()
