@@ -6,7 +6,7 @@ APPLICATIONS (default 556: every pupil of 青溪县实验小学) approved applic
 with groups of 40 holding seats for about 57 % of them. Past the demo school's pupils, households of one to
 three children are added across the county's classes and communities in the demo county's proportions (about
 one pupil in twelve entitled to the C-08 fee waiver, so the waivers are written too). Times the run (priority, lottery, siblings, seats, state sync, waivers, audit)
-and prints its SQL statements.
+and prints its SQL statements (each with its time with BENCH_TRACE=1).
 
 The database is built fresh: a temporary SQLite file, or with DATABASE_URL a PostgreSQL database whose name
 contains "bench" (its public schema is dropped and made anew). On PostgreSQL autovacuum is switched off for the
@@ -65,9 +65,16 @@ def counting() -> Iterator[list[int]]:
     """Count the SQL statements run inside (a one-item list, filled as they run)."""
     n = [0]
 
+    trace = os.environ.get("BENCH_TRACE")
+
     def count(execute, sql, params, many, context):
         n[0] += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            if trace:
+                print(f"  {(time.perf_counter() - started) * 1000:8.1f} ms  {' '.join(sql.split())[:110]}")
 
     with connection.execute_wrapper(count):
         yield n

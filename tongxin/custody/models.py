@@ -222,7 +222,7 @@ class Application(models.Model):
     agreement_signed_at = models.DateTimeField("签署服务协议时间")
     commitment_signed_at = models.DateTimeField("签署安全承诺时间")
     signature = models.CharField("签名", max_length=32)
-    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED, db_index=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED)
     tier = models.PositiveSmallIntegerField("优先级", choices=PriorityTier.choices, default=PriorityTier.GENERAL)
     tier_reasons = models.JSONField("优先理由", default=list)
     reject_reason = models.CharField("未通过原因", max_length=255, blank=True)
@@ -242,6 +242,9 @@ class Application(models.Model):
             models.UniqueConstraint(fields=["programme", "child"], condition=~Q(state__in=["rejected", "withdrawn"]),
                                     name="one_live_application_per_child"),
         ]
+        # A programme's applications by state. Not `db_index` on state: on PostgreSQL that is two indexes (one
+        # for LIKE), each rewritten for every application a placement run moves.
+        indexes = [models.Index(fields=["programme", "state"], name="application_programme_state")]
 
     def __str__(self):
         return f"{self.child.name} · {self.programme.name}"
@@ -263,10 +266,10 @@ class Placement(models.Model):
     child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="custody_placements")
     period = models.ForeignKey(Period, verbose_name="期次", on_delete=models.CASCADE, related_name="placements")
     group = models.ForeignKey(Group, verbose_name="班组", null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
-    state = models.CharField("状态", max_length=16, choices=State.choices, db_index=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices)
     lottery_key = models.CharField("抽签序号", max_length=64, blank=True)
     run = models.ForeignKey("PlacementRun", verbose_name="安置批次", null=True, blank=True, on_delete=models.SET_NULL, related_name="placements")
-    qr_token = models.CharField("签到码", max_length=32, unique=True, default=new_qr_token)
+    qr_token = models.CharField("签到码", max_length=32, default=new_qr_token)
     created_at = models.DateTimeField("安置时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -276,7 +279,10 @@ class Placement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["child", "period"], condition=~Q(state="withdrawn"), name="one_seat_per_child_and_period"),
             models.CheckConstraint(condition=Q(state="placed", group__isnull=False) | ~Q(state="placed"), name="placed_has_group"),
+            # A constraint, not `unique=True`: on PostgreSQL that adds a second (LIKE) index to every insert.
+            models.UniqueConstraint(fields=["qr_token"], name="one_placement_per_qr_token"),
         ]
+        indexes = [models.Index(fields=["period", "state"], name="placement_period_state")]
 
     def __str__(self):
         return f"{self.child.name} · {self.period} · {self.get_state_display()}"
