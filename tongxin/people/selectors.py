@@ -15,7 +15,7 @@ from tongxin.orgs import scope
 
 from .crypto import lookup_hash
 from .masking import mask_address, mask_id_number, mask_phone
-from .models import Child, Guardian, Guardianship
+from .models import Child, Family, Guardian, Guardianship
 from .validators import normalize_id_number
 
 _FULL_ID = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
@@ -274,6 +274,11 @@ def children_of_login(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return Child.objects.none()
     return Child.objects.filter(pk__in=Guardianship.objects.filter(guardian__user=user).values("child_id"))
+
+
+def family_communities(family_ids: Iterable[int]) -> QuerySet:
+    """The communities (villages) these households live in, as a subquery of region ids."""
+    return Family.objects.filter(pk__in=list(family_ids)).values("community_id")
 
 
 def guardianship_of(child_id: int, guardian_id: int | None) -> Guardianship | None:

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, grade_label
@@ -104,11 +104,38 @@ class OpenSurvey:
     may_serve: bool
 
 
+NOTHING = Q(pk__in=[])
+
+
+def _may_concern(user, own: list[Child]) -> Q:
+    """The surveys that can ask this person anything: those of the schools of their own children or of the
+    communities they live in, of the schools they teach or lead at, and (a volunteer) in their township. A
+    superset of what `open_surveys_for` keeps, so the surveys it looks at one by one are the person's few, not a
+    county's."""
+    q = NOTHING
+    schools = {c.school_id for c in own if c.school_id}
+    if own:
+        q |= Q(community__in=people.family_communities([c.family_id for c in own]))
+    for a in scope.assignments(user):
+        if a.role in (Role.CLASS_TEACHER, Role.SCHOOL_LEADER):
+            schools.add(a.school_class.school_id if a.school_class is not None else a.school_id)
+        elif a.role == Role.VOLUNTEER and a.region is not None:
+            path = a.region.parent.path if a.region.parent is not None else a.region.path
+            q |= Q(school__region__path__startswith=path) | Q(community__path__startswith=path)
+    if schools:
+        q |= Q(school_id__in=schools)
+    return q
+
+
 def open_surveys_for(user, today: dt.date) -> list[OpenSurvey]:
     """Surveys open today that ask about this parent's children, or that this teacher may answer."""
     rows = []
-    own = list(people.children_of_login(user)) if Role.PARENT in scope.roles(user) else []
-    for survey in DemandSurvey.objects.filter(opens__lte=today, closes__gte=today).select_related("school", "community"):
+    own = list(people.children_of_login(user).only("pk", "school_id", "family_id")) if Role.PARENT in scope.roles(user) else []
+    candidates = _may_concern(user, own)
+    if candidates == NOTHING:
+        return rows
+    for survey in (DemandSurvey.objects.filter(opens__lte=today, closes__gte=today).filter(candidates)
+                   .select_related("school__region__parent", "community")):
         mine = list(survey_children(survey).filter(pk__in=[c.pk for c in own]).order_by("pk")) if own else []
         may_serve = may_offer_to_serve(user, survey)
         if not mine and not may_serve:

@@ -98,3 +98,40 @@ def test_township_sees_the_report_state_and_a_volunteer_cannot_open_it(login):
     winter = DemandSurvey.objects.get(title="2027年寒假托管需求摸底")
     assert "已于 11月16日 10:30 上报" in login("township").get(f"/custody/surveys/{winter.pk}/").text
     assert login("volunteer").get(f"/custody/surveys/{winter.pk}/").status_code == 403
+
+
+def test_the_hub_offers_everyone_the_same_open_surveys_as_looking_through_every_survey_of_the_county(demo_user):
+    """The hub looks only at the surveys that may concern a person (their children's schools and villages, the
+    schools they serve, a volunteer's township): the same list as asking every open survey of the county."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from tongxin.custody.models import DemandSurvey
+    from tongxin.custody.selectors import survey as surveys
+    from tongxin.orgs.models import Region
+    from tongxin.people.models import Guardian
+
+    day = dt.date(2026, 12, 1)
+    for region in Region.objects.filter(level=Region.Level.COMMUNITY).order_by("pk")[:3]:
+        DemandSurvey.objects.create(community=region, title=f"{region.name}寒假摸底", opens=day, closes=day,
+                                    report_due=day)
+
+    def every_survey(user):
+        own = list(surveys.people.children_of_login(user)) if surveys.Role.PARENT in surveys.scope.roles(user) else []
+        found = []
+        for s in DemandSurvey.objects.filter(opens__lte=day, closes__gte=day):
+            mine = list(surveys.survey_children(s).filter(pk__in=[c.pk for c in own]).order_by("pk")) if own else []
+            if mine or surveys.may_offer_to_serve(user, s):
+                found.append((s.pk, [c.pk for c in mine]))
+        return found
+
+    for n, region in enumerate(Region.objects.filter(custody_surveys__isnull=False, level=Region.Level.COMMUNITY)):
+        guardian = Guardian.objects.filter(user__isnull=True, family__community=region).order_by("pk").first()
+        guardian.user = get_user_model().objects.create(username=f"village-parent-{n}")
+        guardian.save(update_fields=["user"])
+    users = list(get_user_model().objects.filter(is_active=True).order_by("pk"))
+    assert any(every_survey(u) for u in users)
+    for user in users:
+        shown = [(row.survey.pk, [c.pk for c, _ in row.children]) for row in surveys.open_surveys_for(user, day)]
+        assert shown == every_survey(user), user.username
