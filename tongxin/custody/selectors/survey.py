@@ -113,7 +113,7 @@ def _may_concern(user, own: list[Child]) -> Q:
     superset of what `open_surveys_for` keeps, so the surveys it looks at one by one are the person's few, not a
     county's."""
     q = NOTHING
-    schools = {c.school_id for c in own if c.school_id}
+    schools: set[int | None] = {c.school_id for c in own if c.school_id}
     if own:
         q |= Q(community__in=people.family_communities([c.family_id for c in own]))
     for a in scope.assignments(user):
@@ -129,7 +129,7 @@ def _may_concern(user, own: list[Child]) -> Q:
 
 def open_surveys_for(user, today: dt.date) -> list[OpenSurvey]:
     """Surveys open today that ask about this parent's children, or that this teacher may answer."""
-    rows = []
+    rows: list[OpenSurvey] = []
     own = list(people.children_of_login(user).only("pk", "school_id", "family_id")) if Role.PARENT in scope.roles(user) else []
     candidates = _may_concern(user, own)
     if candidates == NOTHING:
