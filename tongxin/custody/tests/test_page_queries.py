@@ -2,38 +2,17 @@
 duty page is read a page at a time, its tally counts the whole roll, and it decrypts nothing."""
 
 import re
-from contextlib import contextmanager
-from unittest import mock
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from tongxin.custody.models import Alert, Application, Attendance, Group, Placement
 from tongxin.custody.selectors.day import ROLL_PAGE
 from tongxin.custody.selectors.hub import HUB_ALERTS
-from tongxin.people import crypto
 from tongxin.people.models import Child
+from tongxin.testing import counting
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def counting():
-    seen = {"queries": 0, "decrypted": 0}
-
-    def wrapper(execute, sql, params, many, context):
-        seen["queries"] += 1
-        return execute(sql, params, many, context)
-
-    real = crypto.decrypt
-
-    def decrypt(token):
-        seen["decrypted"] += 1
-        return real(token)
-
-    with connection.execute_wrapper(wrapper), mock.patch.object(crypto, "decrypt", decrypt):
-        yield seen
 
 
 def cost(client, url):

@@ -2,39 +2,17 @@
 only what it shows: nothing for a masked list, one ID number per row shown in full."""
 
 import datetime as dt
-from contextlib import contextmanager
-from unittest import mock
 
 import pytest
-from django.db import connection
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Grade, Region, School, SchoolClass, User
 from tongxin.orgs.selectors import visible_classes
-from tongxin.people import crypto
 from tongxin.people.forms import CLASS_MENU_MAX, ChildFilterForm
 from tongxin.people.models import Child, Family, pinyin_initials
+from tongxin.testing import counting
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def counting():
-    """Counts the SQL statements run and the values decrypted inside the block."""
-    seen = {"queries": 0, "decrypted": 0}
-
-    def wrapper(execute, sql, params, many, context):
-        seen["queries"] += 1
-        return execute(sql, params, many, context)
-
-    real = crypto.decrypt
-
-    def decrypt(token):
-        seen["decrypted"] += 1
-        return real(token)
-
-    with connection.execute_wrapper(wrapper), mock.patch.object(crypto, "decrypt", decrypt):
-        yield seen
 
 
 def add_pupils(n: int, school_class: SchoolClass | None = None) -> None:
