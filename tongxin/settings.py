@@ -234,6 +234,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TONGXIN_LOG_LEVEL", "WARNING")},
+    # Every task's RUNNING/SUCCESSFUL line is noise in the scheduled loop's log; failures still show.
+    "loggers": {"django.tasks": {"level": os.environ.get("TONGXIN_TASK_LOG_LEVEL", "WARNING")}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
