@@ -37,9 +37,15 @@ def search_q(query: str) -> Q:
         return Q(id_masked__startswith=head, id_masked__endswith=tail.strip("*"))
     if _ID_TAIL.fullmatch(number):
         return Q(id_masked__endswith=number)
+    return name_q(query)
+
+
+def name_q(query: str, prefix: str = "") -> Q:
+    """Children (or records, with `prefix`, e.g. "child__") by pinyin initials (letters) or part of the name."""
+    query = query.strip()
     if query.isascii() and query.isalpha():
-        return Q(initials__startswith=query.lower())
-    return Q(name__contains=query)
+        return Q(**{f"{prefix}initials__startswith": query.lower()})
+    return Q(**{f"{prefix}name__contains": query})
 
 
 def visible_children(user, query: str = "", *, school_class_id=None, care_status: str = "") -> QuerySet:

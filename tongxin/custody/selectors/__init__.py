@@ -7,7 +7,6 @@ from .day import (
     DutyDay,
     RollRow,
     duty_day,
-    health_check_flags,
     health_check_gaps,
     illness_follow_ups,
     open_incidents,
@@ -69,7 +68,7 @@ from .survey import (
 __all__ = [
     "BillRow", "CheckFlag", "DayRoster", "DutyDay", "GroupGap", "OUTCOMES", "OpenSurvey", "ParentOffer",
     "ProgrammeOverview", "RollRow", "Summary", "SurveyFigures", "VenueRow", "_bills", "applications_for",
-    "bill_for", "duty_day", "eligibility_problem", "fee_report", "hardship_certificates", "health_check_flags",
+    "bill_for", "duty_day", "eligibility_problem", "fee_report", "hardship_certificates",
     "health_check_gaps", "hub", "my_alerts", "illness_follow_ups", "leader_on_duty", "live_application", "may_offer_to_serve", "month_window", "my_shifts",
     "open_incidents", "open_programmes_for_parent", "open_surveys_for", "organiser_choices", "organises_survey",
     "overview_unit", "pending_exemptions", "period_days", "placement_board", "programme_overview", "programme_summary", "roster", "satisfaction",

@@ -55,12 +55,8 @@ def roll_placements(user, programme: Programme, date: dt.date, group: Group | No
     placements = scope.on_duty(user, placements, date)  # their own scope, or the children of their duty today
     if group is not None:
         placements = placements.filter(group=group)
-    query = query.strip()
-    if query:
-        if query.isascii() and query.isalpha():
-            placements = placements.filter(child__initials__startswith=query.lower())
-        else:
-            placements = placements.filter(child__name__contains=query)
+    if query.strip():
+        placements = placements.filter(people.name_q(query, prefix="child__"))  # never by ID number on a roll
     return placements
 
 
@@ -184,13 +180,11 @@ class _Counted:
         return list(self.queryset[item])
 
 
-def health_check_gaps(programme: Programme, date: dt.date, *, period=None) -> dict[int, list[str]]:
+def health_check_gaps(programme: Programme, date: dt.date) -> dict[int, list[str]]:
     """C-30: placement id -> the health checks (slots) missing that day, for every child present (checked
     in). A holiday day owes all three (晨检、午检、晚检), an after-school session the 晚检."""
     attendance = Attendance.objects.filter(placement__period__programme=programme, date=date, check_in_at__isnull=False,
                                            placement__state=Placement.State.PLACED)
-    if period is not None:
-        attendance = attendance.filter(placement__period=period)
     done: dict[int, set[str]] = {pid: set() for pid in attendance.values_list("placement_id", flat=True)}
     for pid, slot in HealthCheck.objects.filter(placement_id__in=list(done), date=date).values_list("placement_id", "slot"):
         done[pid].add(slot)
@@ -206,14 +200,6 @@ class CheckFlag:
     @property
     def labels(self) -> str:
         return "、".join(HealthCheck.Slot(s).label for s in self.missing)
-
-
-def health_check_flags(user, programme: Programme, date: dt.date) -> list[CheckFlag]:
-    """The children present on `date` without all the day's health checks, as far as this user may see or is
-    on duty for."""
-    gaps = health_check_gaps(programme, date)
-    placements = scope.on_duty(user, Placement.objects.filter(pk__in=list(gaps)), date)
-    return [CheckFlag(p, gaps[p.pk]) for p in _plain(placements.order_by(*ROLL_ORDER))]
 
 
 def open_incidents(user) -> QuerySet:

@@ -164,7 +164,7 @@ def test_a_present_child_without_all_three_checks_is_flagged_at_day_end(running,
     services.record_health_check(duty, partial, slot="morning", temperature=Decimal("36.7"), now=at(8, 45))
     gaps = selectors.health_check_gaps(period.programme, MON)
     assert gaps == {partial.pk: ["noon", "afternoon"]}
-    flags = selectors.health_check_flags(leader, period.programme, MON)
+    flags = selectors.duty_day(leader, period.programme, MON, 0).check_flags  # the duty page's list
     assert [(f.placement, f.labels) for f in flags] == [(partial, "午检、晚检")]
     assert not [a for a in services.scan_alerts(period.programme, now=at(17, 0)) if a.kind == "checks_missing"]
     raised = [a for a in services.scan_alerts(period.programme, now=at(17, 40)) if a.kind == Alert.Kind.CHECKS_MISSING]
