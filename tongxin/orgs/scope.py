@@ -166,11 +166,11 @@ def _paired(user, prefix: str) -> Q:
     return q
 
 
-def child_q(user, prefix: str = "", roles_allowed: frozenset | None = None) -> Q:
-    """A Q over children (or over records, with `prefix`, e.g. "child__") that the user may see.
-
-    With `roles_allowed`, only assignments of those roles count (used for capabilities).
-    """
+def _union(user, part: Callable[[RoleAssignment], Q], own: Callable[[], Q],
+           roles_allowed: frozenset | None = None) -> Q:
+    """The OR of what each of the user's assignments grants (`part`) and, for a guardian, their own children
+    (`own`); everything (Q()) as soon as one grant is everything, since `Q() | x` would narrow it to x. With
+    `roles_allowed`, only those roles count. Shared by every builder over children, classes and records."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_superuser and (roles_allowed is None or Role.ADMIN in roles_allowed):
@@ -178,13 +178,21 @@ def child_q(user, prefix: str = "", roles_allowed: frozenset | None = None) -> Q
     q = NOTHING
     for a in assignments(user):
         if roles_allowed is None or a.role in roles_allowed:
-            part = _assignment_q(user, a, prefix)
-            if part == Q():
+            grant = part(a)
+            if grant == Q():
                 return Q()
-            q |= part
+            q |= grant
     if (roles_allowed is None or Role.PARENT in roles_allowed) and _is_guardian(user):
-        q |= _own(user, prefix)
+        q |= own()
     return q
+
+
+def child_q(user, prefix: str = "", roles_allowed: frozenset | None = None) -> Q:
+    """A Q over children (or over records, with `prefix`, e.g. "child__") that the user may see.
+
+    With `roles_allowed`, only assignments of those roles count (used for capabilities).
+    """
+    return _union(user, lambda a: _assignment_q(user, a, prefix), lambda: _own(user, prefix), roles_allowed)
 
 
 def children(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -258,19 +266,7 @@ def class_q(user, prefix: str = "") -> Q:
     """A Q over school classes (or over records, with `prefix`, e.g. "school_class__") that hold a child the
     user may see: the same rules as `child_q`, asked of the classes. (A class with no pupils yet is in the
     scope of its school's leader, the education bureau and the administrator.)"""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return NOTHING
-    if user.is_superuser:
-        return Q()
-    q = NOTHING
-    for a in assignments(user):
-        part = _class_assignment_q(user, a, prefix)
-        if part == Q():
-            return Q()
-        q |= part
-    if _is_guardian(user):
-        q |= _classes_of(prefix, _own(user, ""))
-    return q
+    return _union(user, lambda a: _class_assignment_q(user, a, prefix), lambda: _classes_of(prefix, _own(user, "")))
 
 
 def classes(user, queryset: QuerySet | None = None) -> QuerySet:

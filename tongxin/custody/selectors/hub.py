@@ -29,6 +29,7 @@ def my_alerts(user, today: dt.date) -> QuerySet:
 def hub(user, today: dt.date) -> dict:
     roles = scope.roles(user)
     parent = Role.PARENT in roles
+    alerts = my_alerts(user, today)
     return {
         "managed": permissions.managed_programmes(user).select_related("school", "community")[:HUB_PROGRAMMES],
         "overseen": permissions.overseen_programmes(user).select_related("school", "community")[:HUB_PROGRAMMES],
@@ -38,8 +39,8 @@ def hub(user, today: dt.date) -> dict:
         .select_related("programme", "group"),
         "to_accept": shifts_to_answer(user).select_related("programme", "group")[:20],
         "open_incidents": open_incidents(user)[:20],
-        "my_alerts": my_alerts(user, today)[:HUB_ALERTS],
-        "alert_count": my_alerts(user, today).count(),
+        "my_alerts": alerts[:HUB_ALERTS],
+        "alert_count": alerts.count(),
         "parent_rows": open_programmes_for_parent(user) if parent else [],
         "my_applications": Application.objects.filter(applicant=user).select_related("programme", "child")
         .prefetch_related("placements__period", "placements__group") if parent else [],
