@@ -172,6 +172,28 @@ class TodayActionForm(forms.Form):
 
 
 
+class RollFilterForm(forms.Form):
+    """The duty page's query string: a group (its id, or "all") and a find-a-child search. A part that does not
+    parse is left out of the filter."""
+
+    QUERY_MAX = 32
+    group = forms.RegexField(regex=r"^(all|[0-9]{1,18})$", required=False)
+    q = forms.CharField(label="找孩子", max_length=QUERY_MAX, required=False)
+
+    def group_id(self) -> int | None:
+        """0 for every group, a group's id, or None (the person's own group, or every group)."""
+        group = self.cleaned_data.get("group") or ""
+        return 0 if group == "all" else int(group) if group else None
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q") or ""
+
+    @property
+    def query_refused(self) -> str:
+        return (f"找孩子：请输入不超过 {self.QUERY_MAX} 个字的姓名或拼音首字母，已忽略该搜索"
+                if "q" in self.errors else "")
+
+
 class SlotForm(forms.Form):
     """One row of a group's timetable."""
 

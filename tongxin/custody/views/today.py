@@ -1,6 +1,5 @@
 """The duty day: roll call, hand-over, health checks, absence, incidents, alerts."""
 
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +15,9 @@ from tongxin.people import selectors as people
 from tongxin.web.redirects import safe_next
 
 from .. import permissions, selectors, services
-from ..forms import IncidentForm, TodayActionForm
+from ..forms import IncidentForm, RollFilterForm, TodayActionForm
 from ..models import AbsenceKind, Alert, Placement, Symptom
 from ._base import attempt, overseen_programme
-
-ROLL_QUERY_MAX = 32
 
 
 @login_required
@@ -28,13 +25,12 @@ def today(request, programme_id):
     programme = overseen_programme(request, programme_id)
     date = timezone.localdate()
     permissions.require_duty_or_organiser(request.user, programme, date)
-    group = request.GET.get("group", "")
-    group_id = 0 if group == "all" else int(group) if re.fullmatch(r"[0-9]{1,18}", group) else None
-    query = request.GET.get("q", "").strip()
-    if len(query) > ROLL_QUERY_MAX or "\x00" in query:
-        messages.error(request, f"找孩子：请输入不超过 {ROLL_QUERY_MAX} 个字的姓名或拼音首字母，已忽略该搜索")
-        query = ""
-    day = selectors.duty_day(request.user, programme, date, group_id, page=request.GET.get("page"), query=query)
+    form = RollFilterForm(request.GET)
+    form.is_valid()
+    if form.query_refused:
+        messages.error(request, form.query_refused)
+    day = selectors.duty_day(request.user, programme, date, form.group_id(), page=request.GET.get("page"),
+                             query=form.query())
     return render(request, "custody/today.html", {"day": day, "programme": programme, "page": day.page,
                                                   "absence_kinds": AbsenceKind.choices, "symptoms": Symptom.choices})
 
