@@ -195,9 +195,10 @@ def _read(programmes: Sequence[Programme], upto: dt.date, periods: Sequence[Peri
     return figures, days, placements
 
 
-def _upto(upto: dt.date | None) -> dt.date:
-    """Attendance counts custody days up to this day: by default yesterday, since today's roll is still open."""
-    return upto or timezone.localdate() - dt.timedelta(days=1)
+def _upto(upto: dt.date | None, now: dt.datetime | None = None) -> dt.date:
+    """Attendance counts custody days up to this day: by default yesterday (of `now`), since today's roll is
+    still open."""
+    return upto or timezone.localdate(now) - dt.timedelta(days=1)
 
 
 def programme_figures(programmes: Sequence[Programme], upto: dt.date | None = None) -> list[Figures]:
@@ -225,7 +226,7 @@ def _figures_from(programme: Programme, upto: dt.date, data: dict) -> Figures:
 def figures_as_of(programmes: Sequence[Programme], upto: dt.date | None = None
                   ) -> tuple[list[Figures], dt.datetime | None]:
     """The figures of these programmes from the worker's snapshots up to `upto`, the missing ones computed now;
-    and when the oldest snapshot used was computed (None when all were computed now). Two queries, plus the
+    and when the oldest snapshot used was computed (None when all were computed now). One query, plus the
     nine of `programme_figures` when some are missing."""
     upto = _upto(upto)
     ids = [p.pk for p in programmes]
@@ -233,15 +234,15 @@ def figures_as_of(programmes: Sequence[Programme], upto: dt.date | None = None
                  .values_list("programme", "data", "computed_at")} if ids else {}
     live = {f.programme.pk: f for f in programme_figures([p for p in programmes if p.pk not in snapshots], upto)}
     figures = [live[p.pk] if p.pk in live else _figures_from(p, upto, snapshots[p.pk][0]) for p in programmes]
-    used = [at for pid, (_, at) in snapshots.items()]
+    used = [at for _, at in snapshots.values()]
     return figures, min(used) if used else None
 
 
 def figures_due(now: dt.datetime, every_minutes: int) -> bool:
     """Whether the worker should recompute the figures: none yet up to yesterday (of `now`), or the latest
     computed more than `every_minutes` ago."""
-    upto = timezone.localdate(now) - dt.timedelta(days=1)
-    latest = FiguresSnapshot.objects.filter(upto=upto).order_by("-computed_at").values_list("computed_at", flat=True).first()
+    latest = (FiguresSnapshot.objects.filter(upto=_upto(None, now)).order_by("-computed_at")
+              .values_list("computed_at", flat=True).first())
     return latest is None or now - latest >= dt.timedelta(minutes=every_minutes)
 
 
