@@ -1,5 +1,6 @@
 """Holiday and after-school custody (托管): programmes, periods, groups, applications, placement, daily care."""
 
+import base64
 import datetime as dt
 import secrets
 from decimal import Decimal
@@ -15,6 +16,13 @@ from tongxin.people.models import Child, Guardian
 
 def new_qr_token() -> str:
     return secrets.token_urlsafe(16)
+
+
+def new_qr_tokens(n: int) -> list[str]:
+    """n tokens like `new_qr_token`'s, from one read of the system's random source (a placement run needs tens
+    of thousands at once)."""
+    raw = secrets.token_bytes(16 * n)
+    return [base64.urlsafe_b64encode(raw[i:i + 16]).rstrip(b"=").decode() for i in range(0, 16 * n, 16)]
 
 
 DEFAULT_MAX_CONSECUTIVE_DUTY_DAYS = 5
@@ -211,11 +219,17 @@ class Application(models.Model):
         REJECTED = "rejected", "未通过"
         WITHDRAWN = "withdrawn", "已撤回"
 
-    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="applications")
+    # Four of the foreign keys go without their own index: every index is rewritten for each application a placement
+    # run moves (tens of thousands at once). The programme's applications are found through (programme, state);
+    # the guardian and the reviewers are only ever looked up from the application, never the other way (deleting a
+    # user, which never happens here -- accounts are deactivated -- would scan the table).
+    programme = models.ForeignKey(Programme, verbose_name="项目", on_delete=models.CASCADE, related_name="applications",
+                                  db_index=False)
     child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="custody_applications")
     periods = models.ManyToManyField(Period, verbose_name="申请期次", related_name="applications")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="custody_applications")
-    guardian = models.ForeignKey(Guardian, verbose_name="监护人", null=True, on_delete=models.SET_NULL, related_name="+")
+    guardian = models.ForeignKey(Guardian, verbose_name="监护人", null=True, on_delete=models.SET_NULL, related_name="+",
+                                 db_index=False)
     lunch = models.BooleanField("订午餐", default=False)
     needs = models.JSONField("托管需求", default=list)
     note = models.CharField("补充说明", max_length=255, blank=True)
@@ -226,11 +240,13 @@ class Application(models.Model):
     tier = models.PositiveSmallIntegerField("优先级", choices=PriorityTier.choices, default=PriorityTier.GENERAL)
     tier_reasons = models.JSONField("优先理由", default=list)
     reject_reason = models.CharField("未通过原因", max_length=255, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="初审人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="初审人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     reviewed_at = models.DateTimeField("初审时间", null=True, blank=True)
     need_confirmed = models.BooleanField("班主任已核实托管需求", default=False)
     need_note = models.CharField("需求核实情况", max_length=128, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -264,7 +280,8 @@ class Placement(models.Model):
 
     application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE, related_name="placements")
     child = models.ForeignKey(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="custody_placements")
-    period = models.ForeignKey(Period, verbose_name="期次", on_delete=models.CASCADE, related_name="placements")
+    # No index of its own: (period, state) below serves every lookup by period.
+    period = models.ForeignKey(Period, verbose_name="期次", on_delete=models.CASCADE, related_name="placements", db_index=False)
     group = models.ForeignKey(Group, verbose_name="班组", null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
     state = models.CharField("状态", max_length=16, choices=State.choices)
     lottery_key = models.CharField("抽签序号", max_length=64, blank=True)

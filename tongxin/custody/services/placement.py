@@ -16,7 +16,7 @@ from tongxin.db import insert_rows
 from tongxin.orgs.models import User
 
 from .. import permissions, rules
-from ..models import Application, Group, Period, Placement, PlacementRun, Programme, new_qr_token
+from ..models import Application, Group, Period, Placement, PlacementRun, Programme, new_qr_tokens
 from ._common import IN_LIST_MAX, LIVE, A, lock, require_state
 from .fees import waive_as_of_right
 
@@ -116,14 +116,15 @@ def run_placement(actor: User, period: Period, *, seed: str | None = None) -> Pl
                                       waiting=len(candidates) - n_placed)
     # Tens of thousands of rows: plain tuples in one statement, not a model object each (`insert_rows`), in
     # application order (the database's indexes take them faster so; the waiting list orders by lottery key).
-    rows: list[tuple[int, int, int | None, str, str, str]] = []
+    rows: list[tuple[int, int, int | None, str, str]] = []
     for unit, key in drawn:
         target = placed.get(unit.key)
         state = Placement.State.PLACED if target else Placement.State.WAITING
-        rows.extend((app_id, child_of[app_id], target, state, key, new_qr_token()) for app_id in unit.members)
+        rows.extend((app_id, child_of[app_id], target, state, key) for app_id in unit.members)
     rows.sort(key=itemgetter(0))
+    with_tokens = [(*row, token) for row, token in zip(rows, new_qr_tokens(len(rows)), strict=True)]
     now = timezone.now()
-    insert_rows(Placement, ["application_id", "child_id", "group_id", "state", "lottery_key", "qr_token"], rows,
+    insert_rows(Placement, ["application_id", "child_id", "group_id", "state", "lottery_key", "qr_token"], with_tokens,
                 period=period.pk, run=run.pk, created_at=now, updated_at=now)
     # The applications' states, read by the database from this run's rows rather than sent back as lists of ids:
     # seated here -> placed; waiting here -> waiting, unless seated in another period of the programme.

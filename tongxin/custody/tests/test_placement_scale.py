@@ -292,3 +292,12 @@ def test_the_scan_command_loops_until_asked_to_stop(leader, school):
     assert "新发出预警 2 条" in out.getvalue() and "已停止" in out.getvalue()
     with pytest.raises(CommandError, match="至少为 10 秒"):
         call_command("custody_scan", every=1)
+
+
+def test_qr_tokens_made_in_bulk_are_distinct_and_shaped_like_one_made_alone():
+    from tongxin.custody.models import new_qr_token, new_qr_tokens
+
+    tokens = new_qr_tokens(1000)
+    assert len(set(tokens)) == 1000
+    assert {len(t) for t in tokens} == {len(new_qr_token())} == {22}
+    assert all(set(t) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") for t in tokens)
