@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tongxin.people",
     "tongxin.audit",
     "tongxin.custody",
+    "tongxin.care",
     "tongxin.web",
 ]
 

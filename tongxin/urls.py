@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("custody/", include("tongxin.custody.urls")),
+    path("care/", include("tongxin.care.urls")),
     path("", include("tongxin.people.urls")),
     path("", include("tongxin.web.urls")),
 ]

@@ -9,6 +9,7 @@ A user's visibility is the union over their active role assignments:
 - 县教育局 (county education bureau): pupils of the county's schools
 - 县民政局 (county civil affairs): children living in the county
 - 志愿者 (volunteer): only the children paired with them (providers registered by the care line)
+- anyone paired with a child (a teacher as proxy parent) also reads that child's care file (`care_ledger_q`)
 - 家长 (parent): only the children they are a guardian of
 - 系统管理员 (administrator) and superusers: everything
 
@@ -193,6 +194,33 @@ def child_q(user, prefix: str = "", roles_allowed: frozenset | None = None) -> Q
     With `roles_allowed`, only assignments of those roles count (used for capabilities).
     """
     return _union(user, lambda a: _assignment_q(user, a, prefix), lambda: _own(user, prefix), roles_allowed)
+
+
+# The care line (留守/困境儿童关爱). Its ledger (who is covered, why, the family's situation) is seen by the staff
+# of the child's class, school, village and township, by the county bureaus, and by the child's paired helpers.
+# Its notes (talks, home visits, assessments) are narrower: never the county bureaus (they see figures) and
+# never a parent, not even of their own child (they are the helpers' working record).
+CARE_NOTE_ROLES = frozenset({Role.ADMIN, Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER,
+                             Role.TOWNSHIP_OFFICER, Role.VOLUNTEER})
+CARE_LEDGER_ROLES = CARE_NOTE_ROLES | {Role.COUNTY_EDU, Role.COUNTY_CIVIL}
+
+
+def _with_pairings(user, q: Q, prefix: str) -> Q:
+    """`q` widened by the children paired with the user (a teacher paired as proxy parent with a pupil of
+    another class sees that pupil's file); everything stays everything."""
+    if q == Q() or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return q
+    return q | _paired(user, prefix)
+
+
+def care_ledger_q(user, prefix: str = "") -> Q:
+    """Children (or records, with `prefix`) whose care file the user may read."""
+    return _with_pairings(user, child_q(user, prefix, roles_allowed=CARE_LEDGER_ROLES), prefix)
+
+
+def care_notes_q(user, prefix: str = "") -> Q:
+    """Children (or records, with `prefix`) whose care notes (talks, visits, assessments) the user may read."""
+    return _with_pairings(user, child_q(user, prefix, roles_allowed=CARE_NOTE_ROLES), prefix)
 
 
 def children(user, queryset: QuerySet | None = None) -> QuerySet:

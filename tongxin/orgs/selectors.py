@@ -16,3 +16,25 @@ def describe_assignments(user) -> list[dict]:
     if user.is_superuser and not any(r["role"] == Role.ADMIN for r in rows):
         rows.append({"role": Role.ADMIN, "role_label": Role.ADMIN.label, "scope": "全部"})
     return rows
+
+
+def staff_near(*, school_id: int | None, area_path: str, roles: frozenset[str]) -> list[tuple[int, str]]:
+    """Active people holding one of `roles` at this school or over this area (a township's or village's staff,
+    volunteers attached to a region that holds the area): (user id, "姓名（角色·范围）"), for choosing a helper."""
+    from django.db.models import Q
+
+    from .models import RoleAssignment
+
+    prefixes = [area_path[:i + 1] for i, ch in enumerate(area_path) if ch == "/" and i > 0]
+    found = (RoleAssignment.objects.filter(active=True, user__is_active=True, role__in=roles)
+             .filter(Q(school_id=school_id, school_id__isnull=False)
+                     | Q(school_class__school_id=school_id, school_class__isnull=False)
+                     | Q(region__path__in=prefixes) | Q(region__path__startswith=area_path or "-"))
+             .select_related("user", "region", "school", "school_class__grade")
+             .order_by("user__first_name", "user__username", "role"))
+    choices: dict[int, str] = {}
+    for a in found:
+        name = a.user.get_full_name() or a.user.username
+        label = f"{a.get_role_display()}·{a.scope_label}" if a.scope_label else a.get_role_display()
+        choices[a.user_id] = f"{choices[a.user_id]}；{label}" if a.user_id in choices else f"{name}（{label}"
+    return [(pk, text + "）") for pk, text in choices.items()]

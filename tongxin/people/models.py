@@ -69,6 +69,11 @@ class Family(models.Model):
 
 
 class Guardian(PersonalNumbersMixin):
+    class Status(models.TextChoices):
+        PRESENT = "present", "健在"
+        DECEASED = "deceased", "已故"
+        MISSING = "missing", "失踪或下落不明"
+
     family = models.ForeignKey(Family, verbose_name="所属家庭", on_delete=models.CASCADE, related_name="guardians")
     name = models.CharField("姓名", max_length=32)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
@@ -80,6 +85,14 @@ class Guardian(PersonalNumbersMixin):
     work_city = models.CharField("务工城市", max_length=32, blank=True)
     workplace = models.CharField("工作单位", max_length=64, blank=True)
     capable = models.BooleanField("具备监护能力", default=True)
+    # What the care line needs to know of a parent or an entrusted carer (P-01, P-07, P-13): since when a parent
+    # works away (留守 needs three months or more), whether they are alive and reachable, and a carer's age,
+    # health and address (a carer may live elsewhere than the child's household).
+    away_since = models.DateField("外出时间", null=True, blank=True)
+    status = models.CharField("状况", max_length=16, choices=Status.choices, default=Status.PRESENT)
+    birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
+    health = models.CharField("身体状况", max_length=64, blank=True)
+    address = EncryptedCharField("住址", blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "监护人"

@@ -1,6 +1,8 @@
 """Reads of the children registry. Every queryset starts from `orgs.scope`; full records are audited."""
 
+import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -373,3 +375,88 @@ def care_counts(children: QuerySet) -> dict[str, int]:
         vulnerable=Count("id", filter=Q(care_status=Child.CareStatus.VULNERABLE)),
         disabled=Count("id", filter=Q(disability=True)),
     )
+
+
+@dataclass(frozen=True)
+class ParentRecord:
+    """What the registry says of one of a child's parents or carers, for the care line's classification."""
+
+    relationship: str  # Guardianship.Relationship value
+    works_away: bool
+    away_since: dt.date | None
+    capable: bool
+    status: str  # Guardian.Status value
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """A child's own and household facts the care line classifies by (P-01, P-02)."""
+
+    birth_date: dt.date
+    disabled: bool
+    low_income: bool
+    extreme_poverty: bool
+    migrant: bool  # a migrant worker's family registered elsewhere (随迁)
+    parents: tuple[ParentRecord, ...]
+
+
+def household_facts(child_ids: Iterable[int]) -> dict[int, HouseholdFacts]:
+    """The classification facts of many children in two reads, no encrypted column decrypted."""
+    ids = list(child_ids)
+    parents: dict[int, list[ParentRecord]] = defaultdict(list)
+    for child_id, relationship, away, since, capable, status in (
+            Guardianship.objects.filter(child_id__in=ids).order_by("child_id", "id").values_list(
+                "child_id", "relationship", "guardian__works_away", "guardian__away_since", "guardian__capable",
+                "guardian__status")):
+        parents[child_id].append(ParentRecord(relationship, away, since, capable, status))
+    rows = Child.objects.filter(pk__in=ids).values_list(
+        "pk", "birth_date", "disability", "family__low_income", "family__extreme_poverty", "family__migrant_worker",
+        "family__hukou")
+    return {pk: HouseholdFacts(birth, disabled, low, poor, migrant and hukou != Family.Hukou.LOCAL,
+                               tuple(parents.get(pk, ())))
+            for pk, birth, disabled, low, poor, migrant, hukou in rows}
+
+
+def where_of(child_ids: Iterable[int]) -> dict[int, tuple[int | None, int | None, str]]:
+    """Each child's school, class and area path (the school's region, else the family's community), in one read."""
+    rows = Child.objects.filter(pk__in=list(child_ids)).values_list(
+        "pk", "school_id", "school_class_id", "school__region__path", "family__community__path")
+    return {pk: (school, klass, school_path or home_path) for pk, school, klass, school_path, home_path in rows}
+
+
+@dataclass(frozen=True)
+class CarerView:
+    """A parent or carer as the care file shows them (P-07, P-13)."""
+
+    name: str
+    relationship: str  # label
+    phone: str  # full or masked, as the reader may see it
+    works_away: bool
+    work_city: str
+    workplace: str
+    away_since: dt.date | None
+    status: str  # label
+    capable: bool
+    age: int | None
+    health: str
+    address: str  # full or masked
+    lives_with_child: bool
+
+
+def carers_of(child_id: int, *, full: bool, on: dt.date) -> list[CarerView]:
+    """A child's parents and carers for the care file; `full` shows phones and addresses in full (the caller
+    decides from `orgs.scope`), else masked."""
+    links = Guardianship.objects.filter(child_id=child_id).select_related("guardian").order_by("-is_primary", "id")
+    return [CarerView(
+        name=g.guardian.name, relationship=g.get_relationship_display(),
+        phone=g.guardian.phone if full else mask_phone(g.guardian.phone), works_away=g.guardian.works_away,
+        work_city=g.guardian.work_city, workplace=g.guardian.workplace, away_since=g.guardian.away_since,
+        status=g.guardian.get_status_display(), capable=g.guardian.capable,
+        age=on.year - g.guardian.birth_year if g.guardian.birth_year else None, health=g.guardian.health,
+        address=g.guardian.address if full else mask_address(g.guardian.address), lives_with_child=g.lives_with_child,
+    ) for g in links]
+
+
+def classmates(user, school_class_id: int) -> QuerySet:
+    """The pupils of a class that the user may see, in the list's order."""
+    return scope.children(user).filter(school_class_id=school_class_id).order_by("initials", "pk")

@@ -78,3 +78,17 @@ def add_guardian(actor: User, child: Child, *, relationship: str, is_primary=Fal
                                        can_pickup=can_pickup)
     record(actor, AuditEntry.Action.CREATE, guardian, child_id=child.pk, fields=changed_fields(None, guardian))
     return link
+
+
+def set_care_status(*, statuses: dict[int, str]) -> int:
+    """Set the registry's care flag (Child.care_status: what custody's priority reads) of many children from the
+    care line's categories: {child id: CareStatus value}. Called by the care services inside their own
+    transaction and audit entry; only the children whose flag changes are written. Returns how many."""
+    changed = 0
+    by_status: dict[str, list[int]] = {}
+    for child_id, status in statuses.items():
+        by_status.setdefault(status, []).append(child_id)
+    for status, ids in by_status.items():
+        for start in range(0, len(ids), 20_000):
+            changed += Child.objects.filter(pk__in=ids[start:start + 20_000]).exclude(care_status=status).update(care_status=status)
+    return changed

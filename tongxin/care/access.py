@@ -1,0 +1,52 @@
+"""Who may do what in the care line: small helpers that raise on denial (all visibility comes from
+`orgs.scope`'s care builders)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from tongxin.orgs import scope
+from tongxin.orgs.models import Role
+
+from .models import CareFile
+
+# Who keeps the ledger (opens, edits and confirms files, assesses, pairs) for the children in their scope.
+EDITORS = frozenset({Role.ADMIN, Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER})
+# Who arranges pairings (the school's leaders and the village's worker), besides the administrator.
+ARRANGERS = frozenset({Role.ADMIN, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER})
+
+
+def is_editor(user) -> bool:
+    return bool(scope.roles(user) & EDITORS)
+
+
+def is_arranger(user) -> bool:
+    return bool(scope.roles(user) & ARRANGERS)
+
+
+def files(user):
+    """The care files the user may read."""
+    return CareFile.objects.filter(scope.care_ledger_q(user, prefix="child__"))
+
+
+def access_file(user, file_id: int) -> CareFile:
+    """The file, if the user may read it; 404 if there is none, 403 if it is someone else's."""
+    found = files(user).select_related("child__school_class__grade", "child__school", "child__family__community").filter(pk=file_id).first()
+    if found is None:
+        if CareFile.objects.filter(pk=file_id).exists():
+            raise PermissionDenied("无权查看该儿童的关爱档案")
+        raise Http404("未找到该关爱档案")
+    return found
+
+
+def require_editor(user, file: CareFile | None = None) -> None:
+    """The user keeps the ledger (and, given a file, may read that file)."""
+    if not is_editor(user):
+        raise PermissionDenied("当前角色不能修改关爱档案")
+    if file is not None and not CareFile.objects.filter(scope.child_q(user, prefix="child__", roles_allowed=EDITORS),
+                                                        pk=file.pk).exists():
+        raise PermissionDenied("该儿童不在您负责的范围内")
+
+
+def may_read_notes(user, file: CareFile) -> bool:
+    """Talks, home-visit notes and assessments of this file's child."""
+    return CareFile.objects.filter(scope.care_notes_q(user, prefix="child__"), pk=file.pk).exists()

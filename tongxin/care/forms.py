@@ -1,0 +1,151 @@
+"""The care pages' forms: every input parsed and bounded here before a service sees it (Django's fields refuse
+NUL characters; lengths are the columns')."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .choices import Category, Dimension, PairingKind, Party, Problem, RecordKind
+from .models import CareFile, ContactRecord
+
+SCORES = [(0, "0 无风险"), (1, "1 轻度"), (2, "2 中度"), (3, "3 重度")]
+ONLY = [("", "全部"), ("unchecked", "本月未核对"), ("assess", "待评估"), ("high", "高风险"),
+        ("disagree", "人工认定与数据不一致")]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+
+class OnForm(forms.Form):
+    """`?on=YYYY-MM-DD`: the day a to-do list answers for (today when absent)."""
+
+    on = forms.DateField(required=False, label="日期", widget=DATE_WIDGET,
+                         error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on and not dt.date(2000, 1, 1) <= on <= dt.date(2100, 12, 31):
+            raise ValidationError("日期超出范围")
+        return on
+
+
+class LedgerFilterForm(forms.Form):
+    school_class = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    category = forms.ChoiceField(required=False, label="类别", choices=[("", "全部类别")] + [
+        c for c in Category.choices if c[0] != Category.NONE])
+    only = forms.ChoiceField(required=False, label="筛选", choices=ONLY)
+    q = forms.CharField(required=False, max_length=32, label="姓名或拼音首字母")
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+
+class FileForm(forms.ModelForm):
+    """A file's own facts; the five screening dimensions as five short fields."""
+
+    problems = forms.MultipleChoiceField(required=False, label="存在问题（五失）", choices=Problem.choices,
+                                         widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = CareFile
+        fields = ["personality", "interests", "health_history", "boarding", "seriously_ill", "single_parent",
+                  "lacks_care", "hukou_address", "note"]
+        widgets = {"hukou_address": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hukou_address"].max_length = 128
+        self.fields["hukou_address"].widget.attrs["maxlength"] = 128
+        for d in Dimension:
+            self.fields[f"screen_{d.value}"] = forms.CharField(
+                required=False, max_length=100, label=f"{d.label}情况",
+                initial=(self.instance.screening or {}).get(d.value, ""))
+        self.fields["problems"].initial = self.instance.problems
+        self.fields["note_change"] = forms.CharField(required=False, max_length=255, label="修改说明")
+
+    def clean_hukou_address(self):
+        value = self.cleaned_data["hukou_address"].strip()
+        if len(value) > 128:
+            raise ValidationError("户籍地址不超过128个字")
+        return value
+
+    def changes(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in self.Meta.fields}
+        data["screening"] = {d.value: self.cleaned_data[f"screen_{d.value}"].strip() for d in Dimension
+                             if self.cleaned_data[f"screen_{d.value}"].strip()}
+        data["problems"] = list(self.cleaned_data["problems"])
+        return data
+
+
+class RecordForm(forms.ModelForm):
+    class Meta:
+        model = ContactRecord
+        fields = ["kind", "party", "day", "summary", "living", "state", "needs", "measures"]
+        widgets = {"day": DATE_WIDGET, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = RecordKind.choices
+        self.fields["party"].choices = Party.choices
+
+
+class AssessmentForm(forms.Form):
+    on = forms.DateField(label="评估日期", widget=DATE_WIDGET, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    problems = forms.MultipleChoiceField(required=False, label="存在问题（五失）", choices=Problem.choices,
+                                         widget=forms.CheckboxSelectMultiple)
+    measures = forms.CharField(required=False, max_length=255, label="帮扶措施", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for d in Dimension:
+            self.fields[f"score_{d.value}"] = forms.TypedChoiceField(
+                label=d.label, choices=SCORES, coerce=int, widget=forms.RadioSelect)
+
+    def scores(self) -> dict[str, int]:
+        return {d.value: self.cleaned_data[f"score_{d.value}"] for d in Dimension}
+
+
+class CategoryForm(forms.Form):
+    category = forms.ChoiceField(label="人工认定类别", required=False,
+                                 choices=[("", "按监护数据认定（取消人工认定）")] + list(Category.choices))
+    reason = forms.CharField(label="理由", required=False, max_length=255)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "人工认定类别须填写理由")
+        return data
+
+
+class PairingForm(forms.Form):
+    kind = forms.ChoiceField(label="结对方式", choices=PairingKind.choices)
+    helper = forms.TypedChoiceField(label="帮扶人", required=False, coerce=int, empty_value=None)
+    peer = forms.TypedChoiceField(label="学习帮手（学生）", required=False, coerce=int, empty_value=None)
+    start = forms.DateField(label="开始日期", widget=DATE_WIDGET, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    card_signed_on = forms.DateField(label="签订爱心结对卡日期", required=False, widget=DATE_WIDGET,
+                                     error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+    note = forms.CharField(label="说明", required=False, max_length=255)
+
+    def __init__(self, *args, helpers=(), peers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["helper"].choices = [("", "—")] + list(helpers)
+        self.fields["peer"].choices = [("", "—")] + list(peers)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == PairingKind.STUDY_HELPER and not data.get("peer"):
+            self.add_error("peer", "请选择一名学生作为学习帮手")
+        if kind and kind != PairingKind.STUDY_HELPER and not data.get("helper"):
+            self.add_error("helper", "请选择帮扶人")
+        return data
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 10 * 1024 * 1024
+    file = forms.FileField(label="台账文件（.xlsx）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xls")):
+            raise ValidationError("请上传 Excel 文件（.xlsx）")
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("文件不能超过 10 MB")
+        return upload

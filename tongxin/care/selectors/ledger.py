@@ -1,0 +1,196 @@
+"""The ledger (台账) as each role may read it: the list of files with this month's check and the assessment due,
+the share confirmed per class, and one file whole (its read audited)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+
+from tongxin.audit.models import AuditEntry
+from tongxin.audit.services import record
+from tongxin.orgs import scope
+from tongxin.orgs.models import Role, grade_label
+from tongxin.people import selectors as people
+
+from .. import access, rules
+from ..choices import Category, Dimension, Problem, Window
+from ..models import Assessment, CareFile, ClassCensus, ContactRecord, FileVersion, Pairing
+from .pairings import running
+from .settings import settings_for_places
+from .todo import FileRow, _file_rows
+
+PAGE = 50
+# Who sees the share confirmed per class (everyone who oversees more than one class).
+OVERSEERS = frozenset({Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_WORKER, Role.ADMIN, Role.COUNTY_EDU,
+                       Role.COUNTY_CIVIL})
+FILTERS = {"unchecked": "本月未核对", "assess": "待评估", "disagree": "人工认定与数据不一致", "high": "高风险"}
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    row: FileRow
+    checked: bool
+    assessment: rules.AssessmentDue
+    disagrees: bool
+
+
+@dataclass
+class ClassShare:
+    class_id: int | None
+    label: str
+    files: int
+    checked: int
+    census: bool
+
+    @property
+    def missing(self) -> int:
+        return self.files - self.checked
+
+
+@dataclass
+class Ledger:
+    on: dt.date
+    rows: list[LedgerRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]  # category -> files in scope
+    checked: int  # files in scope confirmed this month
+    classes: list[ClassShare] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def by_category(self) -> list[tuple[str, str, int]]:
+        return [(c.value, c.label, self.counts.get(c.value, 0)) for c in Category if c != Category.NONE]
+
+    @property
+    def checked_percent(self) -> int:
+        return round(100 * self.checked / self.files) if self.files else 0
+
+
+def _scope_q(user) -> Q:
+    return scope.care_ledger_q(user, prefix="child__")
+
+
+def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: str = "", only: str = "",
+           query: str = "", page: int = 1) -> Ledger:
+    month = on.replace(day=1)
+    base = CareFile.objects.filter(_scope_q(user)).exclude(category=Category.NONE)
+    counts = dict(base.values_list("category").annotate(n=Count("pk")).order_by())
+    checked = base.filter(checked_month__gte=month).count()
+    q = Q(_scope_q(user)) & ~Q(category=Category.NONE)
+    if school_class_id:
+        q &= Q(child__school_class_id=school_class_id)
+    if category:
+        q &= Q(category=category)
+    if query:
+        q &= people.name_q(query, prefix="child__")
+    if only == "unchecked":
+        q &= Q(checked_month__isnull=True) | Q(checked_month__lt=month)
+    elif only == "disagree":
+        q &= ~Q(override="") & ~Q(override=F("derived"))
+    elif only == "high":
+        q &= Q(level="high")
+    rows = _file_rows(q)
+    if only == "assess":
+        due = {f.file_id for f, _ in _assessments(rows, on) if _.state != "done"}
+        rows = [r for r in rows if r.file_id in due]
+    paginator = Paginator(rows, PAGE)
+    shown = paginator.get_page(page)
+    listed = list(shown.object_list)
+    states = dict((f.file_id, d) for f, d in _assessments(listed, on))
+    flags = dict(CareFile.objects.filter(pk__in=[r.file_id for r in listed]).values_list("pk", "checked_month"))
+    overrides = dict(((pk, (o, d)) for pk, o, d in CareFile.objects.filter(pk__in=[r.file_id for r in listed])
+                      .values_list("pk", "override", "derived")))
+    result = Ledger(on=on, total=paginator.count, page=shown.number, pages=paginator.num_pages, counts=counts,
+                    checked=checked, rows=[
+                        LedgerRow(r, bool(flags[r.file_id] and flags[r.file_id] >= month), states[r.file_id],
+                                  bool(overrides[r.file_id][0]) and overrides[r.file_id][0] != overrides[r.file_id][1])
+                        for r in listed])
+    result.classes = class_shares(user, on)
+    return result
+
+
+def _assessments(rows: list[FileRow], on: dt.date) -> list[tuple[FileRow, rules.AssessmentDue]]:
+    dates: dict[int, list[dt.date]] = {}
+    for file_id, day in Assessment.objects.filter(file_id__in=[r.file_id for r in rows], on__lte=on).values_list("file_id", "on"):
+        dates.setdefault(file_id, []).append(day)
+    months = settings_for_places({(r.school_id, r.area_path) for r in rows})
+    return [(r, rules.assessment_due(on=on, added=min(r.added_on, on), assessed=dates.get(r.file_id, []),
+                                     months=months[(r.school_id, r.area_path)].assessment_months)) for r in rows]
+
+
+def class_shares(user, on: dt.date) -> list[ClassShare]:
+    """Per class in scope: files, how many confirmed this month, whether this term's census is done (P-03, P-04).
+    Only for those who oversee more than one class."""
+    if not scope.roles(user) & OVERSEERS:
+        return []
+    month = on.replace(day=1)
+    term_start, _ = rules.window_of(Window.TERM, on)
+    rows = (CareFile.objects.filter(_scope_q(user)).exclude(category=Category.NONE)
+            .values("child__school_class_id", "child__school__name", "child__school_class__grade__year",
+                    "child__school_class__number")
+            .annotate(files=Count("pk"), checked=Count("pk", filter=Q(checked_month__gte=month)))
+            .order_by("child__school__name", "child__school_class__grade__year", "child__school_class__number"))
+    done = set(ClassCensus.objects.filter(term_start=term_start).values_list("school_class_id", flat=True))
+    return [ClassShare(r["child__school_class_id"],
+                       f"{r['child__school__name'] or '未入学'}"
+                       + (f"{grade_label(r['child__school_class__grade__year'])}（{r['child__school_class__number']}）班"
+                          if r["child__school_class_id"] else ""),
+                       r["files"], r["checked"], r["child__school_class_id"] in done) for r in rows]
+
+
+@dataclass
+class FileDetail:
+    file: CareFile
+    carers: list[people.CarerView]
+    assessment: rules.AssessmentDue
+    assessments: list[Assessment]
+    pairings: list[Pairing]
+    versions: list[FileVersion]
+    records: list[ContactRecord]
+    can_edit: bool
+    can_read_notes: bool
+    checked: bool
+    screening: list[tuple[str, str]]
+    problems: list[str]
+
+
+def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
+    """One file whole, as this user may read it; the read is audited (who read which child's file, when)."""
+    file = access.access_file(user, file_id)
+    notes = access.may_read_notes(user, file)
+    full = scope.may_see_full_phone(user, file.child)
+    assessments = list(Assessment.objects.filter(file=file).select_related("by")[:10]) if notes else []
+    months = settings_for_places({(file.child.school_id, file.child.school.region.path if file.child.school_id else
+                                  file.child.family.community.path)})
+    due = rules.assessment_due(on=on, added=min(file.added_on, on), assessed=[a.on for a in assessments if a.on <= on],
+                               months=next(iter(months.values())).assessment_months)
+    pairings = list(Pairing.objects.filter(child_id=file.child_id).filter(Q(end__isnull=True) | Q(end__gte=on))
+                    .select_related("helper", "peer").order_by("kind", "start"))
+    records = list(ContactRecord.objects.filter(child_id=file.child_id).select_related("by")[:30]) if notes else []
+    record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["care_file"] + (["notes"] if notes else []))
+    return FileDetail(
+        file=file, carers=people.carers_of(file.child_id, full=full, on=on), assessment=due, assessments=assessments,
+        pairings=pairings, versions=list(FileVersion.objects.filter(file=file).select_related("by")[:20]),
+        records=records, can_edit=_can_edit(user, file), can_read_notes=notes,
+        checked=bool(file.checked_month and file.checked_month >= on.replace(day=1)),
+        screening=[(Dimension(k).label, v) for k, v in file.screening.items() if k in Dimension.values and v],
+        problems=[Problem(p).label for p in file.problems if p in Problem.values])
+
+
+def _can_edit(user, file: CareFile) -> bool:
+    try:
+        access.require_editor(user, file)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def running_pairings(child_id: int, on: dt.date) -> list[Pairing]:
+    return list(Pairing.objects.filter(running(on), child_id=child_id).select_related("helper", "peer"))

@@ -1,0 +1,41 @@
+"""Reads of pairings, and orgs.scope's pairing provider."""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Pairing
+
+
+def running(on: dt.date) -> Q:
+    """Pairings in force on `on`."""
+    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
+
+
+def pairing_provider(user, prefix: str) -> Q:
+    """orgs.scope's pairing provider: the children paired with this login today (a volunteer sees exactly these,
+    for the time the pairing runs)."""
+    ids = Pairing.objects.filter(running(timezone.localdate()), helper_id=user.pk).values("child_id")
+    return Q(**{f"{prefix}pk__in": ids})
+
+
+def helper_choices(user, file) -> list[tuple[int, str]]:
+    """Who may be paired with the file's child: the staff of the child's school and area, and the volunteers
+    attached there (the service checks the role for the kind chosen)."""
+    from tongxin.orgs import selectors as orgs
+    from tongxin.people import selectors as people
+
+    school_id, _, path = people.where_of([file.child_id])[file.child_id]
+    return orgs.staff_near(school_id=school_id, area_path=path, roles=frozenset(
+        {"class_teacher", "school_leader", "volunteer", "community_worker", "township_officer"}))
+
+
+def peer_choices(user, file) -> list[tuple[int, str]]:
+    """Pupils of the child's class the arranger can see, for a study helper (学习帮手, P-38)."""
+    from tongxin.people import selectors as people
+
+    _, class_id, _ = people.where_of([file.child_id])[file.child_id]
+    if not class_id:
+        return []
+    return [(pk, name) for pk, name in people.classmates(user, class_id).exclude(pk=file.child_id).values_list("pk", "name")]

@@ -1,0 +1,91 @@
+"""Pairings (P-28…P-38): teachers as proxy parents, volunteers, a named staff helper for a key case, a pupil as
+study helper; one-to-one, one-to-many and many-to-one. A teacher carries at most what the school sets (P-30)."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from tongxin.audit.models import AuditEntry
+from tongxin.audit.services import record
+from tongxin.orgs import scope
+from tongxin.orgs.models import Role, User
+
+from .. import access
+from ..choices import PairingKind
+from ..models import CareFile, Pairing
+from ..selectors.pairings import running
+from ..selectors.settings import settings_for_children
+
+A = AuditEntry.Action
+
+# Which role a helper must hold for each kind of pairing.
+HELPER_ROLES = {
+    PairingKind.PROXY_PARENT: frozenset({Role.CLASS_TEACHER, Role.SCHOOL_LEADER}),
+    PairingKind.KEY_CASE: frozenset({Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER}),
+    PairingKind.VOLUNTEER: frozenset({Role.VOLUNTEER}),
+}
+
+
+@transaction.atomic
+def pairing_add(actor: User, file: CareFile, *, kind: str, start: dt.date, helper_id: int | None = None,
+                peer_child_id: int | None = None, end: dt.date | None = None, card_signed_on: dt.date | None = None,
+                note: str = "") -> Pairing:
+    """Pair a helper (or, for a study helper, a pupil) with the file's child from `start`."""
+    if not access.is_arranger(actor):
+        raise PermissionDenied("只有学校领导、村（社区）儿童主任和乡镇干部可以安排结对")
+    access.require_editor(actor, file)
+    if kind not in PairingKind.values:
+        raise ValidationError("结对方式不正确")
+    if end and end < start:
+        raise ValidationError("结束日期不能早于开始日期")
+    helper = User.objects.filter(pk=helper_id, is_active=True).first() if helper_id else None
+    if helper_id and helper is None:
+        raise ValidationError("所选帮扶人不存在或已停用")
+    if kind == PairingKind.STUDY_HELPER:
+        if helper is not None or not peer_child_id:
+            raise ValidationError("学习帮手须选择一名学生")
+        if peer_child_id == file.child_id:
+            raise ValidationError("学习帮手不能是儿童本人")
+        if not scope.children(actor).filter(pk=peer_child_id).exists():
+            raise ValidationError("所选学习帮手不在您负责的范围内")
+    else:
+        if helper is None or peer_child_id:
+            raise ValidationError("请选择帮扶人")
+        if not {a.role for a in scope.assignments(helper)} & HELPER_ROLES[PairingKind(kind)]:
+            raise ValidationError(f"{helper.get_full_name() or helper.username}不能担任“{PairingKind(kind).label}”")
+    overlapping = Pairing.objects.filter(child_id=file.child_id, kind=kind, helper=helper, peer_id=peer_child_id).filter(
+        Q(end__isnull=True) | Q(end__gte=start))
+    if end:
+        overlapping = overlapping.filter(start__lte=end)
+    if overlapping.exists():
+        raise ValidationError("该帮扶人已与这名儿童结对")
+    if kind == PairingKind.PROXY_PARENT and helper is not None:
+        load = settings_for_children([file.child_id])[file.child_id].teacher_load
+        carried = Pairing.objects.filter(running(start), helper=helper, kind=kind).count()
+        if carried >= load:
+            raise ValidationError(f"{helper.get_full_name() or helper.username}已代理 {carried} 名儿童，"
+                                  f"达到学校规定的上限（{load} 名）")
+    pairing = Pairing(child_id=file.child_id, kind=kind, helper=helper, peer_id=peer_child_id, start=start, end=end,
+                      card_signed_on=card_signed_on, note=note.strip()[:255], created_by=actor)
+    pairing.full_clean(exclude=["child", "helper", "peer", "created_by"])
+    pairing.save()
+    record(actor, A.CREATE, pairing, child_id=file.child_id, reason=f"结对：{pairing.get_kind_display()}")
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(actor: User, pairing: Pairing, *, end: dt.date, reason: str) -> Pairing:
+    if not access.is_arranger(actor):
+        raise PermissionDenied("只有学校领导、村（社区）儿童主任和乡镇干部可以调整结对")
+    file = CareFile.objects.get(child_id=pairing.child_id)
+    access.require_editor(actor, file)
+    if end < pairing.start:
+        raise ValidationError("结束日期不能早于开始日期")
+    if not reason.strip():
+        raise ValidationError("请填写结束结对的原因")
+    pairing.end = end
+    pairing.save(update_fields=["end"])
+    record(actor, A.UPDATE, pairing, child_id=pairing.child_id, fields=["end"], reason=reason.strip())
+    return pairing

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "care"
+urlpatterns = [
+    path("", views.todo, name="todo"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/check/", views.check, name="check"),
+    path("census/<int:class_id>/", views.census, name="census"),
+    path("files/<int:file_id>/", views.file, name="file"),
+    path("files/<int:file_id>/edit/", views.file_edit, name="file_edit"),
+    path("files/<int:file_id>/category/", views.file_category, name="file_category"),
+    path("files/<int:file_id>/record/", views.record_add, name="record_add"),
+    path("files/<int:file_id>/assess/", views.assess, name="assess"),
+    path("files/<int:file_id>/pair/", views.pair, name="pair"),
+]

@@ -1,0 +1,171 @@
+"""The care line's pages: thin — parse with a form, call one selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tongxin.orgs import scope
+
+from . import access, forms, services
+from .selectors import ledger as ledger_sel
+from .selectors import todo as todo_sel
+from .selectors.pairings import helper_choices, peer_choices
+
+
+def _attempt(request, fn, *args, success: str = "", **kwargs):
+    """Run a service; a refusal by its rules becomes a message. Returns the result, or None when refused."""
+    try:
+        result = fn(*args, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+@login_required
+def todo(request):
+    """待办: what the user has to do on a day (today, or ?on= to look back or plan ahead)."""
+    form = forms.OnForm(request.GET)
+    if not form.is_valid():
+        return render(request, "care/todo.html", {"form": form, "todo": None}, status=400)
+    on = form.cleaned_data["on"] or timezone.localdate()
+    return render(request, "care/todo.html", {"form": form, "todo": todo_sel.todo_for(request.user, on),
+                                              "today": timezone.localdate()})
+
+
+@login_required
+def ledger(request):
+    """台账: the files in the user's scope, with this month's check and the assessment due."""
+    if not scope.roles(request.user) & scope.CARE_LEDGER_ROLES:
+        raise PermissionDenied("当前角色不能查看关爱台账")
+    form = forms.LedgerFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "care/ledger.html", {"form": form, "ledger": None}, status=400)
+    data = form.cleaned_data
+    on = timezone.localdate()
+    found = ledger_sel.ledger(request.user, on=on, school_class_id=data["school_class"], category=data["category"],
+                              only=data["only"], query=data["q"].strip(), page=data["page"] or 1)
+    return render(request, "care/ledger.html", {"form": form, "ledger": found, "editor": access.is_editor(request.user)})
+
+
+@login_required
+def file(request, file_id: int):
+    """一人一档: one child's file, its helpers and its growth file (成长档案)."""
+    detail = ledger_sel.file_detail(request.user, file_id, on=timezone.localdate())
+    return render(request, "care/file.html", {"d": detail, "category_form": forms.CategoryForm(
+        initial={"category": detail.file.override, "reason": detail.file.override_reason})})
+
+
+@login_required
+def file_edit(request, file_id: int):
+    found = access.access_file(request.user, file_id)
+    access.require_editor(request.user, found)
+    form = forms.FileForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note_change"]
+        changes = form.changes()
+        found.refresh_from_db()
+        if _attempt(request, services.file_update, request.user, found, on=timezone.localdate(), note=note,
+                    success="档案已保存", **changes):
+            return redirect("care:file", file_id)
+    return render(request, "care/file_edit.html", {"form": form, "file": found}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def file_category(request, file_id: int):
+    found = access.access_file(request.user, file_id)
+    form = forms.CategoryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("care:file", file_id)
+    _attempt(request, services.file_set_category, request.user, found, category=form.cleaned_data["category"],
+             reason=form.cleaned_data["reason"], on=timezone.localdate(), success="关爱类别已更新")
+    return redirect("care:file", file_id)
+
+
+@login_required
+def record_add(request, file_id: int):
+    """Record a talk, visit, call… — one short form, quick on a phone."""
+    found = access.access_file(request.user, file_id)
+    if not access.may_read_notes(request.user, found):
+        raise PermissionDenied("您不是这名儿童的帮扶人，不能记录")
+    today = timezone.localdate()
+    form = forms.RecordForm(request.POST or None, initial={"day": today, "kind": request.GET.get("kind", "talk")})
+    if request.method == "POST" and form.is_valid():
+        if _attempt(request, services.record_add, request.user, found, today=today, success="已记录",
+                    **form.cleaned_data):
+            return redirect("care:todo") if request.GET.get("next") == "todo" else redirect("care:file", file_id)
+    return render(request, "care/record_form.html", {"form": form, "file": found}, status=400 if form.errors else 200)
+
+
+@login_required
+def assess(request, file_id: int):
+    found = access.access_file(request.user, file_id)
+    access.require_editor(request.user, found)
+    today = timezone.localdate()
+    form = forms.AssessmentForm(request.POST or None, initial={"on": today})
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(request, services.assessment_add, request.user, found, on=form.cleaned_data["on"],
+                        scores=form.scores(), problems=form.cleaned_data["problems"],
+                        measures=form.cleaned_data["measures"], today=today)
+        if done:
+            messages.success(request, f"评估已保存：{done.get_level_display()}风险")
+            return redirect("care:file", file_id)
+    return render(request, "care/assess.html", {"form": form, "file": found}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def check(request):
+    """按月核对: the class teacher confirms the listed files for this month."""
+    try:
+        ids = sorted({int(v) for v in request.POST.getlist("file")})
+    except ValueError:
+        return HttpResponseBadRequest("档案编号不正确")
+    if not ids or len(ids) > 500:
+        messages.error(request, "请选择要核对的档案（每次最多 500 份）")
+    else:
+        n = _attempt(request, services.files_check, request.user, file_ids=ids, on=timezone.localdate())
+        if n is not None:
+            messages.success(request, f"已核对 {len(ids)} 份档案")
+    return redirect("care:todo" if request.POST.get("back") == "todo" else "care:ledger")
+
+
+@login_required
+@require_POST
+def census(request, class_id: int):
+    """排查: the class teacher confirms the class's list for the term."""
+    today = timezone.localdate()
+    klass = next((a.school_class for a in scope.assignments(request.user)
+                  if a.school_class_id == class_id), None)
+    if klass is None:
+        raise PermissionDenied("只能确认本人所带班级的排查")
+    _attempt(request, services.census_confirm, request.user, school_class_id=class_id,
+             term_start=todo_sel.term_start(today), covered=todo_sel.covered_in_class(class_id),
+             success=f"{klass.label}本学期排查已确认")
+    return redirect("care:todo")
+
+
+@login_required
+def pair(request, file_id: int):
+    """结对: pair a teacher, volunteer, staff helper or a pupil with the child."""
+    found = access.access_file(request.user, file_id)
+    if not access.is_arranger(request.user):
+        raise PermissionDenied("只有学校领导、村（社区）儿童主任和乡镇干部可以安排结对")
+    helpers, peers = helper_choices(request.user, found), peer_choices(request.user, found)
+    form = forms.PairingForm(request.POST or None, helpers=helpers, peers=peers,
+                             initial={"start": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(request, services.pairing_add, request.user, found, kind=data["kind"], start=data["start"],
+                    helper_id=data["helper"], peer_child_id=data["peer"], card_signed_on=data["card_signed_on"], note=data["note"],
+                    success="结对已安排"):
+            return redirect("care:file", file_id)
+    return render(request, "care/pair.html", {"form": form, "file": found}, status=400 if form.errors else 200)
