@@ -120,10 +120,12 @@ def _since(parent: ParentFacts) -> str:
 def _left_behind_reason(
     father: ParentFacts | None, mother: ParentFacts | None, on: dt.date, months_away: int
 ) -> str | None:
-    far = father is not None and _away_long_enough(father, on, months_away)
-    mar = mother is not None and _away_long_enough(mother, on, months_away)
-    if far and mar:
-        assert father is not None and mother is not None
+    if (
+        father is not None
+        and mother is not None
+        and _away_long_enough(father, on, months_away)
+        and _away_long_enough(mother, on, months_away)
+    ):
         return f"父母双方外出务工满{months_away}个月（父亲{_since(father)}，母亲{_since(mother)}）"
     for who, away, other_who, other in (("父亲", father, "母亲", mother), ("母亲", mother, "父亲", father)):
         if away is not None and _away_long_enough(away, on, months_away) and other is not None and other.unable:
@@ -152,7 +154,6 @@ def classify(facts: ChildFacts, on: dt.date, *, months_away: int = 3, under_age:
             notes.append(f"已满{under_age}周岁，不再按留守儿童统计（{left}）")
     for who, parent in (("父亲", father), ("母亲", mother)):
         if parent is not None and parent.working_away and not _away_long_enough(parent, on, months_away):
-            assert parent.away_since is not None
             notes.append(f"{who}外出务工未满{months_away}个月（{_since(parent)}）")
 
     vulnerable: list[str] = []
