@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import SessionAuth
 
+from tongxin.care.api import router as care_router
 from tongxin.custody.api import router as custody_router
 from tongxin.orgs.api import TokenAuth
 from tongxin.orgs.api import router as orgs_router
@@ -90,3 +91,4 @@ def schema_error_text(error: dict) -> str:
 api.add_router("/", orgs_router)
 api.add_router("/children", people_router)
 api.add_router("/custody", custody_router)
+api.add_router("/care", care_router)

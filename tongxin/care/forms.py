@@ -12,7 +12,7 @@ from .models import CareFile, ContactRecord
 SCORES = [(0, "0 无风险"), (1, "1 轻度"), (2, "2 中度"), (3, "3 重度")]
 ONLY = [("", "全部"), ("unchecked", "本月未核对"), ("assess", "待评估"), ("high", "高风险"),
         ("disagree", "人工认定与数据不一致")]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OnForm(forms.Form):
@@ -33,7 +33,8 @@ class LedgerFilterForm(forms.Form):
     category = forms.ChoiceField(required=False, label="类别", choices=[("", "全部类别")] + [
         c for c in Category.choices if c[0] != Category.NONE])
     only = forms.ChoiceField(required=False, label="筛选", choices=ONLY)
-    q = forms.CharField(required=False, max_length=32, label="姓名或拼音首字母")
+    q = forms.CharField(required=False, max_length=32, label="姓名或拼音首字母",
+                        widget=forms.TextInput(attrs={"placeholder": "姓名或拼音首字母"}))
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
 
@@ -96,7 +97,8 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         for d in Dimension:
             self.fields[f"score_{d.value}"] = forms.TypedChoiceField(
-                label=d.label, choices=SCORES, coerce=int, widget=forms.RadioSelect)
+                label=d.label, choices=SCORES, coerce=int, widget=forms.RadioSelect, initial=0)
+        self.order_fields(["on", *(f"score_{d.value}" for d in Dimension), "problems", "measures"])
 
     def scores(self) -> dict[str, int]:
         return {d.value: self.cleaned_data[f"score_{d.value}"] for d in Dimension}

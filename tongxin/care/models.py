@@ -23,7 +23,7 @@ class CareFile(models.Model):
 
     child = models.OneToOneField(Child, verbose_name="儿童", on_delete=models.PROTECT, related_name="care_file")
     derived = models.CharField("按监护数据认定", max_length=16, choices=Category.choices, default=Category.NONE)
-    derived_reasons = models.JSONField("认定理由", default=list)
+    derived_reasons = models.JSONField("认定理由", default=list, blank=True)
     override = models.CharField("人工认定", max_length=16, choices=Category.choices, blank=True)
     override_reason = models.CharField("人工认定理由", max_length=255, blank=True)
     category = models.CharField("关爱类别", max_length=16, choices=Category.choices, default=Category.NONE)
@@ -35,8 +35,8 @@ class CareFile(models.Model):
     seriously_ill = models.BooleanField("患重病", default=False)
     single_parent = models.BooleanField("单亲家庭", default=False)
     lacks_care = models.BooleanField("随迁缺乏照料", default=False)
-    screening = models.JSONField("筛查情况", default=dict)  # Dimension value -> what was found
-    problems = models.JSONField("存在问题（五失）", default=list)  # Problem values
+    screening = models.JSONField("筛查情况", default=dict, blank=True)  # Dimension value -> what was found
+    problems = models.JSONField("存在问题（五失）", default=list, blank=True)  # Problem values
     note = models.CharField("备注", max_length=255, blank=True)
     added_on = models.DateField("建档日期")
     # The latest of each, kept here so the ledger lists without reading histories (written by the services).
@@ -64,7 +64,7 @@ class FileVersion(models.Model):
     file = models.ForeignKey(CareFile, verbose_name="档案", on_delete=models.CASCADE, related_name="versions")
     at = models.DateTimeField("时间", auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, on_delete=models.SET_NULL, related_name="+")
-    changes = models.JSONField("修改内容", default=list)  # [[label, before, after], ...]
+    changes = models.JSONField("修改内容", default=list, blank=True)  # [[label, before, after], ...]
     note = models.CharField("说明", max_length=255, blank=True)
 
     class Meta:
@@ -120,9 +120,9 @@ class Assessment(models.Model):
     file = models.ForeignKey(CareFile, verbose_name="档案", on_delete=models.CASCADE, related_name="assessments")
     on = models.DateField("评估日期")
     scores = models.JSONField("各维度评分")  # Dimension value -> 0..3
-    problems = models.JSONField("存在问题", default=list)
+    problems = models.JSONField("存在问题", default=list, blank=True)
     level = models.CharField("风险等级", max_length=8, choices=Level.choices)
-    reasons = models.JSONField("评估理由", default=list)
+    reasons = models.JSONField("评估理由", default=list, blank=True)
     measures = models.CharField("帮扶措施", max_length=255, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评估人", null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("录入时间", auto_now_add=True)
@@ -200,11 +200,11 @@ class ContactRuleSetting(models.Model):
     name = models.CharField("规则名称", max_length=128)
     helper = models.CharField("责任人", max_length=16, choices=HelperRole.choices)
     kinds = models.JSONField("计入的记录类型")
-    parties = models.JSONField("计入的对象", default=list)
+    parties = models.JSONField("计入的对象", default=list, blank=True)
     count = models.PositiveSmallIntegerField("次数")
     window = models.CharField("周期", max_length=16, choices=Window.choices)
-    levels = models.JSONField("适用风险等级", default=list)
-    categories = models.JSONField("适用类别", default=list)
+    levels = models.JSONField("适用风险等级", default=list, blank=True)
+    categories = models.JSONField("适用类别", default=list, blank=True)
     region = models.ForeignKey(Region, verbose_name="适用县（区）", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey(School, verbose_name="适用学校", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     active = models.BooleanField("启用", default=True)

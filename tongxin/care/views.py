@@ -1,9 +1,11 @@
 """The care line's pages: thin — parse with a form, call one selector or service, render."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tongxin.orgs import scope
 
 from . import access, forms, services
+from .selectors import exchange
 from .selectors import ledger as ledger_sel
 from .selectors import todo as todo_sel
 from .selectors.pairings import helper_choices, peer_choices
@@ -71,7 +74,7 @@ def file_edit(request, file_id: int):
         note = form.cleaned_data["note_change"]
         changes = form.changes()
         found.refresh_from_db()
-        if _attempt(request, services.file_update, request.user, found, on=timezone.localdate(), note=note,
+        if _attempt(request, services.file_update, request.user, found, on=timezone.localdate(), reason=note,
                     success="档案已保存", **changes):
             return redirect("care:file", file_id)
     return render(request, "care/file_edit.html", {"form": form, "file": found}, status=400 if form.errors else 200)
@@ -125,10 +128,10 @@ def assess(request, file_id: int):
 @require_POST
 def check(request):
     """按月核对: the class teacher confirms the listed files for this month."""
-    try:
-        ids = sorted({int(v) for v in request.POST.getlist("file")})
-    except ValueError:
+    raw = request.POST.getlist("file")
+    if not all(v.isascii() and v.isdigit() and len(v) <= 10 for v in raw):
         return HttpResponseBadRequest("档案编号不正确")
+    ids = sorted({int(v) for v in raw})
     if not ids or len(ids) > 500:
         messages.error(request, "请选择要核对的档案（每次最多 500 份）")
     else:
@@ -169,3 +172,33 @@ def pair(request, file_id: int):
                     success="结对已安排"):
             return redirect("care:file", file_id)
     return render(request, "care/pair.html", {"form": form, "file": found}, status=400 if form.errors else 200)
+
+
+@login_required
+def ledger_import(request):
+    """导入台账: upload the exchange file; every bad row is listed with its reason, and nothing is imported while
+    any row is bad."""
+    if not access.is_editor(request.user):
+        raise PermissionDenied("当前角色不能导入关爱台账")
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.ledger_import(request.user, data=upload.read(), on=timezone.localdate(), source=upload.name[:100])
+        if not result.errors:
+            messages.success(request, f"已导入 {result.rows} 行：新建档案 {result.opened} 份，修改 {result.changed} 份，"
+                                      f"无变化 {result.unchanged} 份")
+            return redirect("care:ledger")
+    status = 400 if form.errors or (result and result.errors) else 200
+    return render(request, "care/import.html", {"form": form, "result": result}, status=status)
+
+
+@login_required
+def ledger_xlsx(request):
+    """导出台账 in the exchange layout."""
+    if not scope.roles(request.user) & scope.CARE_LEDGER_ROLES:
+        raise PermissionDenied("当前角色不能导出关爱台账")
+    data, _ = exchange.ledger_export(request.user, on=timezone.localdate())
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('关爱台账')}-{timezone.localdate():%Y%m%d}.xlsx"
+    return response

@@ -328,6 +328,10 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
 
     users = _create_staff(rng, county, townships, communities, schools, classes, guardians, children, links)
 
+    # The care line first: its files set the registry's care flags that custody's priority and waivers read.
+    from .care import build_care_demo
+
+    build_care_demo(random.Random(seed + 3))
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))

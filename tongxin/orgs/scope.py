@@ -350,3 +350,31 @@ def may_see_full_phone(user, child) -> bool:
     from tongxin.people.models import Child
 
     return bool(full_phone_child_ids(user, Child.objects.filter(pk=child.pk)))
+
+
+def would_see(user, *, school_id: int | None, class_id: int | None, school_path: str, home_path: str,
+              roles_allowed: frozenset | None = None) -> bool:
+    """Whether a child at this school and class, living at `home_path`, would be in the user's scope — for
+    records not written yet (an import's rows), answered from the user's assignments without a query. The same
+    rules as `_assignment_q` (pairings and guardianship do not apply to a child not yet registered)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser and (roles_allowed is None or Role.ADMIN in roles_allowed):
+        return True
+    for a in assignments(user):
+        if roles_allowed is not None and a.role not in roles_allowed:
+            continue
+        match a.role:
+            case Role.ADMIN:
+                return True
+            case Role.CLASS_TEACHER if class_id and a.school_class_id == class_id:
+                return True
+            case Role.SCHOOL_LEADER if school_id and a.school_id == school_id:
+                return True
+            case Role.COMMUNITY_WORKER | Role.COUNTY_CIVIL if home_path.startswith(a.area.path):
+                return True
+            case Role.TOWNSHIP_OFFICER if home_path.startswith(a.area.path) or (school_id and school_path.startswith(a.area.path)):
+                return True
+            case Role.COUNTY_EDU if school_id and school_path.startswith(a.area.path):
+                return True
+    return False

@@ -1,7 +1,7 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import scope
-from .models import Role, SchoolClass
+from .models import Region, Role, RoleAssignment, SchoolClass, grade_label
 
 
 def visible_classes(user) -> QuerySet:
@@ -21,10 +21,6 @@ def describe_assignments(user) -> list[dict]:
 def staff_near(*, school_id: int | None, area_path: str, roles: frozenset[str]) -> list[tuple[int, str]]:
     """Active people holding one of `roles` at this school or over this area (a township's or village's staff,
     volunteers attached to a region that holds the area): (user id, "姓名（角色·范围）"), for choosing a helper."""
-    from django.db.models import Q
-
-    from .models import RoleAssignment
-
     prefixes = [area_path[:i + 1] for i, ch in enumerate(area_path) if ch == "/" and i > 0]
     found = (RoleAssignment.objects.filter(active=True, user__is_active=True, role__in=roles)
              .filter(Q(school_id=school_id, school_id__isnull=False)
@@ -38,3 +34,36 @@ def staff_near(*, school_id: int | None, area_path: str, roles: frozenset[str]) 
         label = f"{a.get_role_display()}·{a.scope_label}" if a.scope_label else a.get_role_display()
         choices[a.user_id] = f"{choices[a.user_id]}；{label}" if a.user_id in choices else f"{name}（{label}"
     return [(pk, text + "）") for pk, text in choices.items()]
+
+
+def county_paths(user) -> list[str]:
+    """The county paths the user's assignments lie in (every county for the administrator)."""
+    if getattr(user, "is_superuser", False) or any(a.role == "admin" for a in scope.assignments(user)):
+        return list(Region.objects.filter(level=Region.Level.COUNTY).values_list("path", flat=True))
+    paths = set()
+    for a in scope.assignments(user):
+        place = a.school_class.school.region if a.school_class else a.school.region if a.school else a.region
+        if place is not None:
+            parts = [p for p in place.path.split("/") if p]
+            paths.add(f"/{parts[0]}/")
+    return sorted(paths)
+
+
+def classes_by_label(county_paths: list[str]) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """Every class of the counties' schools by (school name, class label): (school id, class id, school's area path)."""
+    q = Q(pk__in=[])
+    for path in county_paths:
+        q |= Q(school__region__path__startswith=path)
+    rows = SchoolClass.objects.filter(q).values_list("pk", "school_id", "school__name", "grade__year", "number",
+                                                     "school__region__path")
+    return {(name, f"{grade_label(year)}（{number}）班"): (school, pk, path) for pk, school, name, year, number, path in rows}
+
+
+def communities_of(county_paths: list[str]) -> list[tuple[int, str, str, str]]:
+    """Every community or village of the counties: (id, name, its township's name, path), longest names first
+    (so 石门村 is found before 石门 when an address is matched)."""
+    q = Q(pk__in=[])
+    for path in county_paths:
+        q |= Q(path__startswith=path)
+    rows = Region.objects.filter(q, level=Region.Level.COMMUNITY).values_list("pk", "name", "parent__name", "path")
+    return sorted(rows, key=lambda r: -len(r[1]))

@@ -460,3 +460,64 @@ def carers_of(child_id: int, *, full: bool, on: dt.date) -> list[CarerView]:
 def classmates(user, school_class_id: int) -> QuerySet:
     """The pupils of a class that the user may see, in the list's order."""
     return scope.children(user).filter(school_class_id=school_class_id).order_by("initials", "pk")
+
+
+@dataclass(frozen=True)
+class ExchangePerson:
+    relationship: str
+    name: str
+    phone: str
+    work_city: str
+    works_away: bool
+    away_since: dt.date | None
+    birth_year: int | None
+    health: str
+
+
+@dataclass(frozen=True)
+class ExchangeChild:
+    """What the ledger's exchange file carries of a child from the registry."""
+
+    child_id: int
+    name: str
+    gender: str
+    id_number: str  # in full or masked, as the reader may see it
+    school: str
+    class_year: int | None
+    class_number: int | None
+    address: str
+    health: str
+    people: tuple[ExchangePerson, ...]
+
+
+def exchange_children(child_ids: list[int], *, full: set[int]) -> list[ExchangeChild]:
+    """The registry's side of the ledger's exchange file for these children, in the list's order; ID numbers,
+    phones and addresses in full only for the children in `full` (decided by the caller from `orgs.scope`)."""
+    people: dict[int, list[ExchangePerson]] = defaultdict(list)
+    for start in range(0, len(child_ids), 20_000):
+        for link in Guardianship.objects.filter(child_id__in=child_ids[start:start + 20_000]).select_related(
+                "guardian").order_by("child_id", "-is_primary", "id"):
+            g = link.guardian
+            shown = link.child_id in full
+            people[link.child_id].append(ExchangePerson(
+                link.relationship, g.name, g.phone if shown else g.phone_masked, g.work_city, g.works_away,
+                g.away_since, g.birth_year, g.health))
+    out = []
+    for start in range(0, len(child_ids), 20_000):
+        for c in (Child.objects.filter(pk__in=child_ids[start:start + 20_000])
+                  .select_related("school", "school_class__grade", "family")
+                  .order_by("school_class__grade__school_id", "school_class__grade__year", "school_class__number",
+                            "initials", "pk")):
+            shown = c.pk in full
+            out.append(ExchangeChild(
+                c.pk, c.name, c.gender, c.id_number if shown else c.id_masked, c.school.name if c.school else "",
+                c.school_class.grade.year if c.school_class else None,
+                c.school_class.number if c.school_class else None,
+                c.family.address if shown else mask_address(c.family.address), c.health_notes,
+                tuple(people.get(c.pk, ()))))
+    return out
+
+
+def children_by_ids(child_ids: Iterable[int]) -> QuerySet:
+    """A queryset of these children (for `orgs.scope`'s capability checks over another app's list)."""
+    return Child.objects.filter(pk__in=list(child_ids))

@@ -32,7 +32,7 @@ def rules_for_places(places: Iterable[tuple[int | None, str]]) -> dict[tuple[int
         merged: dict[str, rules.ContactRule | None] = {r.key: r for r in rules.DEFAULT_RULES}
         for level in ("county", "school"):
             for row in rows:
-                if (level == "county" and row.region_id and row.region.path == county) or \
+                if (level == "county" and row.region is not None and row.region.path == county) or \
                         (level == "school" and row.school_id and row.school_id == school):
                     merged[row.key] = _rule(row) if row.active else None
         result[(school, path)] = tuple(r for r in merged.values() if r is not None)

@@ -109,11 +109,15 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
                       .values_list("pk", "override", "derived")))
     result = Ledger(on=on, total=paginator.count, page=shown.number, pages=paginator.num_pages, counts=counts,
                     checked=checked, rows=[
-                        LedgerRow(r, bool(flags[r.file_id] and flags[r.file_id] >= month), states[r.file_id],
+                        LedgerRow(r, _checked(flags[r.file_id], month), states[r.file_id],
                                   bool(overrides[r.file_id][0]) and overrides[r.file_id][0] != overrides[r.file_id][1])
                         for r in listed])
     result.classes = class_shares(user, on)
     return result
+
+
+def _checked(checked_month: dt.date | None, month: dt.date) -> bool:
+    return checked_month is not None and checked_month >= month
 
 
 def _assessments(rows: list[FileRow], on: dt.date) -> list[tuple[FileRow, rules.AssessmentDue]]:
@@ -167,8 +171,8 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
     notes = access.may_read_notes(user, file)
     full = scope.may_see_full_phone(user, file.child)
     assessments = list(Assessment.objects.filter(file=file).select_related("by")[:10]) if notes else []
-    months = settings_for_places({(file.child.school_id, file.child.school.region.path if file.child.school_id else
-                                  file.child.family.community.path)})
+    school_id, _, path = people.where_of([file.child_id])[file.child_id]
+    months = settings_for_places({(school_id, path)})
     due = rules.assessment_due(on=on, added=min(file.added_on, on), assessed=[a.on for a in assessments if a.on <= on],
                                months=next(iter(months.values())).assessment_months)
     pairings = list(Pairing.objects.filter(child_id=file.child_id).filter(Q(end__isnull=True) | Q(end__gte=on))
@@ -179,7 +183,7 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
         file=file, carers=people.carers_of(file.child_id, full=full, on=on), assessment=due, assessments=assessments,
         pairings=pairings, versions=list(FileVersion.objects.filter(file=file).select_related("by")[:20]),
         records=records, can_edit=_can_edit(user, file), can_read_notes=notes,
-        checked=bool(file.checked_month and file.checked_month >= on.replace(day=1)),
+        checked=_checked(file.checked_month, on.replace(day=1)),
         screening=[(Dimension(k).label, v) for k, v in file.screening.items() if k in Dimension.values and v],
         problems=[Problem(p).label for p in file.problems if p in Problem.values])
 

@@ -43,7 +43,8 @@ def settings_for_places(places: Iterable[tuple[int | None, str]]) -> dict[tuple[
     schools = {s for s, _ in places if s}
     counties = {_county_path(p) for _, p in places if p}
     by_school = {r.school_id: r for r in CareSettings.objects.filter(school_id__in=schools)} if schools else {}
-    by_county = {r.region.path: r for r in CareSettings.objects.filter(region__path__in=counties).select_related("region")} \
+    by_county = {path: r for r, path in ((r, r.region.path if r.region else "") for r in
+                                         CareSettings.objects.filter(region__path__in=counties).select_related("region"))} \
         if counties else {}
     return {(s, p): _merge(_merge(DEFAULTS, by_county.get(_county_path(p))), by_school.get(s) if s else None)
             for s, p in places}

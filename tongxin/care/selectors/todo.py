@@ -56,6 +56,11 @@ class Duty:
     def short(self) -> int:
         return max(0, self.status.needed - self.status.done)
 
+    @property
+    def record_kind(self) -> str:
+        """The kind the record form starts on for this rule (the first of its kinds, in the form's order)."""
+        return next(k.value for k in RecordKind if k in self.status.rule.kinds)
+
 
 @dataclass
 class Todo:
@@ -146,8 +151,8 @@ def todo_for(user, on: dt.date) -> Todo:
         todo.term_start = term_start
         confirmed = set(ClassCensus.objects.filter(school_class_id__in=[a.school_class_id for a in class_assignments],
                                                    term_start=term_start).values_list("school_class_id", flat=True))
-        todo.census_due = [(a.school_class_id, a.school_class.label) for a in class_assignments
-                           if a.school_class_id not in confirmed]
+        todo.census_due = [(a.school_class.pk, a.school_class.label) for a in class_assignments
+                           if a.school_class is not None and a.school_class.pk not in confirmed]
     return todo
 
 

@@ -1,9 +1,19 @@
 """The care line's writes: each one transaction and one audit entry."""
 
 from .assessments import assessment_add
-from .files import census_confirm, classify, file_open, file_set_category, file_update, files_check, rederive, village_check
+from .files import (
+           census_confirm,
+           classify,
+           file_open,
+           file_set_category,
+           file_update,
+           files_check,
+           rederive,
+           village_check,
+)
+from .ledger import ImportResult, ledger_import
 from .pairings import pairing_add, pairing_end
 from .records import record_add
 
-__all__ = ["assessment_add", "census_confirm", "classify", "file_open", "file_set_category", "file_update",
+__all__ = ["ImportResult", "ledger_import", "assessment_add", "census_confirm", "classify", "file_open", "file_set_category", "file_update",
            "files_check", "pairing_add", "pairing_end", "record_add", "rederive", "village_check"]

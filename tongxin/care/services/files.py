@@ -76,6 +76,10 @@ def _display(file: CareFile, name: str) -> str:
     return str(value)
 
 
+def _label(name: str) -> str:
+    return str(getattr(CareFile._meta.get_field(name), "verbose_name", name))
+
+
 def _clean(file: CareFile) -> None:
     try:
         file.full_clean(exclude=["child"])
@@ -112,7 +116,7 @@ def file_open(actor: User, *, child_id: int, on: dt.date, **fields: Any) -> Care
 
 
 @transaction.atomic
-def file_update(actor: User, file: CareFile, *, on: dt.date, note: str = "", **fields: Any) -> CareFile:
+def file_update(actor: User, file: CareFile, *, on: dt.date, reason: str = "", **fields: Any) -> CareFile:
     """Change a file's own facts; every change is a version (who, what, when) and the category is derived anew."""
     access.require_editor(actor, file)
     unknown = set(fields) - set(EDITABLE)
@@ -126,11 +130,11 @@ def file_update(actor: User, file: CareFile, *, on: dt.date, note: str = "", **f
     was = file.get_category_display()
     _apply(file, classify([file], on)[file.child_id])
     file.save()
-    changes = [[str(CareFile._meta.get_field(n).verbose_name), before[n], _display(file, n)]
+    changes = [[_label(n), before[n], _display(file, n)]
                for n in fields if before[n] != _display(file, n)]
     if file.get_category_display() != was:
         changes.append(["关爱类别", was, file.get_category_display()])
-    _version(actor, file, changes, note)
+    _version(actor, file, changes, reason)
     _sync_registry([file])
     record(actor, A.UPDATE, file, child_id=file.child_id, fields=[c[0] for c in changes])
     return file

@@ -7,6 +7,7 @@ from collections import defaultdict
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.utils import timezone
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Region, Role, RoleAssignment, School, SchoolClass, User
@@ -133,7 +134,13 @@ def test_demo_logins_see_their_scope(county, demo_user):
     assert visible(demo_user("admin")) == set(county.children)
     parent = demo_user("parent")
     assert visible(parent) == {cid for cid, gid in county.links if gid == parent.guardian.pk} != set()
-    assert visible(demo_user("volunteer")) == set()
+    # A volunteer sees exactly the children of their running pairings (the care line's rows).
+    from tongxin.care.models import Pairing
+
+    today = timezone.localdate()
+    paired = {c for c, start, end in Pairing.objects.filter(helper__username="volunteer").values_list("child_id", "start", "end")
+              if start <= today and (end is None or end >= today)}
+    assert visible(demo_user("volunteer")) == paired != set()
 
 
 def test_county_edu_does_not_see_infants_and_civil_affairs_does():

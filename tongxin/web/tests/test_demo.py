@@ -34,13 +34,18 @@ def test_demo_county_is_deterministic_and_the_right_size():
     left_behind = Child.objects.filter(care_status="left_behind")
     assert 100 < left_behind.count() < 600
     assert left_behind.filter(family__community__parent__code="361199200000").count() > left_behind.count() / 2
+    from tongxin.care import models as care
+
+    for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
+                  care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
+        model.objects.all().delete()
     for model in (Placement, Programme, DemandSurvey, CalendarDay, Guardianship, Child, Guardian, Family, RoleAssignment, User, Site, SchoolClass, Grade, School):
         model.objects.all().delete()
     for level in (3, 2, 1):
         Region.objects.filter(level=level).delete()
     # Identifiers count from 1 again, as in the fresh database the demo was first built in (the lottery
     # keys families by their identifiers).
-    tables = [{"table": m._meta.db_table, "column": "id"} for label in ("orgs", "people", "custody")
+    tables = [{"table": m._meta.db_table, "column": "id"} for label in ("orgs", "people", "custody", "care")
               for m in apps.get_app_config(label).get_models(include_auto_created=True)]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_by_name_sql(no_style(), tables):

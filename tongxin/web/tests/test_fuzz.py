@@ -50,7 +50,8 @@ POISON = {
     "abc": "abc", "-1": "-1", "9x30": "9" * 30, "NaN": "NaN", "inf": "inf", "1e309": "1e309", "NUL": "\x00",
     "aNULb": "a\x00b", "long": LONG, "superscript2": "²", "fullwidth3": "３", "outside": OUTSIDE, "empty": "",
 }
-QUERY_PARAMS = ("page", "group", "class", "state", "q", "care", "reason", "period", "date", "next")
+QUERY_PARAMS = ("page", "group", "class", "state", "q", "care", "reason", "period", "date", "next", "on", "only",
+                "category", "school_class", "kind")
 SKIPPED_ROUTES = ("admin/", "static/", "api/", "logout/")
 MAX_FORMS_PER_PAGE = 8
 ROLES_PER_FORM = 1  # each kind of form, and each page's query string, is poisoned as the first role to reach it
@@ -163,6 +164,12 @@ def _candidates(username: str, param: str) -> list[int]:
                + _ids(placements, 1))
     elif param == "child_id":
         ids = _ids(own, 1) + _ids(mine.order_by("pk"), 2)
+    elif param == "file_id":
+        from tongxin.care.models import CareFile
+
+        ids = _ids(CareFile.objects.filter(scope.care_ledger_q(user, prefix="child__")).order_by("pk"), 2)
+    elif param == "class_id":
+        ids = [a.school_class_id for a in scope.assignments(user) if a.school_class_id]
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]

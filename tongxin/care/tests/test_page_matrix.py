@@ -1,0 +1,68 @@
+"""Every care page, for every demo role: who opens it (200) and who is refused (403). Expected access is worked
+out here from the raw rows (the child's class, school, home village and township, the pairings), by the rules
+written in orgs.scope's docstring — not by calling the code under test."""
+
+import pytest
+from django.urls import reverse
+
+from tongxin.care.choices import PairingKind
+from tongxin.care.models import CareFile, Pairing
+from tongxin.orgs.models import RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["parent", "teacher", "leader", "volunteer", "community", "township", "county_edu", "county_civil", "admin"]
+OK, NO = 200, 403
+
+
+def _grants(role: str, file: CareFile) -> dict[str, bool]:
+    """Which scopes the role's demo login holds over the file's child, from the raw assignment rows."""
+    child = file.child
+    a = RoleAssignment.objects.filter(user__username=role).select_related("region", "school", "school_class").first()
+    home = child.family.community
+    paired = Pairing.objects.filter(child=child, helper__username=role, end__isnull=True).exists()
+    in_scope = {
+        "teacher": a is not None and child.school_class_id == a.school_class_id,
+        "leader": a is not None and child.school_id == a.school_id,
+        "community": a is not None and home.pk == a.region_id,
+        "township": a is not None and (home.parent_id == a.region_id or
+                                       (child.school is not None and child.school.region.parent_id == a.region_id)),
+        "county_edu": child.school_id is not None,
+        "county_civil": True,
+        "admin": True,
+        "volunteer": False,
+        "parent": False,
+    }[role]
+    return {"scope": in_scope, "paired": paired}
+
+
+def _expected(page: str, role: str, file: CareFile) -> int:
+    g = _grants(role, file)
+    reads = g["scope"] or g["paired"]
+    notes = (g["scope"] and role not in {"county_edu", "county_civil"}) or g["paired"]
+    edits = g["scope"] and role in {"teacher", "leader", "community", "township", "admin"}
+    arranges = edits and role in {"leader", "community", "township", "admin"}
+    return OK if {"file": reads, "record_add": notes, "file_edit": edits, "assess": edits, "pair": arranges}[page] else NO
+
+
+def _files() -> list[CareFile]:
+    """The demo volunteer's paired child, a left-behind child of the demo teacher's class, and a 石门乡 child."""
+    paired = Pairing.objects.filter(helper__username="volunteer", kind=PairingKind.VOLUNTEER).first()
+    teacher = RoleAssignment.objects.get(user__username="teacher")
+    return [CareFile.objects.get(child=paired.child),
+            CareFile.objects.filter(child__school_class=teacher.school_class).first(),
+            CareFile.objects.filter(child__school__name="石门中心小学").first()]
+
+
+@pytest.mark.parametrize("page", ["file", "record_add", "file_edit", "assess", "pair"])
+def test_who_opens_each_page_of_a_file(login, page):
+    for file in _files():
+        url = reverse(f"care:{page}", args=[file.pk])
+        for role in ROLES:
+            assert login(role).get(url).status_code == _expected(page, role, file), f"{role} {url}"
+
+
+def test_every_login_has_a_todo_page_and_the_ledger_is_for_staff_and_helpers(login):
+    for role in ROLES:
+        assert login(role).get(reverse("care:todo")).status_code == OK, role
+        assert login(role).get(reverse("care:ledger")).status_code == (NO if role == "parent" else OK), role
