@@ -18,14 +18,16 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from tongxin.care.choices import Category  # noqa: E402
-from tongxin.care.ledger_io import LedgerRow, read_ledger, write_ledger  # noqa: E402
+from tongxin.care.ledger_io import LedgerRow, RowError, read_ledger, write_ledger  # noqa: E402
 from tongxin.people.validators import id_check_char  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -60,8 +62,8 @@ def ledger(rows: int, rng: random.Random) -> tuple[list[LedgerRow], dict[tuple[s
     classes: dict[tuple[str, str], int] = {}
     for school in schools:
         for grade in "一二三四五六":
-            for number in range(1, 5):
-                classes[(school, f"{grade}年级（{number}）班")] = len(classes) + 1
+            for class_number in range(1, 5):
+                classes[(school, f"{grade}年级（{class_number}）班")] = len(classes) + 1
     keys = list(classes)
     out: list[LedgerRow] = []
     seen: set[str] = set()
@@ -99,8 +101,8 @@ def ledger(rows: int, rng: random.Random) -> tuple[list[LedgerRow], dict[tuple[s
     return out, classes
 
 
-def best(repeat: int, fn) -> tuple[float, object]:
-    times, result = [], None
+def best[T](repeat: int, fn: Callable[[], T]) -> tuple[float, T]:
+    times = []
     for _ in range(repeat):
         gc.collect()
         start = time.perf_counter()
@@ -125,10 +127,10 @@ def main() -> None:
         size = path.stat().st_size
         data = path.read_bytes()
 
-        def calamine():
+        def calamine() -> list[list[Any]]:
             return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
-        def ours():
+        def ours() -> tuple[list[LedgerRow], list[RowError]]:
             return read_ledger(data, classes=classes, today=dt.date(2026, 6, 1))
 
         t_calamine, table = best(args.repeat, calamine)

@@ -263,8 +263,9 @@ def _parse_column(column: str, raws: tuple[Any, ...], parser: Callable[[Any], An
         if plain is not None:
             return plain, False
     parsed: dict[Any, Any] = {}
-    for raw in set(raws):
-        key = raw if type(raw) is str else (type(raw), raw)
+    distinct = {raw: raw for raw in raws} if only_text else {
+        raw if type(raw) is str else (type(raw), raw): raw for raw in raws}
+    for key, raw in distinct.items():
         try:
             parsed[key] = parser(raw)
         except _CellError as exc:
