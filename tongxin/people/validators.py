@@ -1,6 +1,7 @@
 """Validation of Chinese resident ID numbers (GB 11643-1999) and mainland mobile numbers."""
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CODE_OFFSET = 48 * sum(_WEIGHTS)
 _CHECK_CHARS = "10X98765432"
 _MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
@@ -22,7 +24,11 @@ class ResidentId:
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        # Each ASCII digit's code is 48 more than its value: the weighted sum of the codes, less 48 × the weights.
+        total = sum(map(operator.mul, first17.encode(), _WEIGHTS)) - _CODE_OFFSET
+    else:
+        total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]
 
 
@@ -34,8 +40,12 @@ def normalize_digits(value: str) -> str:
     characters (zero-width space, BOM) are dropped. A character that is a digit only by compatibility (the
     superscript ², the circled ①) is kept as typed, so validation refuses it rather than guessing.
     """
+    if not value:
+        return ""
+    if value.isascii():  # the usual case, and the same result: ASCII is its own NFKC form and has no Cf character
+        return "".join(value.split())
     out = []
-    for ch in value or "":
+    for ch in value:
         decimal = unicodedata.decimal(ch, None)
         if decimal is not None:
             out.append(str(decimal))
