@@ -28,6 +28,12 @@ class OnForm(forms.Form):
         return on
 
 
+class BoardForm(OnForm):
+    by = forms.ChoiceField(required=False, label="汇总到", choices=[("", "默认"), ("class", "班级"), ("school", "学校"),
+                                                                 ("township", "乡镇")])
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+
 class LedgerFilterForm(forms.Form):
     school_class = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     category = forms.ChoiceField(required=False, label="类别", choices=[("", "全部类别")] + [

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tongxin.orgs import scope
 
 from . import access, forms, services
+from .selectors import board as board_sel
 from .selectors import exchange
 from .selectors import ledger as ledger_sel
 from .selectors import todo as todo_sel
@@ -54,7 +56,8 @@ def ledger(request):
     on = timezone.localdate()
     found = ledger_sel.ledger(request.user, on=on, school_class_id=data["school_class"], category=data["category"],
                               only=data["only"], query=data["q"].strip(), page=data["page"] or 1)
-    return render(request, "care/ledger.html", {"form": form, "ledger": found, "editor": access.is_editor(request.user)})
+    return render(request, "care/ledger.html", {"form": form, "ledger": found, "editor": access.is_editor(request.user),
+                                                "overseer": bool(scope.roles(request.user) & ledger_sel.OVERSEERS)})
 
 
 @login_required
@@ -202,3 +205,19 @@ def ledger_xlsx(request):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('关爱台账')}-{timezone.localdate():%Y%m%d}.xlsx"
     return response
+
+
+@login_required
+def compliance(request):
+    """达标情况: who is behind on which contact rule, by how much, summed per class, school or township."""
+    if not scope.roles(request.user) & ledger_sel.OVERSEERS:
+        raise PermissionDenied("只有学校领导、村（社区）、乡镇和县级部门可以查看达标情况")
+    form = forms.BoardForm(request.GET)
+    if not form.is_valid():
+        return render(request, "care/board.html", {"form": form, "board": None}, status=400)
+    roles = scope.roles(request.user)
+    by = form.cleaned_data["by"] or ("class" if roles <= {"school_leader"} else
+                                     "school" if roles & {"township_officer", "community_worker"} else "township")
+    found = board_sel.board(request.user, on=form.cleaned_data["on"] or timezone.localdate(), by=by)
+    page = Paginator(found.behind, board_sel.PAGE).get_page(form.cleaned_data["page"])
+    return render(request, "care/board.html", {"form": form, "board": found, "page": page})

@@ -1,7 +1,10 @@
+import datetime as dt
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from . import scope
-from .models import Region, Role, RoleAssignment, SchoolClass, grade_label
+from .models import Region, Role, RoleAssignment, School, SchoolClass, User, grade_label
 
 
 def visible_classes(user) -> QuerySet:
@@ -67,3 +70,24 @@ def communities_of(county_paths: list[str]) -> list[tuple[int, str, str, str]]:
         q |= Q(path__startswith=path)
     rows = Region.objects.filter(q, level=Region.Level.COMMUNITY).values_list("pk", "name", "parent__name", "path")
     return sorted(rows, key=lambda r: -len(r[1]))
+
+
+def class_teachers(class_ids: list[int]) -> dict[int, list[tuple[int, str, dt.date]]]:
+    """Each class's active class teachers: {class id: [(user id, display name, since)]}."""
+    found: dict[int, list[tuple[int, str, dt.date]]] = {}
+    for class_id, user_id, real_name, username, created in RoleAssignment.objects.filter(
+            role=Role.CLASS_TEACHER, active=True, user__is_active=True, school_class_id__in=class_ids).values_list(
+            "school_class_id", "user_id", "user__real_name", "user__username", "created_at"):
+        found.setdefault(class_id, []).append((user_id, real_name or username, created.date()))
+    return found
+
+
+def display_names(user_ids: Iterable[int]) -> dict[int, str]:
+    return {pk: real or username for pk, real, username in
+            User.objects.filter(pk__in=list(user_ids)).values_list("pk", "real_name", "username")}
+
+
+def school_places(school_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each school's name and the name of the township it stands in."""
+    return {pk: (name, township or "") for pk, name, township in
+            School.objects.filter(pk__in=list(school_ids)).values_list("pk", "name", "region__parent__name")}

@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
 from tongxin.care import ledger_io, services
@@ -18,7 +19,7 @@ from tongxin.people.models import Child, Guardian
 from tongxin.people.validators import id_check_char
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 11, 23)
+TODAY = timezone.localdate()  # the demo is dated from the day it is built
 
 
 def _id(serial: int, gender: str = "M", birth: str = "20170305") -> str:

@@ -66,3 +66,16 @@ def test_every_login_has_a_todo_page_and_the_ledger_is_for_staff_and_helpers(log
     for role in ROLES:
         assert login(role).get(reverse("care:todo")).status_code == OK, role
         assert login(role).get(reverse("care:ledger")).status_code == (NO if role == "parent" else OK), role
+
+
+def test_the_compliance_board_is_for_those_who_oversee_more_than_a_class(login):
+    allowed = {"leader", "community", "township", "county_edu", "county_civil", "admin"}
+    for role in ROLES:
+        assert login(role).get(reverse("care:compliance")).status_code == (OK if role in allowed else NO), role
+
+
+def test_import_is_for_ledger_keepers_and_export_for_ledger_readers(login):
+    keepers = {"teacher", "leader", "community", "township", "admin"}
+    for role in ROLES:
+        assert login(role).get(reverse("care:import")).status_code == (OK if role in keepers else NO), role
+        assert login(role).get(reverse("care:ledger_xlsx")).status_code == (NO if role == "parent" else OK), role

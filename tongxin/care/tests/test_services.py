@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
 from tongxin.care import services
@@ -15,7 +16,7 @@ from tongxin.orgs.models import RoleAssignment
 from tongxin.people.models import Child, Guardian, Guardianship
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 11, 23)
+TODAY = timezone.localdate()  # the demo is dated from the day it is built
 
 
 @pytest.fixture
