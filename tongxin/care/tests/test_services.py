@@ -88,7 +88,7 @@ def test_the_monthly_check_is_recorded_once_per_file_and_month(teacher):
     MonthlyCheck.objects.filter(file=file).delete()
     assert services.files_check(teacher, file_ids=[file.pk], on=TODAY) == 1
     assert services.files_check(teacher, file_ids=[file.pk], on=TODAY) == 0
-    assert CareFile.objects.get(pk=file.pk).checked_month == dt.date(2026, 11, 1)
+    assert CareFile.objects.get(pk=file.pk).checked_month == TODAY.replace(day=1)
 
 
 def test_a_teacher_cannot_check_a_file_of_another_class(teacher):
