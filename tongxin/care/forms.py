@@ -157,3 +157,25 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise ValidationError("文件不能超过 10 MB")
         return upload
+
+
+VILLAGE_CATEGORIES = [("same", "与学校台账一致")] + list(Category.choices)
+
+
+class VillageCheckForm(forms.Form):
+    """The village confirms files as the school has them ("same"), or records its own category with a note."""
+
+    files = forms.TypedMultipleChoiceField(coerce=int, choices=[], error_messages={"required": "请选择要核实的档案"})
+    category = forms.ChoiceField(choices=VILLAGE_CATEGORIES, label="村台账类别")
+    note = forms.CharField(required=False, max_length=255, label="核实情况")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        raw = self.data.getlist("files") if hasattr(self.data, "getlist") else []
+        self.fields["files"].choices = [(v, v) for v in raw if v.isascii() and v.isdigit() and len(v) <= 10]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") not in (None, "same") and not (data.get("note") or "").strip():
+            self.add_error("note", "与学校台账不一致时请写明核实情况")
+        return data

@@ -18,6 +18,7 @@ from .selectors import board as board_sel
 from .selectors import exchange
 from .selectors import ledger as ledger_sel
 from .selectors import todo as todo_sel
+from .selectors import village as village_sel
 from .selectors.pairings import helper_choices, peer_choices
 
 
@@ -57,7 +58,8 @@ def ledger(request):
     found = ledger_sel.ledger(request.user, on=on, school_class_id=data["school_class"], category=data["category"],
                               only=data["only"], query=data["q"].strip(), page=data["page"] or 1)
     return render(request, "care/ledger.html", {"form": form, "ledger": found, "editor": access.is_editor(request.user),
-                                                "overseer": bool(scope.roles(request.user) & ledger_sel.OVERSEERS)})
+                                                "overseer": bool(scope.roles(request.user) & ledger_sel.OVERSEERS),
+                                                "village": "community_worker" in scope.roles(request.user)})
 
 
 @login_required
@@ -221,3 +223,26 @@ def compliance(request):
     found = board_sel.board(request.user, on=form.cleaned_data["on"] or timezone.localdate(), by=by)
     page = Paginator(found.behind, board_sel.PAGE).get_page(form.cleaned_data["page"])
     return render(request, "care/board.html", {"form": form, "board": found, "page": page})
+
+
+@login_required
+def village(request):
+    """村居台账对接: the village's check of its residents' files, and the differences both ways."""
+    found = village_sel.docking(request.user)
+    if not found.communities:
+        raise PermissionDenied("只有村（社区）儿童主任可以核实村居台账")
+    if request.method == "POST":
+        form = forms.VillageCheckForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            return redirect("care:village")
+        data = form.cleaned_data
+        known = {r.file_id: r for r in found.rows}
+        if not set(data["files"]) <= set(known):
+            raise PermissionDenied("有档案不属于本村（社区）")
+        done = _attempt(request, services.village_checks, request.user, file_ids=data["files"],
+                        category=data["category"], note=data["note"])
+        if done is not None:
+            messages.success(request, f"已核实 {done} 份档案")
+        return redirect("care:village")
+    return render(request, "care/village.html", {"dock": found, "categories": forms.VILLAGE_CATEGORIES})

@@ -2,18 +2,20 @@
 
 from .assessments import assessment_add
 from .files import (
-           census_confirm,
-           classify,
-           file_open,
-           file_set_category,
-           file_update,
-           files_check,
-           rederive,
-           village_check,
+    census_confirm,
+    classify,
+    file_open,
+    file_set_category,
+    file_update,
+    files_check,
+    rederive,
+    village_check,
+    village_checks,
 )
 from .ledger import ImportResult, ledger_import
 from .pairings import pairing_add, pairing_end
 from .records import record_add
 
-__all__ = ["ImportResult", "ledger_import", "assessment_add", "census_confirm", "classify", "file_open", "file_set_category", "file_update",
-           "files_check", "pairing_add", "pairing_end", "record_add", "rederive", "village_check"]
+__all__ = ["ImportResult", "assessment_add", "census_confirm", "classify", "file_open", "file_set_category",
+           "file_update", "files_check", "ledger_import", "pairing_add", "pairing_end", "record_add", "rederive",
+           "village_check", "village_checks"]

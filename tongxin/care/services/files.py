@@ -223,3 +223,22 @@ def village_check(actor: User, file: CareFile, *, community_id: int, category: s
         "community_id": community_id, "category": category, "note": note.strip()[:255], "by": actor})
     record(actor, A.UPDATE, check, child_id=file.child_id, reason="村居台账核实")
     return check
+
+
+@transaction.atomic
+def village_checks(actor: User, *, file_ids: list[int], category: str, note: str = "") -> int:
+    """The village's worker checks residents' files for the village's ledger (P-05): "same" records each file's own
+    category; another category (with a note) records a difference the school sees. Returns how many."""
+    files = list(access.files(actor).filter(pk__in=file_ids).select_related("child__family"))
+    if len(files) != len(set(file_ids)):
+        raise ValidationError("有档案不在您负责的范围内")
+    if category != "same" and category not in Category.values:
+        raise ValidationError("村台账类别不正确")
+    note = note.strip()[:255]
+    for f in files:
+        access.require_editor(actor, f)
+        VillageCheck.objects.update_or_create(file=f, defaults={
+            "community_id": f.child.family.community_id, "category": f.category if category == "same" else category,
+            "note": "" if category == "same" else note, "by": actor})
+    record(actor, A.UPDATE, None, reason=f"村居台账核实 {len(files)} 份" + (f"：{note}" if note else ""))
+    return len(files)

@@ -79,3 +79,8 @@ def test_import_is_for_ledger_keepers_and_export_for_ledger_readers(login):
     for role in ROLES:
         assert login(role).get(reverse("care:import")).status_code == (OK if role in keepers else NO), role
         assert login(role).get(reverse("care:ledger_xlsx")).status_code == (NO if role == "parent" else OK), role
+
+
+def test_village_docking_is_the_community_workers(login):
+    for role in ROLES:
+        assert login(role).get(reverse("care:village")).status_code == (OK if role == "community" else NO), role
