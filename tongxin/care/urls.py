@@ -8,6 +8,7 @@ urlpatterns = [
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/import/", views.ledger_import, name="import"),
     path("ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
+    path("pairings/<int:pairing_id>/card/", views.pairing_card, name="card"),
     path("village/", views.village, name="village"),
     path("compliance/", views.compliance, name="compliance"),
     path("ledger/check/", views.check, name="check"),

@@ -246,3 +246,10 @@ def village(request):
             messages.success(request, f"已核实 {done} 份档案")
         return redirect("care:village")
     return render(request, "care/village.html", {"dock": found, "categories": forms.VILLAGE_CATEGORIES})
+
+
+@login_required
+def pairing_card(request, pairing_id: int):
+    """爱心结对卡 (P-35): a printable card of one pairing, with the contact rules the helper keeps."""
+    card = ledger_sel.pairing_card(request.user, pairing_id, on=timezone.localdate())
+    return render(request, "care/card.html", {"c": card})

@@ -15,7 +15,7 @@ from tongxin.orgs.models import Role, grade_label
 from tongxin.people import selectors as people
 
 from .. import access, rules
-from ..choices import Category, Dimension, Problem, Window
+from ..choices import Category, Dimension, Level, PairingKind, Problem, Window
 from ..models import Assessment, CareFile, ClassCensus, ContactRecord, FileVersion, Pairing
 from .pairings import running
 from .settings import settings_for_places
@@ -198,3 +198,29 @@ def _can_edit(user, file: CareFile) -> bool:
 
 def running_pairings(child_id: int, on: dt.date) -> list[Pairing]:
     return list(Pairing.objects.filter(running(on), child_id=child_id).select_related("helper", "peer"))
+
+
+@dataclass
+class Card:
+    pairing: Pairing
+    file: CareFile
+    rules: list[rules.ContactRule]
+
+
+def pairing_card(user, pairing_id: int, *, on: dt.date) -> Card:
+    """A pairing with its child's file and the contact rules its helper keeps, if the user may read the file."""
+    from django.http import Http404
+
+    from .contact_rules import rules_for_places
+    from .todo import HELPER_OF_KIND
+
+    pairing = Pairing.objects.select_related("helper", "peer").filter(pk=pairing_id).first()
+    if pairing is None:
+        raise Http404("未找到该结对")
+    file = access.access_file(user, CareFile.objects.only("pk").get(child_id=pairing.child_id).pk)
+    school_id, _, path = people.where_of([file.child_id])[file.child_id]
+    role = HELPER_OF_KIND.get(PairingKind(pairing.kind))
+    level = Level(file.level) if file.level else None
+    kept = [r for r in rules_for_places({(school_id, path)})[(school_id, path)]
+            if role and rules.applies(r, helper=role, level=level, categories=frozenset({Category(file.category)}))]
+    return Card(pairing=pairing, file=file, rules=kept)

@@ -84,3 +84,12 @@ def test_import_is_for_ledger_keepers_and_export_for_ledger_readers(login):
 def test_village_docking_is_the_community_workers(login):
     for role in ROLES:
         assert login(role).get(reverse("care:village")).status_code == (OK if role == "community" else NO), role
+
+
+def test_the_pairing_card_opens_for_whoever_reads_the_childs_file(login):
+    pairing = Pairing.objects.filter(helper__username="volunteer").first()
+    file = CareFile.objects.get(child=pairing.child)
+    url = reverse("care:card", args=[pairing.pk])
+    for role in ROLES:
+        assert login(role).get(url).status_code == _expected("file", role, file), role
+    assert "爱心结对卡" in login("volunteer").get(url).content.decode()
