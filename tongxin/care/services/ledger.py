@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.db import transaction
+from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
+from tongxin.db import insert_rows, reserve_ids
 from tongxin.orgs import scope
 from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import User
@@ -131,13 +133,22 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
         elif (f.hukou_address, f.boarding, f.note, f.override, f.category) != before:
             changed.append(f)
     result.opened, result.changed = len(opened), len(changed)
-    CareFile.objects.bulk_create(opened, batch_size=2000)
+    # Thousands of new files: plain rows with their keys reserved (see tongxin.db).
+    for f, pk in zip(opened, reserve_ids(CareFile, len(opened)), strict=True):
+        f.pk = pk
+    insert_rows(CareFile, ["id", "child", "derived", "derived_reasons", "override", "override_reason", "category",
+                           "hukou_address", "boarding", "note"],
+                [(f.pk, f.child_id, f.derived, f.derived_reasons, f.override, f.override_reason, f.category,
+                  f.hukou_address, f.boarding, f.note) for f in opened],
+                personality="", interests="", health_history="", seriously_ill=False, single_parent=False,
+                lacks_care=False, screening={}, problems=[], added_on=on, level="", assessed_on=None,
+                checked_month=None, updated_at=timezone.now())
     CareFile.objects.bulk_update(changed, ["hukou_address", "boarding", "note", "override", "override_reason", "derived",
                                            "derived_reasons", "category"], batch_size=2000)
-    FileVersion.objects.bulk_create(
-        [FileVersion(file=f, by=actor, changes=[["导入台账", "", source]], note=f"导入：{source}"[:255]) for f in changed]
-        + [FileVersion(file=f, by=actor, changes=[["建档（导入）", "", Category(f.category).label]], note=source[:255])
-           for f in opened], batch_size=2000)
+    insert_rows(FileVersion, ["file", "changes", "note"],
+                [(f.pk, [["导入台账", "", source]], f"导入：{source}"[:255]) for f in changed]
+                + [(f.pk, [["建档（导入）", "", Category(f.category).label]], source[:255]) for f in opened],
+                at=timezone.now(), by=actor.pk)
     registry.set_care_status(statuses={f.child_id: CARE_STATUS[Category(f.category)] for f, _, _, _ in drafts})
     record(actor, A.CREATE, None, reason=f"导入关爱台账（{source}）：{result.rows} 行，新建档案 {result.opened} 份，"
                                          f"修改 {result.changed} 份，新登记儿童 {result.created} 名")
