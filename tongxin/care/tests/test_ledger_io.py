@@ -499,6 +499,22 @@ def test_every_bad_row_is_reported_and_no_bad_row_is_returned():
     assert [(e.line, e.column) for e in errors] == [(2, "父亲电话"), (4, "留守类型"), (6, "与儿童关系"), (7, "母亲电话")]
 
 
+@pytest.mark.parametrize("data", [b"broken", None])
+def test_the_garbage_collector_is_restored_after_a_read(data):
+    import gc
+
+    data = data or sheet(good())
+    assert gc.isenabled()
+    read_ledger(data)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_ledger(data)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_only_the_first_sheet_is_read():
     workbook = load_workbook(io.BytesIO(sheet(good())))
     other = workbook.create_sheet("说明")
