@@ -10,11 +10,13 @@ Nothing here touches a model: the gender and guardian-relationship values are th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -22,7 +24,7 @@ import xlsxwriter
 from django.core.exceptions import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 
-from tongxin.people.validators import normalize_digits, normalize_mobile, parse_id_number
+from tongxin.people.validators import normalize_digits, normalize_mobile, parse_id_number, validate_mobile
 
 from .choices import Category
 
@@ -173,6 +175,27 @@ def read_ledger(data: bytes, *, classes: Mapping[tuple[str, str], object] | None
     `classes`: the (school name, class label) pairs the importing person may import into; a row naming another
     pair is refused. `today`: 外出时间 may not be later than it, and ID numbers' birth dates not later than it
     (by default 外出时间 is not checked against any date and birth dates against the system's date)."""
+    with _collector_paused():
+        return _read(data, classes, today)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the sheet is read and checked: they allocate half a million
+    objects, none in a cycle, and each allocation burst would otherwise trigger collections that walk the whole
+    table again (about a sixth of the read's time for 20,000 rows). Reference counting frees everything as
+    usual; the collector is restored as it was, even on error."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(data: bytes, classes: Mapping[tuple[str, str], object] | None,
+          today: dt.date | None) -> tuple[list[LedgerRow], list[RowError]]:
     try:
         table = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(
             skip_empty_area=False)
@@ -263,7 +286,7 @@ def _parse_column(column: str, raws: tuple[Any, ...], parser: Callable[[Any], An
         if plain is not None:
             return plain, False
     parsed: dict[Any, Any] = {}
-    distinct = {raw: raw for raw in raws} if only_text else {
+    distinct = dict(zip(raws, raws)) if only_text else {
         raw if type(raw) is str else (type(raw), raw): raw for raw in raws}
     for key, raw in distinct.items():
         try:
@@ -276,6 +299,7 @@ def _parse_column(column: str, raws: tuple[Any, ...], parser: Callable[[Any], An
     return [parsed[raw if type(raw) is str else (type(raw), raw)] for raw in raws], refused
 
 
+# Any number of `people.validators` mobile numbers end to end (a test holds the two patterns to agree).
 _MOBILES = re.compile(r"(?:1[3-9][0-9]{9})*", re.ASCII)
 _ID_TEXTS = re.compile(r"(?:[0-9]{17}[0-9X])*", re.ASCII)
 
@@ -479,11 +503,11 @@ def _parse_phone(value: Any) -> str:
     text = _one_line(value)
     if not text:
         return ""
-    if not (len(text) == 11 and text.isascii() and text.isdigit()):
-        text = normalize_mobile(text)
-    if not (len(text) == 11 and text.isascii() and text.isdigit() and text[0] == "1" and text[1] in "3456789"):
-        raise _CellError("手机号码应为11位数字，以1开头、第二位为3-9")
-    return text
+    try:
+        validate_mobile(text)
+    except ValidationError as exc:
+        raise _CellError(exc.messages[0]) from None
+    return normalize_mobile(text)
 
 
 def _parse_date(value: Any) -> dt.date | None:

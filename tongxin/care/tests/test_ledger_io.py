@@ -286,6 +286,24 @@ def test_an_invalid_phone_is_an_error(column, value):
     assert only_error(good(**{column: value})) == (column, "手机号码应为11位数字，以1开头、第二位为3-9")
 
 
+def test_the_whole_column_phone_check_agrees_with_the_mobile_validator():
+    from django.core.exceptions import ValidationError
+
+    from tongxin.people.validators import validate_mobile
+
+    for second in string.digits:
+        for first in "01":
+            number = f"{first}{second}800138000"
+            try:
+                validate_mobile(number)
+            except ValidationError:
+                valid = False
+            else:
+                valid = True
+            assert (ledger_io._plain("父亲电话", (number, "13800138000", "")) is not None) is valid, number
+            assert (not read(good(**{"父亲电话": number}))[1]) is valid, number
+
+
 @pytest.mark.parametrize("column", ["父亲电话", "母亲电话", "监护人电话"])
 def test_an_empty_phone_is_allowed(column):
     assert getattr(one_row(good(**{column: ""})), ledger_io._ROW_FIELDS[1 + COLUMNS.index(column)]) == ""
@@ -497,6 +515,22 @@ def test_every_bad_row_is_reported_and_no_bad_row_is_returned():
     )
     assert [row.line for row in rows] == [3]
     assert [(e.line, e.column) for e in errors] == [(2, "父亲电话"), (4, "留守类型"), (6, "与儿童关系"), (7, "母亲电话")]
+
+
+@pytest.mark.parametrize("data", [b"broken", None])
+def test_the_garbage_collector_is_restored_after_a_read(data):
+    import gc
+
+    data = data or sheet(good())
+    assert gc.isenabled()
+    read_ledger(data)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_ledger(data)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_only_the_first_sheet_is_read():
