@@ -40,9 +40,11 @@ def todo(request):
     form = forms.OnForm(request.GET)
     if not form.is_valid():
         return render(request, "care/todo.html", {"form": form, "todo": None}, status=400)
-    on = form.cleaned_data["on"] or timezone.localdate()
-    return render(request, "care/todo.html", {"form": form, "todo": todo_sel.todo_for(request.user, on),
-                                              "today": timezone.localdate()})
+    today = timezone.localdate()
+    on = form.cleaned_data["on"] or today
+    return render(request, "care/todo.html", {"form": form, "todo": todo_sel.todo_for(request.user, on, today=today),
+                                              "today": today,
+                                              "ledger_reader": bool(scope.roles(request.user) & scope.CARE_LEDGER_ROLES)})
 
 
 @login_required
@@ -105,7 +107,8 @@ def record_add(request, file_id: int):
     if not access.may_read_notes(request.user, found):
         raise PermissionDenied("您不是这名儿童的帮扶人，不能记录")
     today = timezone.localdate()
-    form = forms.RecordForm(request.POST or None, initial={"day": today, "kind": request.GET.get("kind", "talk")})
+    form = forms.RecordForm(request.POST or None, initial={"day": today, "kind": request.GET.get("kind", "talk"),
+                                                           "party": request.GET.get("party", "child")})
     if request.method == "POST" and form.is_valid():
         if _attempt(request, services.record_add, request.user, found, today=today, success="已记录",
                     **form.cleaned_data):
@@ -142,7 +145,7 @@ def check(request):
     else:
         n = _attempt(request, services.files_check, request.user, file_ids=ids, on=timezone.localdate())
         if n is not None:
-            messages.success(request, f"已核对 {len(ids)} 份档案")
+            messages.success(request, f"已核对 {len(ids)} 份档案" + (f"（其中 {n} 份为本月新核对）" if n != len(ids) else ""))
     return redirect("care:todo" if request.POST.get("back") == "todo" else "care:ledger")
 
 

@@ -93,6 +93,7 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
         f.category = f.override
     CareFile.objects.bulk_create(files, batch_size=2000)
     files = list(CareFile.objects.all())
+    Child.objects.exclude(school=None).exclude(care_status="none").update(care_status="none")  # files are the source
     statuses = {f.child_id: CARE_STATUS[Category(f.category)] for f in files}
     for status in set(statuses.values()):
         Child.objects.filter(pk__in=[c for c, s in statuses.items() if s == status]).update(care_status=status)

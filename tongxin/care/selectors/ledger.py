@@ -164,6 +164,10 @@ class FileDetail:
     screening: list[tuple[str, str]]
     problems: list[str]
 
+    @property
+    def has_key_helper(self) -> bool:
+        return any(p.kind == PairingKind.KEY_CASE for p in self.pairings)
+
 
 def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
     """One file whole, as this user may read it; the read is audited (who read which child's file, when)."""

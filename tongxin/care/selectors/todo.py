@@ -57,6 +57,13 @@ class Duty:
         return max(0, self.status.needed - self.status.done)
 
     @property
+    def record_party(self) -> str:
+        """With whom the record form starts for this rule (the child, unless the rule counts only others)."""
+        parties = self.status.rule.parties
+        return Party.CHILD.value if not parties or Party.CHILD in parties else next(
+            p.value for p in Party if p in parties)
+
+    @property
     def record_kind(self) -> str:
         """The kind the record form starts on for this rule (the first of its kinds, in the form's order)."""
         return next(k.value for k in RecordKind if k in self.status.rule.kinds)
@@ -70,6 +77,12 @@ class Todo:
     assessments: list[tuple[FileRow, rules.AssessmentDue]] = field(default_factory=list)  # due or overdue
     census_due: list[tuple[int, str]] = field(default_factory=list)  # (class id, label) not confirmed this term
     term_start: dt.date | None = None
+    today: dt.date | None = None
+
+    @property
+    def this_month(self) -> bool:
+        """The list answers for the current month (the monthly check can only be confirmed in its month)."""
+        return self.today is not None and (self.on.year, self.on.month) == (self.today.year, self.today.month)
 
     @property
     def open_duties(self) -> list[Duty]:
@@ -109,9 +122,10 @@ def _records(user_id: int, child_ids: set[int], on: dt.date) -> dict[int, list[r
     return found
 
 
-def todo_for(user, on: dt.date) -> Todo:
-    """What `user` has to do on `on` (any date: past, today or to plan ahead)."""
-    todo = Todo(on=on)
+def todo_for(user, on: dt.date, *, today: dt.date | None = None) -> Todo:
+    """What `user` has to do on `on` (any date: past, today or to plan ahead); `today` tells the list whether `on`
+    is in the current month."""
+    todo = Todo(on=on, today=today)
     # The duties: (file, role, since) — from the user's pairings, and for a class teacher, the class's files.
     duties: list[tuple[FileRow, HelperRole, dt.date]] = []
     pairings = list(Pairing.objects.filter(running(on), helper_id=user.pk).exclude(kind=PairingKind.STUDY_HELPER)

@@ -12,8 +12,8 @@ from tongxin.audit.services import record
 from tongxin.orgs.models import User
 
 from .. import access, rules
-from ..choices import Dimension, Problem
-from ..models import Assessment, CareFile
+from ..choices import Dimension, Level, Problem
+from ..models import Assessment, CareFile, FileVersion
 
 
 @transaction.atomic
@@ -41,7 +41,11 @@ def assessment_add(actor: User, file: CareFile, *, on: dt.date, scores: Mapping[
     assessment.save()
     latest = Assessment.objects.filter(file=file).order_by("-on", "-id").first()
     assert latest is not None
+    was = CareFile.objects.get(pk=file.pk).level
     CareFile.objects.filter(pk=file.pk).update(level=latest.level, assessed_on=latest.on)
+    if was != latest.level:
+        FileVersion.objects.create(file=file, by=actor, note=f"{assessment.on:%Y-%m-%d}风险评估",
+                                   changes=[["风险等级", Level(was).label if was else "未评估", Level(latest.level).label]])
     record(actor, AuditEntry.Action.CREATE, assessment, child_id=file.child_id,
            reason=f"风险评估：{assessment.get_level_display()}")
     return assessment

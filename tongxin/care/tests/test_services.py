@@ -148,7 +148,7 @@ def test_only_a_helper_of_the_child_may_record_and_the_record_is_audited(teacher
     file = _class_file(teacher)
     services.record_add(teacher, file, kind=RecordKind.TALK, day=TODAY, summary="谈心", today=TODAY)
     assert ContactRecord.objects.filter(child=file.child, by=teacher, day=TODAY).exists()
-    assert AuditEntry.objects.filter(actor=teacher, target_type__endswith="contactrecord").exists()
+    assert AuditEntry.objects.filter(actor=teacher, target_type="care.ContactRecord").exists()
     stranger = demo_user("volunteer")
     if not Pairing.objects.filter(helper=stranger, child=file.child).exists():
         with pytest.raises(PermissionDenied):
