@@ -63,7 +63,8 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
 
     # A file for every child the rules cover; most opened at the start of the autumn term.
     term = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-    pupils = list(Child.objects.exclude(school=None).values_list("pk", "family__hukou"))
+    # Only pupils without a file: a scaled county (`demo.scale`) calls this again for the parts it adds.
+    pupils = list(Child.objects.exclude(school=None).filter(care_file__isnull=True).values_list("pk", "family__hukou"))
     drafts = []
     for child_id, hukou in pupils:
         r = rng.random()
@@ -92,8 +93,8 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
         f.override_reason = "村委核实：家庭突发变故，父亲重病" if f.override == Category.VULNERABLE else "父母年后再次外出，数据待更新"
         f.category = f.override
     CareFile.objects.bulk_create(files, batch_size=2000)
-    files = list(CareFile.objects.all())
-    Child.objects.exclude(school=None).exclude(care_status="none").update(care_status="none")  # files are the source
+    files = list(CareFile.objects.filter(child_id__in=[c for c, _ in pupils]))
+    Child.objects.filter(pk__in=[c for c, _ in pupils]).exclude(care_status="none").update(care_status="none")  # files rule
     statuses = {f.child_id: CARE_STATUS[Category(f.category)] for f in files}
     for status in set(statuses.values()):
         Child.objects.filter(pk__in=[c for c, s in statuses.items() if s == status]).update(care_status=status)
@@ -131,25 +132,31 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
                 f.checked_month = month
     MonthlyCheck.objects.bulk_create(checks, batch_size=2000)
     CareFile.objects.bulk_update(files, ["level", "assessed_on", "checked_month"], batch_size=2000)
+    censused = set(ClassCensus.objects.filter(term_start=term).values_list("school_class_id", flat=True))
     ClassCensus.objects.bulk_create([
         ClassCensus(school_class_id=class_id, term_start=term, by=user,
                     covered=sum(1 for f in files if where[f.child_id] == class_id))
-        for class_id, user in class_teacher.items() if rng.random() < 0.85 or user.username == "teacher"])
+        for class_id, user in class_teacher.items()
+        if class_id not in censused and (rng.random() < 0.85 or user.username == "teacher")])
 
     # Pairings: a proxy parent for every left-behind child from the school's teachers (the rural school, with many
     # left-behind pupils and few teachers, sets its own load); a named helper for the high-risk; the demo volunteer.
     rural = School.objects.get(code="3611990004")
-    CareSettings.objects.create(school=rural, teacher_load=8)
+    CareSettings.objects.get_or_create(school=rural, defaults={"teacher_load": 8})
     teachers_of: dict[int, list[User]] = defaultdict(list)
     for a in RoleAssignment.objects.filter(role=Role.CLASS_TEACHER).select_related("user", "school_class"):
         teachers_of[a.school_class.school_id].append(a.user)
     load: dict[int, int] = defaultdict(int)
+    for helper_id in Pairing.objects.filter(kind=PairingKind.PROXY_PARENT).values_list("helper_id", flat=True):
+        load[helper_id] += 1
     limit = {rural.pk: 8}
     pairings = []
     for f in sorted(files, key=lambda f: f.child_id):
         if f.category != Category.LEFT_BEHIND:
             continue
         school_id = schools[f.child_id]
+        if school_id not in assessor:
+            continue
         own = class_teacher.get(where[f.child_id])
         candidates = ([own] if own else []) + teachers_of[school_id]
         helper = next((u for u in candidates if load[u.pk] < limit.get(school_id, 2)), None)
@@ -159,14 +166,14 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
         pairings.append(Pairing(child_id=f.child_id, kind=PairingKind.PROXY_PARENT, helper=helper, start=f.added_on,
                                 card_signed_on=f.added_on + dt.timedelta(days=rng.randrange(0, 14))
                                 if rng.random() < 0.7 else None))
-        if f.level == Level.HIGH:
+        if f.level == Level.HIGH and school_id in assessor:
             pairings.append(Pairing(child_id=f.child_id, kind=PairingKind.KEY_CASE, helper=assessor[school_id],
                                     start=f.assessed_on or f.added_on))
     volunteer = User.objects.get(username="volunteer")
     home = Region.objects.get(code="361199100001")
     communities = dict(Child.objects.filter(pk__in=[f.child_id for f in files]).values_list("pk", "family__community_id"))
     near = [f for f in files if f.category == Category.LEFT_BEHIND and communities[f.child_id] == home.pk][:3]
-    for f in near or files[:2]:
+    for f in [] if Pairing.objects.filter(helper=volunteer).exists() else near or files[:2]:
         pairings.append(Pairing(child_id=f.child_id, kind=PairingKind.VOLUNTEER, helper=volunteer, start=term,
                                 card_signed_on=term + dt.timedelta(days=10)))
     Pairing.objects.bulk_create(pairings, batch_size=2000)
@@ -188,11 +195,10 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
                     records.append(_record(rng, p.child_id, user, RecordKind.TALK, Party.CHILD, rng.choice(days)))
                     records.append(_record(rng, p.child_id, user, RecordKind.SCHOOL_CHECK, Party.CHILD, rng.choice(days)))
                 continue
-            for _ in range(2):
-                if rng.random() < keen:
-                    kind = rng.choice([RecordKind.TALK, RecordKind.HOMEWORK, RecordKind.CONTACT])
-                    records.append(_record(rng, p.child_id, user, kind, Party.CHILD, rng.choice(days)))
-            if rng.random() < keen * 0.5:
+            for _ in range(2 if rng.random() < keen else rng.choice([0, 1])):  # 「三个二」: twice a week
+                kind = rng.choice([RecordKind.TALK, RecordKind.HOMEWORK, RecordKind.CONTACT])
+                records.append(_record(rng, p.child_id, user, kind, Party.CHILD, rng.choice(days)))
+            if rng.random() < keen * 0.55:
                 records.append(_record(rng, p.child_id, user, RecordKind.CONTACT,
                                        rng.choice([Party.PARENT, Party.CARER, Party.SUBJECT_TEACHER]), rng.choice(days)))
             if rng.random() < keen * 0.25:

@@ -76,6 +76,9 @@ def build_scaled_county(scale: int, seed: int = 20261123, progress=None) -> Scal
         _build_part(part, county, random.Random(f"{seed}-{part}"), ids, phones, names, password, summary)
         if progress:
             progress(part, scale)
+    from .care import build_care_demo
+
+    build_care_demo(random.Random(f"{seed}-care"))  # the added parts' care files, pairings and records
     return summary
 
 
