@@ -37,7 +37,7 @@ class CareFile(models.Model):
     lacks_care = models.BooleanField("随迁缺乏照料", default=False)
     screening = models.JSONField("筛查情况", default=dict, blank=True)  # Dimension value -> what was found
     problems = models.JSONField("存在问题（五失）", default=list, blank=True)  # Problem values
-    note = models.CharField("备注", max_length=255, blank=True)
+    note = models.CharField("备注", max_length=500, blank=True)  # the exchange file's 备注 holds up to 500
     added_on = models.DateField("建档日期")
     # The latest of each, kept here so the ledger lists without reading histories (written by the services).
     level = models.CharField("风险等级", max_length=8, choices=Level.choices, blank=True)
