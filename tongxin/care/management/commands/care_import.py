@@ -31,8 +31,10 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         if result.errors:
-            for e in result.errors:
+            for e in result.errors[:200]:
                 self.stderr.write(f"第 {e.line} 行{'「' + e.column + '」' if e.column else ''}：{e.message}")
+            if len(result.errors) > 200:
+                self.stderr.write(f"……另有 {len(result.errors) - 200} 处问题未列出")
             raise CommandError(f"有 {len(result.errors)} 处问题，未导入任何数据")
         self.stdout.write(f"已导入 {result.rows} 行：新建档案 {result.opened} 份，修改 {result.changed} 份，"
                           f"无变化 {result.unchanged} 份；新登记儿童 {result.created} 名")
