@@ -2,7 +2,9 @@
 
 The figures of any number of programmes are read together in a fixed number of grouped queries
 (`programme_figures`); one programme's summary adds its detail (`programme_summary`); an area's overview sums
-them by township (`area_overview`), from the figures the worker computed ahead (`FiguresSnapshot`) where it has.
+them by township for the export (`area_overview`), or has the database sum them for the page, which shows one page
+of townships and of programmes (`area_page`), from the figures the worker computed ahead (`FiguresSnapshot`) where
+it has.
 No personal field is read: only ids, states and counts."""
 
 import datetime as dt
@@ -11,14 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Avg, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from tongxin.orgs import scope
-from tongxin.orgs.models import Region, Role
+from tongxin.orgs.models import Region, Role, School
 
-from .. import permissions
+from .. import permissions, rules
 from ..models import (
     Application,
     Attendance,
@@ -272,6 +277,7 @@ class Totals:
     child in two programmes counts twice (人次); the rates are recomputed from the sums."""
 
     label: str
+    county: str = ""  # the county (区) of a township, shown when the user oversees several
     programmes: int = 0
     applicants: int = 0
     placed: int = 0
@@ -286,8 +292,9 @@ class Totals:
     evaluations: int = 0
     rating_sum: float = 0.0  # overall rating × evaluations, summed
 
-    def add(self, f: Figures) -> None:
-        self.programmes += 1
+    def add(self, f: Figures, *, counted: bool = False) -> None:
+        """Add a programme's figures; `counted`: the programme is counted already (only its figures are added)."""
+        self.programmes += 0 if counted else 1
         self.applicants += f.applicants
         self.placed += f.placed_children
         self.waiting += f.waiting_children
@@ -303,6 +310,10 @@ class Totals:
             self.evaluations += overall["n"]
             self.rating_sum += overall["overall"] * overall["n"]
 
+    def merge(self, other: "Totals") -> None:
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     @property
     def attendance_rate(self) -> float | None:
         return round(100 * self.attended / self.expected, 1) if self.expected else None
@@ -311,6 +322,9 @@ class Totals:
     def satisfaction(self) -> float | None:
         return self.rating_sum / self.evaluations if self.evaluations else None
 
+
+_SUMMED = ("programmes", "applicants", "placed", "waiting", "special_placed", "attended", "expected", "staff_hours",
+           "fee_total", "exemption", "incidents", "evaluations", "rating_sum")
 
 OUTSIDE_TOWNSHIPS = "县直属"
 
@@ -327,32 +341,197 @@ class AreaOverview:
     as_of: dt.datetime | None = None  # when the oldest figures shown were computed; None: all computed just now
 
 
-def _township(programme: Programme) -> Region | None:
-    region = programme.organiser_region
-    if region.level == Region.Level.TOWNSHIP:
-        return region
-    return region.parent if region.level == Region.Level.COMMUNITY else None
-
-
 def area_overview(user, upto: dt.date | None = None) -> AreaOverview:
     """The figures of every programme the user oversees, summed by township and in total, in a fixed number
-    of queries however many programmes, schools and townships there are."""
-    programmes = list(permissions.overseen_programmes(user).select_related("school__region__parent", "community__parent")
-                      .order_by("-created_at"))
+    of queries however many programmes, schools and townships there are; in the order of the overview page
+    (`area_page`): by the organiser's region in the region tree, then newest first. For the export, which lists
+    every programme."""
+    programmes = list(permissions.overseen_programmes(user).select_related(*_ORGANISER_REGIONS)
+                      .order_by("-created_at", "-pk"))
+    programmes.sort(key=lambda p: p.organiser_region.path)  # stable: newest first within a region
     upto = _upto(upto)
     figures, as_of = figures_as_of(programmes, upto)
     total = Totals("合计")
-    townships: dict[str, Totals] = {}
-    placed: list[tuple[str, str, Figures]] = []
+    townships: dict[int, Totals] = {}
+    paths: dict[int, str] = {}
+    rows: list[tuple[str, Figures]] = []
     for f in figures:
-        township = _township(f.programme)
-        key, label = (township.path, township.name) if township else ("~", OUTSIDE_TOWNSHIPS)
-        townships.setdefault(key, Totals(label)).add(f)
+        gid, path, label, county = _group_of(_region_of(f.programme))
+        townships.setdefault(gid, Totals(label, county=county or "")).add(f)
+        paths[gid] = path
         total.add(f)
-        placed.append((key, label, f))
-    placed.sort(key=lambda r: r[0])  # stable: newest first within a township
-    return AreaOverview(total=total, townships=[townships[k] for k in sorted(townships)],
-                        rows=[(label, f) for _, label, f in placed], upto=upto, as_of=as_of)
+        rows.append((label, f))
+    return AreaOverview(total=total, townships=[townships[g] for g in sorted(townships, key=paths.__getitem__)],
+                        rows=rows, upto=upto, as_of=as_of)
+
+
+# ---------------------------------------------------------------- the overview page: summed by the database, paged
+
+TOWNSHIP_PAGE = 20  # townships per page of the overview's township table
+PROGRAMME_PAGE = 20  # programmes per page of its programme table; the totals above both cover every row
+
+
+_TENTH = Decimal("0.1")  # duty hours are credited in tenths (rules.credited_hours), fees in cents
+_SPECIAL = list(PriorityTier).index(PriorityTier.SPECIAL)  # by_tier lists the tiers in PriorityTier's order
+
+
+def _figure(vendor: str, path: str, cast: str) -> str:
+    """SQL for a value of a snapshot's figures (`outcomes.placed`: data["outcomes"]["placed"]) cast to a type."""
+    keys = path.split(".")
+    if vendor == "postgresql":
+        value = "(s.data #>> '{%s}')" % ",".join(keys)
+    else:  # SQLite's JSON1
+        value = "json_extract(s.data, '$%s')" % "".join(f"[{k}]" if k.isdigit() else f".{k}" for k in keys)
+    return f"CAST({value} AS {cast})"
+
+
+def _sums_sql(vendor: str) -> str:
+    """The snapshots' figures summed as `Totals.add` sums a programme's, in the order of _SUMMED after
+    `programmes` (an incident kind no longer offered is not counted here)."""
+    def n(path: str) -> str:
+        return f"COALESCE(SUM({_figure(vendor, path, 'INTEGER')}), 0)"
+
+    def d(path: str) -> str:
+        return f"COALESCE(SUM({_figure(vendor, path, 'NUMERIC')}), 0)"
+
+    incidents = " + ".join(f"COALESCE({_figure(vendor, f'incidents.{kind}', 'INTEGER')}, 0)" for kind in Incident.Kind.values)
+    rating = (f"COALESCE(SUM({_figure(vendor, 'satisfaction.overall.overall', 'DOUBLE PRECISION')}"
+              f" * {_figure(vendor, 'satisfaction.overall.n', 'DOUBLE PRECISION')}), 0)")
+    return ", ".join([n("applicants"), n("outcomes.placed"), n("outcomes.waiting"), n(f"by_tier.{_SPECIAL}.placed"),
+                      n("attended"), n("expected"), d("staff_hours"), d("fees.total"), d("fees.exemption"),
+                      f"COALESCE(SUM({incidents}), 0)", n("satisfaction.overall.n"), rating])
+
+
+def _by_township(user, upto: dt.date) -> list[tuple]:
+    """The overseen programmes counted and their snapshots' figures summed by township (a community's programmes
+    under its township; a county-level organiser's under the county itself), in one query whose text does not
+    depend on the data: (township id, level, name, path, county id, county name, programmes, snapshots, oldest
+    snapshot's time, *sums in the order of _SUMMED after `programmes`), in the order of the region tree.
+    Written in SQL: the ORM spends more time building this query than the database running it."""
+    overseen, params = permissions.overseen_programmes(user).order_by().values("pk").query.sql_with_params()
+    q = connection.ops.quote_name
+    level = Region.Level
+    sql = f"""
+        SELECT g.id, g.level, g.name, g.path, c.id, c.name, COUNT(p.id), COUNT(s.id), MIN(s.computed_at),
+               {_sums_sql(connection.vendor)}
+        FROM {q(Programme._meta.db_table)} p
+        LEFT JOIN {q(School._meta.db_table)} sc ON sc.id = p.school_id
+        LEFT JOIN {q(Region._meta.db_table)} r ON r.id = COALESCE(sc.region_id, p.community_id)
+        LEFT JOIN {q(Region._meta.db_table)} g ON g.id = CASE WHEN r.level = {int(level.COMMUNITY)} THEN r.parent_id ELSE r.id END
+        LEFT JOIN {q(Region._meta.db_table)} c ON c.id = CASE WHEN g.level = {int(level.COUNTY)} THEN g.id ELSE g.parent_id END
+        LEFT JOIN {q(FiguresSnapshot._meta.db_table)} s ON s.programme_id = p.id AND s.upto = %s
+        WHERE p.id IN ({overseen})
+        GROUP BY g.id, g.level, g.name, g.path, c.id, c.name
+        ORDER BY g.path"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datefield_value(upto), *params])
+        return cursor.fetchall()
+
+
+@dataclass
+class AreaPage:
+    """One page of an overview office's programmes: the area's totals and each township's (`townships`, a page of
+    Totals in the order of the region tree: a county's own programmes (县直属) before its townships), and one page
+    of programme rows (township, figures) in the same order, by the organiser's region and then newest first.
+    The totals are those of every programme, whatever the pages shown."""
+
+    total: Totals
+    townships: Page
+    rows: Page
+    counties: int  # how many counties the programmes lie in (the township table names them when several)
+    upto: dt.date
+    as_of: dt.datetime | None  # when the oldest figures summed were computed; None: all computed just now
+
+
+def _page_number(value: object) -> int:
+    try:
+        return max(int(str(value)), 1)
+    except ValueError:
+        return 1
+
+
+def _group_of(region: dict) -> tuple[int, str, str, str]:
+    """(township id, path, label, county name) of an organiser region given as _REGION_FIELDS: the township of a
+    community, a township itself, or a county itself (its own programmes, 县直属)."""
+    if region["level"] == Region.Level.COMMUNITY:
+        return region["parent_id"], region["parent__path"], region["parent__name"], region["parent__parent__name"]
+    if region["level"] == Region.Level.TOWNSHIP:
+        return region["id"], region["path"], region["name"], region["parent__name"]
+    return region["id"], region["path"], OUTSIDE_TOWNSHIPS, region["name"]
+
+
+# What `_group_of` reads of an organiser region.
+_REGION_FIELDS = ("id", "level", "name", "path", "parent_id", "parent__name", "parent__path", "parent__parent__name")
+_ORGANISER_REGIONS = ("school__region__parent__parent", "community__parent__parent")  # to select_related
+
+
+def _region_of(programme: Programme) -> dict:
+    """The programme's organiser region as _REGION_FIELDS (its parents loaded along, see _ORGANISER_REGIONS)."""
+    r = programme.organiser_region
+    parent = r.parent
+    grandparent = parent.parent if parent is not None else None
+    return {"id": r.pk, "level": r.level, "name": r.name, "path": r.path, "parent_id": r.parent_id,
+            "parent__name": parent and parent.name, "parent__path": parent and parent.path,
+            "parent__parent__name": grandparent and grandparent.name}
+
+
+def _when(value: object) -> dt.datetime | None:
+    """A time read by raw SQL: SQLite gives text (UTC), PostgreSQL a datetime."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    assert parsed is not None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+def area_page(user, *, page: object = None, township_page: object = None, upto: dt.date | None = None) -> AreaPage:
+    """The overview of every programme the user oversees, one page of townships and one of programmes at a time:
+    the database counts the programmes and sums the worker's snapshots by township (`_by_township`); one more
+    query reads the page's programmes with their snapshots. Programmes without a snapshot are read in that query
+    too (whatever their page), computed now in the nine queries of `programme_figures` and added to the sums.
+    Nothing is read or decoded per programme but the page's. A page number past the end shows the last page;
+    one that is not a number, the first."""
+    upto = _upto(upto)
+    groups: dict[int | None, Totals] = {}
+    counties: set[int | None] = set()
+    oldest: list[dt.datetime] = []
+    snapshots = 0
+    for gid, level, name, _, county_id, county, programmes, snapped, as_of, *sums in _by_township(user, upto):
+        t = groups[gid] = Totals(OUTSIDE_TOWNSHIPS if level == Region.Level.COUNTY or gid is None else name,
+                                 county=county or "", **dict(zip(_SUMMED, [programmes, *sums], strict=True)))
+        t.staff_hours = Decimal(str(t.staff_hours)).quantize(_TENTH)
+        t.fee_total, t.exemption = (Decimal(str(v)).quantize(rules.CENT) for v in (t.fee_total, t.exemption))
+        t.rating_sum = float(t.rating_sum)
+        counties.add(county_id)
+        snapshots += snapped
+        if as_of is not None:
+            oldest.append(_when(as_of))  # type: ignore[arg-type]
+    total = Totals("合计")
+    for t in groups.values():
+        total.merge(t)
+    this: Page = Paginator(range(total.programmes), PROGRAMME_PAGE).get_page(_page_number(page))
+    snapshot = FiguresSnapshot.objects.filter(programme=OuterRef("pk"), upto=upto).values("data")[:1]
+    ordered = (Programme.objects.filter(pk__in=permissions.overseen_programmes(user).values("pk"))
+               .select_related(*_ORGANISER_REGIONS).annotate(snapshot=Subquery(snapshot))
+               .order_by(Coalesce("school__region__path", "community__path"), "-created_at", "-pk"))
+    first, last = max(this.start_index() - 1, 0), this.end_index()
+    if snapshots == total.programmes:
+        on_page = list(ordered[first:last])
+        live: dict[int, Figures] = {}
+    else:  # the page and every programme without a snapshot, in one query
+        ids = ordered.values("pk")[first:last]
+        loaded = list(ordered.filter(Q(pk__in=ids) | Q(snapshot__isnull=True))
+                      .annotate(on_page=Case(When(pk__in=ids, then=Value(True)), default=Value(False))))
+        on_page = [p for p in loaded if getattr(p, "on_page")]
+        live = {f.programme.pk: f for f in programme_figures([p for p in loaded if getattr(p, "snapshot") is None], upto)}
+        for f in live.values():
+            groups[_group_of(_region_of(f.programme))[0]].add(f, counted=True)
+            total.add(f, counted=True)
+    this.object_list = [(groups[_group_of(_region_of(p))[0]].label,
+                         live.get(p.pk) or _figures_from(p, upto, getattr(p, "snapshot"))) for p in on_page]
+    towns = Paginator(list(groups.values()), TOWNSHIP_PAGE)
+    return AreaPage(total=total, townships=towns.get_page(_page_number(township_page)), rows=this,
+                    counties=len(counties), upto=upto, as_of=min(oldest) if oldest else None)
 
 
 def overview_unit(user) -> tuple[str, str]:

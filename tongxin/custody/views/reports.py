@@ -3,14 +3,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .. import exports, permissions, selectors
 from ..models import Incident
+from ..selectors.reports import PROGRAMME_PAGE, area_page
 from ._base import records_programme
 
-PAGE_SIZE = 50  # programmes per page of the county table; the totals above it cover them all
+PAGE_SIZE = PROGRAMME_PAGE  # programmes per page of the county table; the totals above it cover them all
 
 
 @login_required
@@ -31,10 +31,9 @@ def report_xlsx(request, programme_id):
 def county(request):
     if not permissions.has_overview(request.user):
         raise PermissionDenied("县、乡镇管理人员可查看托管概况")
-    overview = selectors.area_overview(request.user)
-    page = Paginator(overview.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    overview = area_page(request.user, page=request.GET.get("page"), township_page=request.GET.get("tpage"))
     unit, area = selectors.overview_unit(request.user)
-    return render(request, "custody/county.html", {"o": overview, "page": page, "unit": unit, "area": area})
+    return render(request, "custody/county.html", {"o": overview, "unit": unit, "area": area})
 
 
 @login_required
