@@ -7,7 +7,8 @@ New values are encrypted with AES-256-GCM (`cryptography`'s `AESGCM`) and writte
 Why AES-GCM: it is authenticated encryption (a flipped byte anywhere fails the tag check, as with Fernet's
 HMAC), it is in `cryptography` already, and it is fast: ~3 µs a value to encrypt or decrypt (random nonce and
 base64 included), about a fifth of Fernet's AES-CBC + HMAC-SHA256 (~12–14 µs; measured on the development
-machine), which matters when a 20,000-row ledger carries seven encrypted values a row (issue 8). The `g1.` header and the key id are bound to the ciphertext as associated data.
+machine), which matters when a 20,000-row ledger carries seven encrypted values a row (issue 8).
+The `g1.` header and the key id are bound to the ciphertext as associated data.
 
 Nonces are 96 random bits per value. NIST SP 800-38D bounds random nonces to 2^32 encryptions under one key
 (collision chance below 2^-32); this system writes a few values per child per save, many orders of magnitude
