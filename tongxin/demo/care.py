@@ -50,13 +50,13 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
     today = today or timezone.localdate()
     # The guardians' facts the categories need: since when a parent works away (a few only recently), a carer's
     # birth year and health.
-    away = list(Guardian.objects.filter(works_away=True).only("pk"))
+    away = list(Guardian.objects.filter(works_away=True).only("pk").order_by("pk"))
     for g in away:
         months = rng.randrange(1, 3) if rng.random() < 0.07 else rng.randrange(4, 72)
         g.away_since = (today.replace(day=1) - dt.timedelta(days=30 * months)).replace(day=1)
     Guardian.objects.bulk_update(away, ["away_since"], batch_size=2000)
     carers = list(Guardian.objects.filter(guardianships__relationship=Guardianship.Relationship.GRANDPARENT)
-                  .distinct().only("pk"))
+                  .distinct().only("pk").order_by("pk"))
     for g in carers:
         g.birth_year, g.health = rng.randrange(1952, 1967), rng.choice(HEALTH)
     Guardian.objects.bulk_update(carers, ["birth_year", "health"], batch_size=2000)
@@ -64,7 +64,8 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
     # A file for every child the rules cover; most opened at the start of the autumn term.
     term = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     # Only pupils without a file: a scaled county (`demo.scale`) calls this again for the parts it adds.
-    pupils = list(Child.objects.exclude(school=None).filter(care_file__isnull=True).values_list("pk", "family__hukou"))
+    pupils = list(Child.objects.exclude(school=None).filter(care_file__isnull=True).order_by("pk")
+                  .values_list("pk", "family__hukou"))
     drafts = []
     for child_id, hukou in pupils:
         r = rng.random()
@@ -93,15 +94,16 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
         f.override_reason = "村委核实：家庭突发变故，父亲重病" if f.override == Category.VULNERABLE else "父母年后再次外出，数据待更新"
         f.category = f.override
     CareFile.objects.bulk_create(files, batch_size=2000)
-    files = list(CareFile.objects.filter(child_id__in=[c for c, _ in pupils]))
+    files = list(CareFile.objects.filter(child_id__in=[c for c, _ in pupils]).order_by("child_id"))
     Child.objects.filter(pk__in=[c for c, _ in pupils]).exclude(care_status="none").update(care_status="none")  # files rule
     statuses = {f.child_id: CARE_STATUS[Category(f.category)] for f in files}
     for status in set(statuses.values()):
         Child.objects.filter(pk__in=[c for c, s in statuses.items() if s == status]).update(care_status=status)
 
     # Assessments: September's round for most files, the month's new files partly; some overdue.
-    assessor = {a.school_id: a.user for a in RoleAssignment.objects.filter(role=Role.SCHOOL_LEADER).select_related("user")}
-    class_teacher = {a.school_class_id: a.user for a in RoleAssignment.objects.filter(role=Role.CLASS_TEACHER)
+    assessor = {a.school_id: a.user for a in RoleAssignment.objects.filter(role=Role.SCHOOL_LEADER)
+                .select_related("user").order_by("pk")}
+    class_teacher = {a.school_class_id: a.user for a in RoleAssignment.objects.filter(role=Role.CLASS_TEACHER).order_by("pk")
                      .select_related("user")}
     where = dict(Child.objects.filter(pk__in=[f.child_id for f in files]).values_list("pk", "school_class_id"))
     schools = dict(Child.objects.filter(pk__in=[f.child_id for f in files]).values_list("pk", "school_id"))
@@ -144,7 +146,7 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
     rural = School.objects.get(code="3611990004")
     CareSettings.objects.get_or_create(school=rural, defaults={"teacher_load": 8})
     teachers_of: dict[int, list[User]] = defaultdict(list)
-    for a in RoleAssignment.objects.filter(role=Role.CLASS_TEACHER).select_related("user", "school_class"):
+    for a in RoleAssignment.objects.filter(role=Role.CLASS_TEACHER).select_related("user", "school_class").order_by("pk"):
         teachers_of[a.school_class.school_id].append(a.user)
     load: dict[int, int] = defaultdict(int)
     for helper_id in Pairing.objects.filter(kind=PairingKind.PROXY_PARENT).values_list("helper_id", flat=True):
@@ -217,7 +219,8 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
     ContactRecord.objects.bulk_create(records, batch_size=2000)
 
     # The village's docking: the village workers confirmed most residents' files, with a few differences.
-    workers = {a.region_id: a.user for a in RoleAssignment.objects.filter(role=Role.COMMUNITY_WORKER).select_related("user")}
+    workers = {a.region_id: a.user for a in RoleAssignment.objects.filter(role=Role.COMMUNITY_WORKER)
+               .select_related("user").order_by("pk")}
     village = []
     for f in files:
         community = communities[f.child_id]

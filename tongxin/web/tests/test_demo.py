@@ -3,6 +3,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection
 
+from tongxin.care import models as care
 from tongxin.custody.models import Application, Attendance, DemandSurvey, Placement, Programme, SurveyAnswer
 from tongxin.demo import build_demo_county
 from tongxin.orgs.models import CalendarDay, Grade, Region, RoleAssignment, School, SchoolClass, Site, User
@@ -23,6 +24,11 @@ def fingerprint():
         sorted(Placement.objects.values_list("child__name", "period__name", "state", "group__name", "lottery_key")),
         Attendance.objects.count(),
         sorted(SurveyAnswer.objects.values_list("survey__title", "child__name", "needs_custody", "lunch")),
+        # The care line's rows, counted (their ids must come out the same: PostgreSQL's sequences are reset for the
+        # rebuild and are not rolled back with the test).
+        tuple(m.objects.count() for m in (care.CareFile, care.Pairing, care.ContactRecord, care.MonthlyCheck,
+                                          care.Assessment, care.VillageCheck, care.ClassCensus)),
+        sorted(care.CareFile.objects.values_list("child__name", "category", "level")),
     )
 
 
@@ -34,8 +40,6 @@ def test_demo_county_is_deterministic_and_the_right_size():
     left_behind = Child.objects.filter(care_status="left_behind")
     assert 100 < left_behind.count() < 600
     assert left_behind.filter(family__community__parent__code="361199200000").count() > left_behind.count() / 2
-    from tongxin.care import models as care
-
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()
