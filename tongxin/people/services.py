@@ -256,7 +256,8 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
                   p.health) for gid, (_, family_id, p) in zip(guardian_ids, people_rows, strict=True)],
                 id_number="", id_hash=None, id_masked="", user=None, workplace="", capable=True,
                 status=Guardian.Status.PRESENT, address="")
-    has_primary = set(Guardianship.objects.filter(child_id__in=[c for c, _, _ in pending_people if c not in new_ids.values()],
+    fresh_ids = set(new_ids.values())
+    has_primary = set(Guardianship.objects.filter(child_id__in=[c for c, _, _ in pending_people if c not in fresh_ids],
                                                   is_primary=True).values_list("child_id", flat=True))
     link_values = []
     for gid, (child_id, _, p) in zip(guardian_ids, people_rows, strict=True):
