@@ -29,7 +29,7 @@ class OnForm(forms.Form):
 
 
 class BoardForm(OnForm):
-    by = forms.ChoiceField(required=False, label="汇总到", choices=[("", "默认"), ("class", "班级"), ("school", "学校"),
+    by = forms.ChoiceField(required=False, label="汇总到", choices=[("", "按我的范围汇总"), ("class", "班级"), ("school", "学校"),
                                                                  ("township", "乡镇")])
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
