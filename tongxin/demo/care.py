@@ -185,12 +185,18 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
     diligence: dict[int, float] = {}
     for p in pairings:
         user = p.helper
-        diligence.setdefault(user.pk, 0.15 if rng.random() < 0.1 else rng.uniform(0.75, 1.0))
+        diligence.setdefault(user.pk, 0.15 if rng.random() < 0.1 else rng.uniform(0.93, 1.0))
         keen = diligence[user.pk]
         weeks = [w for w in _weeks_back(today, 12) if w >= p.start - dt.timedelta(days=6)]
         for monday in weeks:
             days = [monday + dt.timedelta(days=i) for i in range(5) if monday + dt.timedelta(days=i) <= today]
             if not days:
+                continue
+            if p.kind == PairingKind.KEY_CASE:  # a weekly contact and a visit a month
+                if rng.random() < keen:
+                    records.append(_record(rng, p.child_id, user, RecordKind.TALK, Party.CHILD, rng.choice(days)))
+                if monday.day <= 7 and rng.random() < keen:
+                    records.append(_record(rng, p.child_id, user, RecordKind.HOME_VISIT, Party.CARER, rng.choice(days)))
                 continue
             if p.kind == PairingKind.VOLUNTEER:
                 if monday.day <= 7 and rng.random() < keen:
@@ -200,11 +206,20 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
             for _ in range(2 if rng.random() < keen else rng.choice([0, 1])):  # 「三个二」: twice a week
                 kind = rng.choice([RecordKind.TALK, RecordKind.HOMEWORK, RecordKind.CONTACT])
                 records.append(_record(rng, p.child_id, user, kind, Party.CHILD, rng.choice(days)))
-            if rng.random() < keen * 0.55:
-                records.append(_record(rng, p.child_id, user, RecordKind.CONTACT,
-                                       rng.choice([Party.PARENT, Party.CARER, Party.SUBJECT_TEACHER]), rng.choice(days)))
-            if rng.random() < keen * 0.25:
-                records.append(_record(rng, p.child_id, user, RecordKind.HOME_VISIT, Party.CARER, rng.choice(days)))
+        if p.kind == PairingKind.PROXY_PARENT:
+            # 「三个二」's other two: two contacts a month with parents, carer or teachers; two visits every two months.
+            month = max(p.start, term).replace(day=1)
+            while month <= today:
+                last = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
+                span = [month + dt.timedelta(days=i) for i in range((last - month).days + 1)]
+                for _ in range(2):
+                    if rng.random() < keen:
+                        records.append(_record(rng, p.child_id, user, RecordKind.CONTACT,
+                                               rng.choice([Party.PARENT, Party.CARER, Party.SUBJECT_TEACHER]),
+                                               rng.choice(span)))
+                if rng.random() < keen:  # a visit in each month of the two
+                    records.append(_record(rng, p.child_id, user, RecordKind.HOME_VISIT, Party.CARER, rng.choice(span)))
+                month = (month + dt.timedelta(days=32)).replace(day=1)
     # The class teachers' monthly talk with each left-behind pupil.
     for f in files:
         teacher = class_teacher.get(where[f.child_id])
