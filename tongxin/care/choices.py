@@ -75,7 +75,7 @@ class Party(models.TextChoices):
 
     CHILD = "child", "儿童本人"
     PARENT = "parent", "父母"
-    CARER = "carer", "监护人（托管人）"
+    CARER = "carer", "监护人或托管人"
     SUBJECT_TEACHER = "subject_teacher", "任课教师"
 
 
