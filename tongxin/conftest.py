@@ -16,6 +16,11 @@ def _fast_hashing(settings):
 
 @pytest.fixture
 def demo_user(db, django_user_model):
+    from tongxin.demo import demo_exists
+
+    if not demo_exists():  # a transactional test (a browser test) before this one flushed the database
+        call_command("load_demo", verbosity=0)
+
     def get(username):
         return django_user_model.objects.get(username=username)
 

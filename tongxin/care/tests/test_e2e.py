@@ -88,7 +88,7 @@ def test_class_teacher_month_on_a_phone(demo_site, browser):
     # 2. The counts agree with the lists below them.
     contacts = page.locator("#contacts tbody tr")
     assert _stat(page, "联系待完成") == contacts.count() > 0
-    assert _stat(page, "本月未核对") == page.locator("#unchecked label.check").count() >= len(unchecked)
+    assert _stat(page, "本月未核对") == page.locator("#unchecked .check-row").count() >= len(unchecked)
     assert _stat(page, "待评估") == page.locator("#assessments a.button", has_text="评估").count() >= 1
     for f in unchecked:
         assert f.child.name in page.locator("#unchecked").inner_text()
@@ -154,7 +154,7 @@ def test_class_teacher_month_on_a_phone(demo_site, browser):
     page.wait_for_url(f"{demo_site}/care/files/{assess_file.pk}/")
     assert "评估已保存：高风险" in page.locator(".messages").inner_text()
     assert page.locator("span.tag", has_text="高风险").count() == 1
-    assert f"{_day(today)} 高风险" in page.locator(".card", has_text="风险评估").inner_text()
+    assert f"{_day(today)} 高风险" in page.locator("section.card", has_text="风险评估").inner_text()
     _fits_phone(page, "file-assessed")
 
     # 8. The to-do for a day next week, through the date field: the page answers for that day.
