@@ -221,8 +221,10 @@ def compliance(request):
     if not form.is_valid():
         return render(request, "care/board.html", {"form": form, "board": None}, status=400)
     roles = scope.roles(request.user)
-    by = form.cleaned_data["by"] or ("class" if roles <= {"school_leader"} else
-                                     "school" if roles & {"township_officer", "community_worker"} else "township")
+    # The widest scope held decides the default grouping: a county by township, a township or village by school,
+    # a school by class.
+    by = form.cleaned_data["by"] or ("township" if roles & {"county_edu", "county_civil", "admin"} else
+                                     "school" if roles & {"township_officer", "community_worker"} else "class")
     found = board_sel.board(request.user, on=form.cleaned_data["on"] or timezone.localdate(), by=by)
     page = Paginator(found.behind, board_sel.PAGE).get_page(form.cleaned_data["page"])
     return render(request, "care/board.html", {"form": form, "board": found, "page": page})
