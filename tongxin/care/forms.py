@@ -6,7 +6,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .choices import Category, Dimension, PairingKind, Party, Problem, RecordKind
+from .choices import Category, Dimension, PairingKind, Party, Problem, RecordKind, Window
 from .models import CareFile, ContactRecord
 
 SCORES = [(0, "0 无风险"), (1, "1 轻度"), (2, "2 中度"), (3, "3 重度")]
@@ -179,3 +179,11 @@ class VillageCheckForm(forms.Form):
         if data.get("category") not in (None, "same") and not (data.get("note") or "").strip():
             self.add_error("note", "与学校台账不一致时请写明核实情况")
         return data
+
+
+class RuleForm(forms.Form):
+    key = forms.CharField(max_length=32)
+    count = forms.IntegerField(min_value=1, max_value=20, label="次数")
+    window = forms.ChoiceField(choices=Window.choices, label="周期")
+    active = forms.BooleanField(required=False, label="启用")
+    restore = forms.BooleanField(required=False)

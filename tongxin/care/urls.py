@@ -9,6 +9,7 @@ urlpatterns = [
     path("ledger/import/", views.ledger_import, name="import"),
     path("ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("pairings/<int:pairing_id>/card/", views.pairing_card, name="card"),
+    path("rules/", views.contact_rules, name="rules"),
     path("village/", views.village, name="village"),
     path("compliance/", views.compliance, name="compliance"),
     path("ledger/check/", views.check, name="check"),

@@ -15,6 +15,7 @@ from tongxin.orgs import scope
 
 from . import access, forms, services
 from .selectors import board as board_sel
+from .selectors import contact_rules as rules_sel
 from .selectors import exchange
 from .selectors import ledger as ledger_sel
 from .selectors import todo as todo_sel
@@ -61,7 +62,9 @@ def ledger(request):
                               only=data["only"], query=data["q"].strip(), page=data["page"] or 1)
     return render(request, "care/ledger.html", {"form": form, "ledger": found, "editor": access.is_editor(request.user),
                                                 "overseer": bool(scope.roles(request.user) & ledger_sel.OVERSEERS),
-                                                "village": "community_worker" in scope.roles(request.user)})
+                                                "village": "community_worker" in scope.roles(request.user),
+                                                "rule_setter": bool(scope.roles(request.user) & {
+                                                    "school_leader", "county_edu", "county_civil"})})
 
 
 @login_required
@@ -258,3 +261,24 @@ def pairing_card(request, pairing_id: int):
     """爱心结对卡 (P-35): a printable card of one pairing, with the contact rules the helper keeps."""
     card = ledger_sel.pairing_card(request.user, pairing_id, on=timezone.localdate())
     return render(request, "care/card.html", {"c": card})
+
+
+@login_required
+def contact_rules(request):
+    """联系频次规则: the rules in force for the school or county, with where each comes from; an office changes its
+    own (count, period, on or off) or restores the one above it."""
+    school_id, region_id, path = services.rule_area(request.user)
+    if request.method == "POST":
+        form = forms.RuleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        elif form.cleaned_data["restore"]:
+            _attempt(request, services.rule_restore, request.user, key=form.cleaned_data["key"], success="已恢复上级或默认规则")
+        else:
+            d = form.cleaned_data
+            _attempt(request, services.rule_set, request.user, key=d["key"], count=d["count"], window=d["window"],
+                     active=d["active"], success="规则已保存")
+        return redirect("care:rules")
+    rows = rules_sel.rules_page(school_id=school_id, region_id=region_id, path=path)
+    return render(request, "care/rules.html", {"rows": rows, "school": bool(school_id),
+                                               "windows": forms.Window.choices})

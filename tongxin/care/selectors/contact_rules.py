@@ -2,6 +2,7 @@
 by its county's rows, then by its own (`ContactRuleSetting`)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -37,3 +38,30 @@ def rules_for_places(places: Iterable[tuple[int | None, str]]) -> dict[tuple[int
                     merged[row.key] = _rule(row) if row.active else None
         result[(school, path)] = tuple(r for r in merged.values() if r is not None)
     return result
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    rule: rules.ContactRule  # as it applies here (or the default, when switched off)
+    active: bool
+    origin: str  # "默认" | "县（区）" | "本校"
+    own: bool  # this area has its own row for it
+
+
+def rules_page(*, school_id: int | None, region_id: int | None, path: str) -> list[RuleRow]:
+    """Every contact rule of an area with where it comes from: the seeds' default, the county's or the school's."""
+    county = _county_path(path)
+    rows = list(ContactRuleSetting.objects.filter(Q(school_id=school_id, school_id__isnull=False)
+                                                  | Q(region__path=county)).select_related("region"))
+    out = []
+    keys = [r.key for r in rules.DEFAULT_RULES] + sorted({r.key for r in rows} - {r.key for r in rules.DEFAULT_RULES})
+    defaults = {r.key: r for r in rules.DEFAULT_RULES}
+    for key in keys:
+        school_row = next((r for r in rows if r.key == key and r.school_id), None)
+        county_row = next((r for r in rows if r.key == key and r.region_id), None)
+        row = school_row or county_row
+        rule = _rule(row) if row else defaults[key]
+        origin = "本校" if school_row else "县（区）" if county_row else "默认"
+        own = bool(school_row) if school_id else bool(county_row and county_row.region_id == region_id)
+        out.append(RuleRow(rule, row.active if row else True, origin, own))
+    return out

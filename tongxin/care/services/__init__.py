@@ -15,7 +15,8 @@ from .files import (
 from .ledger import ImportResult, ledger_import
 from .pairings import pairing_add, pairing_end
 from .records import record_add
+from .rule_settings import rule_area, rule_restore, rule_set
 
 __all__ = ["ImportResult", "assessment_add", "census_confirm", "classify", "file_open", "file_set_category",
-           "file_update", "files_check", "ledger_import", "pairing_add", "pairing_end", "record_add", "rederive",
+           "file_update", "files_check", "ledger_import", "pairing_add", "pairing_end", "record_add", "rederive", "rule_area", "rule_restore", "rule_set",
            "village_check", "village_checks"]

@@ -93,3 +93,9 @@ def test_the_pairing_card_opens_for_whoever_reads_the_childs_file(login):
     for role in ROLES:
         assert login(role).get(url).status_code == _expected("file", role, file), role
     assert "爱心结对卡" in login("volunteer").get(url).content.decode()
+
+
+def test_the_contact_rules_page_is_for_school_leaders_and_the_county_bureaus(login):
+    allowed = {"leader", "county_edu", "county_civil"}
+    for role in ROLES:
+        assert login(role).get(reverse("care:rules")).status_code == (OK if role in allowed else NO), role
