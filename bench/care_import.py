@@ -14,11 +14,9 @@ import argparse
 import datetime as dt
 import io
 import random
-import sys
 import time
 
 import _django  # noqa: E402, F401  (sets Django up for a bench first: bench/_django.py)
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
@@ -35,18 +33,7 @@ GIVEN = "子涵浩然欣怡宇轩梓萱一诺雨桐思远若曦俊杰嘉怡明�
 CITIES = ["广州", "深圳", "东莞", "杭州", "宁波", "上海", "苏州", "厦门", "佛山", "长沙"]
 
 
-def fresh_database(scale: int) -> None:
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        if "bench" not in name:
-            sys.exit(f"拒绝清空数据库 {name}：基准测试只使用名称含 bench 的数据库")
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
-    if scale > 1:
-        call_command("load_demo", scale=scale, verbosity=0)
-    else:
-        call_command("load_demo", verbosity=0)
+fresh_database = _django.fresh_database
 
 
 def ledger(n: int, rng: random.Random, today: dt.date) -> list[LedgerRow]:

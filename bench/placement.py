@@ -21,13 +21,11 @@ import datetime as dt
 import gc
 import os
 import random
-import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
 
 import _django  # noqa: E402, F401  (sets Django up for a bench first: bench/_django.py)
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -66,14 +64,7 @@ def counting() -> Iterator[list[int]]:
 
 def fresh_database() -> None:
     """Migrate an empty database and load the demo county; on PostgreSQL, freeze the planner's statistics."""
-    if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        if "bench" not in name:
-            sys.exit(f"拒绝清空数据库 {name}：基准测试只使用名称含 bench 的数据库")
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    _django.fresh_database()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in BENCH_TABLES:
