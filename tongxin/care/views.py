@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
+from tongxin.web.feedback import attempt
+from tongxin.web.forms import error_text
 
 from . import access, forms, services
 from .selectors import board as board_sel
@@ -21,18 +23,6 @@ from .selectors import ledger as ledger_sel
 from .selectors import todo as todo_sel
 from .selectors import village as village_sel
 from .selectors.pairings import helper_choices, peer_choices
-
-
-def _attempt(request, fn, *args, success: str = "", **kwargs):
-    """Run a service; a refusal by its rules becomes a message. Returns the result, or None when refused."""
-    try:
-        result = fn(*args, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return None
-    if success:
-        messages.success(request, success)
-    return result
 
 
 @login_required
@@ -84,7 +74,7 @@ def file_edit(request, file_id: int):
         note = form.cleaned_data["note_change"]
         changes = form.changes()
         found.refresh_from_db()
-        if _attempt(request, services.file_update, request.user, found, on=timezone.localdate(), reason=note,
+        if attempt(request, services.file_update, request.user, found, on=timezone.localdate(), reason=note,
                     success="档案已保存", **changes):
             return redirect("care:file", file_id)
     return render(request, "care/file_edit.html", {"form": form, "file": found}, status=400 if form.errors else 200)
@@ -96,9 +86,9 @@ def file_category(request, file_id: int):
     found = access.access_file(request.user, file_id)
     form = forms.CategoryForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
         return redirect("care:file", file_id)
-    _attempt(request, services.file_set_category, request.user, found, category=form.cleaned_data["category"],
+    attempt(request, services.file_set_category, request.user, found, category=form.cleaned_data["category"],
              reason=form.cleaned_data["reason"], on=timezone.localdate(), success="关爱类别已更新")
     return redirect("care:file", file_id)
 
@@ -113,7 +103,7 @@ def record_add(request, file_id: int):
     form = forms.RecordForm(request.POST or None, initial={"day": today, "kind": request.GET.get("kind", "talk"),
                                                            "party": request.GET.get("party", "child")})
     if request.method == "POST" and form.is_valid():
-        if _attempt(request, services.record_add, request.user, found, today=today, success="已记录",
+        if attempt(request, services.record_add, request.user, found, today=today, success="已记录",
                     **form.cleaned_data):
             return redirect("care:todo") if request.GET.get("next") == "todo" else redirect("care:file", file_id)
     return render(request, "care/record_form.html", {"form": form, "file": found}, status=400 if form.errors else 200)
@@ -126,7 +116,7 @@ def assess(request, file_id: int):
     today = timezone.localdate()
     form = forms.AssessmentForm(request.POST or None, initial={"on": today})
     if request.method == "POST" and form.is_valid():
-        done = _attempt(request, services.assessment_add, request.user, found, on=form.cleaned_data["on"],
+        done = attempt(request, services.assessment_add, request.user, found, on=form.cleaned_data["on"],
                         scores=form.scores(), problems=form.cleaned_data["problems"],
                         measures=form.cleaned_data["measures"], today=today)
         if done:
@@ -146,7 +136,7 @@ def check(request):
     if not ids or len(ids) > 500:
         messages.error(request, "请选择要核对的档案（每次最多 500 份）")
     else:
-        n = _attempt(request, services.files_check, request.user, file_ids=ids, on=timezone.localdate())
+        n = attempt(request, services.files_check, request.user, file_ids=ids, on=timezone.localdate())
         if n is not None:
             messages.success(request, f"已核对 {len(ids)} 份档案" + (f"（其中 {n} 份为本月新核对）" if n != len(ids) else ""))
     return redirect("care:todo" if request.POST.get("back") == "todo" else "care:ledger")
@@ -161,7 +151,7 @@ def census(request, class_id: int):
                   if a.school_class_id == class_id), None)
     if klass is None:
         raise PermissionDenied("只能确认本人所带班级的排查")
-    _attempt(request, services.census_confirm, request.user, school_class_id=class_id,
+    attempt(request, services.census_confirm, request.user, school_class_id=class_id,
              term_start=todo_sel.term_start(today), covered=todo_sel.covered_in_class(class_id),
              success=f"{klass.label}本学期排查已确认")
     return redirect("care:todo")
@@ -178,7 +168,7 @@ def pair(request, file_id: int):
                              initial={"start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(request, services.pairing_add, request.user, found, kind=data["kind"], start=data["start"],
+        if attempt(request, services.pairing_add, request.user, found, kind=data["kind"], start=data["start"],
                     helper_id=data["helper"], peer_child_id=data["peer"], card_signed_on=data["card_signed_on"], note=data["note"],
                     success="结对已安排"):
             return redirect("care:file", file_id)
@@ -242,13 +232,13 @@ def village(request):
     if request.method == "POST":
         form = forms.VillageCheckForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, error_text(form))
             return redirect("care:village")
         data = form.cleaned_data
         known = {r.file_id: r for r in found.rows}
         if not set(data["files"]) <= set(known):
             raise PermissionDenied("有档案不属于本村（社区）")
-        done = _attempt(request, services.village_checks, request.user, file_ids=data["files"],
+        done = attempt(request, services.village_checks, request.user, file_ids=data["files"],
                         category=data["category"], note=data["note"])
         if done is not None:
             messages.success(request, f"已核实 {done} 份档案")
@@ -271,12 +261,12 @@ def contact_rules(request):
     if request.method == "POST":
         form = forms.RuleForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, error_text(form))
         elif form.cleaned_data["restore"]:
-            _attempt(request, services.rule_restore, request.user, key=form.cleaned_data["key"], success="已恢复上级或默认规则")
+            attempt(request, services.rule_restore, request.user, key=form.cleaned_data["key"], success="已恢复上级或默认规则")
         else:
             d = form.cleaned_data
-            _attempt(request, services.rule_set, request.user, key=d["key"], count=d["count"], window=d["window"],
+            attempt(request, services.rule_set, request.user, key=d["key"], count=d["count"], window=d["window"],
                      active=d["active"], success="规则已保存")
         return redirect("care:rules")
     rows = rules_sel.rules_page(school_id=school_id, region_id=region_id, path=path)

@@ -15,11 +15,10 @@ from tongxin.orgs.models import Role, grade_label
 from tongxin.people import selectors as people
 
 from .. import access, rules
-from ..choices import Category, Dimension, Level, PairingKind, Problem, Window
+from ..choices import Category, Dimension, Level, PairingKind, Problem
 from ..models import Assessment, CareFile, ClassCensus, ContactRecord, FileVersion, Pairing
-from .pairings import running
 from .settings import settings_for_places
-from .todo import FileRow, _file_rows
+from .todo import FileRow, _file_rows, assessment_states, term_start
 
 PAGE = 50
 # Who sees the share confirmed per class (everyone who oversees more than one class).
@@ -98,19 +97,19 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
         q &= Q(level="high")
     rows = _file_rows(q)
     if only == "assess":
-        due = {f.file_id for f, _ in _assessments(rows, on) if _.state != "done"}
+        due = {pk for pk, state in assessment_states(rows, on).items() if state.state != "done"}
         rows = [r for r in rows if r.file_id in due]
     paginator = Paginator(rows, PAGE)
     shown = paginator.get_page(page)
     listed = list(shown.object_list)
-    states = dict((f.file_id, d) for f, d in _assessments(listed, on))
-    flags = dict(CareFile.objects.filter(pk__in=[r.file_id for r in listed]).values_list("pk", "checked_month"))
-    overrides = dict(((pk, (o, d)) for pk, o, d in CareFile.objects.filter(pk__in=[r.file_id for r in listed])
-                      .values_list("pk", "override", "derived")))
+    states = assessment_states(listed, on)
+    flags = {pk: (checked, override, derived) for pk, checked, override, derived in
+             CareFile.objects.filter(pk__in=[r.file_id for r in listed]).values_list("pk", "checked_month", "override",
+                                                                                      "derived")}
     result = Ledger(on=on, total=paginator.count, page=shown.number, pages=paginator.num_pages, counts=counts,
                     checked=checked, rows=[
-                        LedgerRow(r, _checked(flags[r.file_id], month), states[r.file_id],
-                                  bool(overrides[r.file_id][0]) and overrides[r.file_id][0] != overrides[r.file_id][1])
+                        LedgerRow(r, _checked(flags[r.file_id][0], month), states[r.file_id],
+                                  bool(flags[r.file_id][1]) and flags[r.file_id][1] != flags[r.file_id][2])
                         for r in listed])
     result.classes = class_shares(user, on)
     return result
@@ -120,28 +119,19 @@ def _checked(checked_month: dt.date | None, month: dt.date) -> bool:
     return checked_month is not None and checked_month >= month
 
 
-def _assessments(rows: list[FileRow], on: dt.date) -> list[tuple[FileRow, rules.AssessmentDue]]:
-    dates: dict[int, list[dt.date]] = {}
-    for file_id, day in Assessment.objects.filter(file_id__in=[r.file_id for r in rows], on__lte=on).values_list("file_id", "on"):
-        dates.setdefault(file_id, []).append(day)
-    months = settings_for_places({(r.school_id, r.area_path) for r in rows})
-    return [(r, rules.assessment_due(on=on, added=min(r.added_on, on), assessed=dates.get(r.file_id, []),
-                                     months=months[(r.school_id, r.area_path)].assessment_months)) for r in rows]
-
-
 def class_shares(user, on: dt.date) -> list[ClassShare]:
     """Per class in scope: files, how many confirmed this month, whether this term's census is done (P-03, P-04).
     Only for those who oversee more than one class."""
     if not scope.roles(user) & OVERSEERS:
         return []
     month = on.replace(day=1)
-    term_start, _ = rules.window_of(Window.TERM, on)
+    term = term_start(on)
     rows = (CareFile.objects.filter(_scope_q(user)).exclude(category=Category.NONE)
             .values("child__school_class_id", "child__school__name", "child__school_class__grade__year",
                     "child__school_class__number")
             .annotate(files=Count("pk"), checked=Count("pk", filter=Q(checked_month__gte=month)))
             .order_by("child__school__name", "child__school_class__grade__year", "child__school_class__number"))
-    done = set(ClassCensus.objects.filter(term_start=term_start).values_list("school_class_id", flat=True))
+    done = set(ClassCensus.objects.filter(term_start=term).values_list("school_class_id", flat=True))
     return [ClassShare(r["child__school_class_id"],
                        f"{r['child__school__name'] or '未入学'}"
                        + (f"{grade_label(r['child__school_class__grade__year'])}（{r['child__school_class__number']}）班"
@@ -198,10 +188,6 @@ def _can_edit(user, file: CareFile) -> bool:
     except PermissionDenied:
         return False
     return True
-
-
-def running_pairings(child_id: int, on: dt.date) -> list[Pairing]:
-    return list(Pairing.objects.filter(running(on), child_id=child_id).select_related("helper", "peer"))
 
 
 @dataclass

@@ -170,20 +170,23 @@ def todo_for(user, on: dt.date, *, today: dt.date | None = None) -> Todo:
     return todo
 
 
-def assessments_due(files: list[FileRow], on: dt.date) -> list[tuple[FileRow, rules.AssessmentDue]]:
-    """The files whose assessment is due or overdue on `on`, most urgent first."""
+def assessment_states(files: list[FileRow], on: dt.date) -> dict[int, rules.AssessmentDue]:
+    """Each file's assessment on `on` (file id -> due, done or overdue), with the months its school or county sets,
+    in two reads however many files. A file opened after `on` counts as opened that month."""
     dates: dict[int, list[dt.date]] = defaultdict(list)
     for file_id, day in Assessment.objects.filter(file_id__in=[f.file_id for f in files], on__lte=on).values_list("file_id", "on"):
         dates[file_id].append(day)
     months = settings_for_places({(f.school_id, f.area_path) for f in files})
-    found = []
-    for f in files:
-        if f.added_on > on:
-            continue
-        due = rules.assessment_due(on=on, added=f.added_on, assessed=dates.get(f.file_id, []),
-                                   months=months[(f.school_id, f.area_path)].assessment_months)
-        if due.state != "done":
-            found.append((f, due))
+    return {f.file_id: rules.assessment_due(on=on, added=min(f.added_on, on), assessed=dates.get(f.file_id, []),
+                                            months=months[(f.school_id, f.area_path)].assessment_months)
+            for f in files}
+
+
+def assessments_due(files: list[FileRow], on: dt.date) -> list[tuple[FileRow, rules.AssessmentDue]]:
+    """The files (opened by `on`) whose assessment is due or overdue on `on`, most urgent first."""
+    opened = [f for f in files if f.added_on <= on]
+    states = assessment_states(opened, on)
+    found = [(f, states[f.file_id]) for f in opened if states[f.file_id].state != "done"]
     found.sort(key=lambda x: (x[1].state != "overdue", x[1].deadline, x[0].class_label, x[0].name))
     return found
 

@@ -9,7 +9,6 @@ from .files import (
     file_update,
     files_check,
     rederive,
-    village_check,
     village_checks,
 )
 from .ledger import ImportResult, ledger_import
@@ -19,4 +18,4 @@ from .rule_settings import rule_area, rule_restore, rule_set
 
 __all__ = ["ImportResult", "assessment_add", "census_confirm", "classify", "file_open", "file_set_category",
            "file_update", "files_check", "ledger_import", "pairing_add", "pairing_end", "record_add", "rederive", "rule_area", "rule_restore", "rule_set",
-           "village_check", "village_checks"]
+           "village_checks"]

@@ -213,19 +213,6 @@ def census_confirm(actor: User, *, school_class_id: int, term_start: dt.date, co
 
 
 @transaction.atomic
-def village_check(actor: User, file: CareFile, *, community_id: int, category: str, note: str = "") -> VillageCheck:
-    """The village's worker confirms a resident child's file for the village's ledger (P-05), with the category
-    the village records (a different one is a difference the school sees)."""
-    access.require_editor(actor, file)
-    if category not in Category.values:
-        raise ValidationError("关爱类别不正确")
-    check, _ = VillageCheck.objects.update_or_create(file=file, defaults={
-        "community_id": community_id, "category": category, "note": note.strip()[:255], "by": actor})
-    record(actor, A.UPDATE, check, child_id=file.child_id, reason="村居台账核实")
-    return check
-
-
-@transaction.atomic
 def village_checks(actor: User, *, file_ids: list[int], category: str, note: str = "") -> int:
     """The village's worker checks residents' files for the village's ledger (P-05): "same" records each file's own
     category; another category (with a note) records a difference the school sees. Returns how many."""
