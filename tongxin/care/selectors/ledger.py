@@ -17,7 +17,6 @@ from tongxin.people import selectors as people
 from .. import access, rules
 from ..choices import Category, Dimension, Level, PairingKind, Problem
 from ..models import Assessment, CareFile, ClassCensus, ContactRecord, FileVersion, Pairing
-from .settings import settings_for_places
 from .todo import FileRow, _file_rows, assessment_states, term_start
 
 PAGE = 50
@@ -165,10 +164,10 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
     notes = access.may_read_notes(user, file)
     full = scope.may_see_full_phone(user, file.child)
     assessments = list(Assessment.objects.filter(file=file).select_related("by")[:10]) if notes else []
+    # The schedule reads every assessment's date, whether or not this reader may read the assessments themselves.
     school_id, _, path = people.where_of([file.child_id])[file.child_id]
-    months = settings_for_places({(school_id, path)})
-    due = rules.assessment_due(on=on, added=min(file.added_on, on), assessed=[a.on for a in assessments if a.on <= on],
-                               months=next(iter(months.values())).assessment_months)
+    row = FileRow(file.pk, file.child_id, file.child.name, "", file.category, file.level, file.added_on, school_id, path)
+    due = assessment_states([row], on)[file.pk]
     pairings = list(Pairing.objects.filter(child_id=file.child_id).filter(Q(end__isnull=True) | Q(end__gte=on))
                     .select_related("helper", "peer").order_by("kind", "start"))
     records = list(ContactRecord.objects.filter(child_id=file.child_id).select_related("by")[:30]) if notes else []

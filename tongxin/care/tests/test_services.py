@@ -168,3 +168,13 @@ def test_a_record_counts_on_the_helpers_todo_for_its_week(teacher):
     services.record_add(teacher, file, kind=RecordKind.TALK, day=TODAY, summary="谈心", today=TODAY)
     after = next(d for d in todo_for(teacher, TODAY).duties if d.file.file_id == file.pk and d.status.rule.key == "p43_talk")
     assert after.status.done == talk.status.done + 1
+
+
+def test_a_reader_who_may_not_read_assessments_still_sees_the_files_assessment_as_done(teacher, demo_user):
+    from tongxin.care.selectors.ledger import file_detail
+
+    file = _class_file(teacher)
+    services.assessment_add(teacher, file, on=TODAY, scores={d.value: 0 for d in Dimension}, today=TODAY)
+    county = file_detail(demo_user("county_civil"), file.pk, on=TODAY)
+    assert not county.can_read_notes and county.assessments == []
+    assert county.assessment.state == file_detail(teacher, file.pk, on=TODAY).assessment.state == "done"
