@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role
-from tongxin.web.navigation import Link
+from tongxin.web.navigation import Link, role_cards
 
 # Home-page card by role: (title, description, url name).
 _ACTIONS = [
@@ -30,5 +30,4 @@ def nav(user) -> list[Link]:
 
 
 def actions(user) -> list[Link]:
-    roles = scope.roles(user)
-    return [Link(title, reverse(url), text) for role, title, text, url in _ACTIONS if role in roles]
+    return role_cards(_ACTIONS, scope.roles(user))

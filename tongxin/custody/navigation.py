@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role
-from tongxin.web.navigation import Link
+from tongxin.web.navigation import Link, role_cards
 
 from . import permissions
 from .models import Programme
@@ -32,8 +32,7 @@ def nav(user) -> list[Link]:
 
 
 def actions(user) -> list[Link]:
-    roles = scope.roles(user)
-    return [Link(title, reverse(url), text) for role, title, text, url in _ACTIONS if role in roles]
+    return role_cards(_ACTIONS, scope.roles(user))
 
 
 @dataclass(frozen=True)

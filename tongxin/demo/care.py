@@ -25,6 +25,7 @@ from tongxin.care.models import (
 )
 from tongxin.care.services.files import CARE_STATUS, classify
 from tongxin.orgs.models import Region, Role, RoleAssignment, School, User
+from tongxin.people import services as registry
 from tongxin.people.models import Child, Guardian, Guardianship
 
 HEALTH = ["良好", "良好", "良好", "一般", "一般", "高血压", "腿脚不便", "较差"]
@@ -96,9 +97,7 @@ def build_care_demo(rng: random.Random, today: dt.date | None = None) -> dict[st
     CareFile.objects.bulk_create(files, batch_size=2000)
     files = list(CareFile.objects.filter(child_id__in=[c for c, _ in pupils]).order_by("child_id"))
     Child.objects.filter(pk__in=[c for c, _ in pupils]).exclude(care_status="none").update(care_status="none")  # files rule
-    statuses = {f.child_id: CARE_STATUS[Category(f.category)] for f in files}
-    for status in set(statuses.values()):
-        Child.objects.filter(pk__in=[c for c, s in statuses.items() if s == status]).update(care_status=status)
+    registry.set_care_status(statuses={f.child_id: CARE_STATUS[Category(f.category)] for f in files})
 
     # Assessments: September's round for most files, the month's new files partly; some overdue.
     assessor = {a.school_id: a.user for a in RoleAssignment.objects.filter(role=Role.SCHOOL_LEADER)

@@ -7,6 +7,8 @@ home-page cards. Both are asked per request, so what a person sees follows their
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class Link:
@@ -50,3 +52,8 @@ def actions_for(user) -> list[Link]:
     if not getattr(user, "is_authenticated", False):
         return []
     return _collect(_actions, user)
+
+
+def role_cards(table, roles) -> list[Link]:
+    """Home-page cards from an app's table of (role, title, description, url name): one per role held."""
+    return [Link(title, reverse(url), text) for role, title, text, url in table if role in roles]
