@@ -39,6 +39,12 @@ def staff_near(*, school_id: int | None, area_path: str, roles: frozenset[str]) 
     return [(pk, text + "）") for pk, text in choices.items()]
 
 
+def county_path(path: str) -> str:
+    """The county of a region path: "/c/t/v/" -> "/c/" (the county is the tree's first level); "" for ""."""
+    parts = [p for p in path.split("/") if p]
+    return f"/{parts[0]}/" if parts else ""
+
+
 def county_paths(user) -> list[str]:
     """The county paths the user's assignments lie in (every county for the administrator)."""
     if getattr(user, "is_superuser", False) or any(a.role == "admin" for a in scope.assignments(user)):
@@ -47,8 +53,7 @@ def county_paths(user) -> list[str]:
     for a in scope.assignments(user):
         place = a.school_class.school.region if a.school_class else a.school.region if a.school else a.region
         if place is not None:
-            parts = [p for p in place.path.split("/") if p]
-            paths.add(f"/{parts[0]}/")
+            paths.add(county_path(place.path))
     return sorted(paths)
 
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from tongxin.orgs.selectors import county_path
+
 from .. import rules
 from ..choices import Category, HelperRole, Level, Party, RecordKind, Window
 from ..models import ContactRuleSetting
-from .settings import _county_path
 
 
 def _rule(row: ContactRuleSetting) -> rules.ContactRule:
@@ -24,12 +25,12 @@ def rules_for_places(places: Iterable[tuple[int | None, str]]) -> dict[tuple[int
     """The rules in force at each (school, area path), in one read however many places."""
     places = set(places)
     schools = {s for s, _ in places if s}
-    counties = {_county_path(p) for _, p in places if p}
+    counties = {county_path(p) for _, p in places if p}
     rows = list(ContactRuleSetting.objects.filter(Q(school_id__in=schools) | Q(region__path__in=counties))
                 .select_related("region")) if places else []
     result = {}
     for school, path in places:
-        county = _county_path(path)
+        county = county_path(path)
         merged: dict[str, rules.ContactRule | None] = {r.key: r for r in rules.DEFAULT_RULES}
         for level in ("county", "school"):
             for row in rows:
@@ -50,7 +51,7 @@ class RuleRow:
 
 def rules_page(*, school_id: int | None, region_id: int | None, path: str) -> list[RuleRow]:
     """Every contact rule of an area with where it comes from: the seeds' default, the county's or the school's."""
-    county = _county_path(path)
+    county = county_path(path)
     rows = list(ContactRuleSetting.objects.filter(Q(school_id=school_id, school_id__isnull=False)
                                                   | Q(region__path=county)).select_related("region"))
     out = []

@@ -4,6 +4,7 @@ else its county's, else the default (P-14 assessment months, P-30 teachers' load
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tongxin.orgs.selectors import county_path
 from tongxin.people import selectors as people
 
 from ..models import CareSettings
@@ -27,12 +28,6 @@ def _merge(base: Settings, row: CareSettings | None) -> Settings:
                     months_away=row.months_away or base.months_away)
 
 
-def _county_path(path: str) -> str:
-    """"/c/t/v/" -> "/c/": the county is the first level of the tree."""
-    parts = [p for p in path.split("/") if p]
-    return f"/{parts[0]}/" if parts else ""
-
-
 def settings_for(*, school_id: int | None, area_path: str) -> Settings:
     return settings_for_places({(school_id, area_path)})[(school_id, area_path)]
 
@@ -41,12 +36,12 @@ def settings_for_places(places: Iterable[tuple[int | None, str]]) -> dict[tuple[
     """The settings of each (school, area path), in two reads however many places."""
     places = set(places)
     schools = {s for s, _ in places if s}
-    counties = {_county_path(p) for _, p in places if p}
+    counties = {county_path(p) for _, p in places if p}
     by_school = {r.school_id: r for r in CareSettings.objects.filter(school_id__in=schools)} if schools else {}
     by_county = {path: r for r, path in ((r, r.region.path if r.region else "") for r in
                                          CareSettings.objects.filter(region__path__in=counties).select_related("region"))} \
         if counties else {}
-    return {(s, p): _merge(_merge(DEFAULTS, by_county.get(_county_path(p))), by_school.get(s) if s else None)
+    return {(s, p): _merge(_merge(DEFAULTS, by_county.get(county_path(p))), by_school.get(s) if s else None)
             for s, p in places}
 
 
