@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from pypinyin import Style, lazy_pinyin
 
 from tongxin.orgs.models import Region, School, SchoolClass, User
 
 from .crypto import EncryptedCharField, lookup_hash
 from .masking import mask_id_number, mask_phone
+from .pinyin import initials
 from .validators import normalize_id_number, normalize_mobile, parse_id_number, validate_mobile
 
 
@@ -17,15 +17,18 @@ class Gender(models.TextChoices):
 
 
 def pinyin_initials(name: str) -> str:
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+    return initials(name)
 
 
 class PersonalNumbersMixin(models.Model):
     """An encrypted ID number with its keyed hash (exact lookup, de-duplication) and its masked form."""
 
     id_number = EncryptedCharField("身份证号", blank=True, default="")
-    id_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
-    id_masked = models.CharField("身份证号（脱敏）", max_length=18, blank=True, editable=False, db_index=True)
+    # Unique and indexed through each model's Meta (see ID_HASH_UNIQUE): a field's unique=True or db_index=True
+    # also makes PostgreSQL a second, LIKE-pattern index on text columns, which nothing here searches by pattern
+    # and every bulk import pays for.
+    id_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    id_masked = models.CharField("身份证号（脱敏）", max_length=18, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -34,6 +37,11 @@ class PersonalNumbersMixin(models.Model):
         self.id_number = normalize_id_number(self.id_number)
         self.id_hash = lookup_hash(self.id_number) if self.id_number else None
         self.id_masked = mask_id_number(self.id_number)
+
+
+def _id_hash_unique(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["id_hash"], name=name,
+                                   violation_error_message="该身份证号码已登记，请勿重复建档")
 
 
 class Family(models.Model):
@@ -79,7 +87,7 @@ class Guardian(PersonalNumbersMixin):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     phone = EncryptedCharField("手机号", blank=True, default="")
     phone_masked = models.CharField("手机号（脱敏）", max_length=16, blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     user = models.OneToOneField(User, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="guardian")
     works_away = models.BooleanField("外出务工", default=False)
     work_city = models.CharField("务工城市", max_length=32, blank=True)
@@ -97,6 +105,8 @@ class Guardian(PersonalNumbersMixin):
     class Meta:
         verbose_name = verbose_name_plural = "监护人"
         ordering = ["id"]
+        constraints = [_id_hash_unique("guardian_id_hash_unique")]
+        indexes = [models.Index(fields=["phone_hash"], name="guardian_phone_hash")]
 
     def __str__(self):
         return self.name
@@ -144,7 +154,7 @@ class Child(PersonalNumbersMixin):
     school = models.ForeignKey(School, verbose_name="学校", null=True, blank=True, on_delete=models.PROTECT, related_name="pupils")
     school_class = models.ForeignKey(SchoolClass, verbose_name="班级", null=True, blank=True, on_delete=models.PROTECT, related_name="pupils")
     disability = models.BooleanField("残疾儿童", default=False)
-    care_status = models.CharField("关爱类别", max_length=16, choices=CareStatus.choices, default=CareStatus.NONE, db_index=True)
+    care_status = models.CharField("关爱类别", max_length=16, choices=CareStatus.choices, default=CareStatus.NONE)
     health_notes = EncryptedCharField("健康状况", blank=True, default="")
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -153,7 +163,11 @@ class Child(PersonalNumbersMixin):
         verbose_name = verbose_name_plural = "儿童"
         ordering = ["school_class_id", "initials", "id"]
         # Serves the list pages' order: a page of a large scope is read along it (see selectors.ChildListing).
-        indexes = [models.Index(fields=["school_class", "initials", "id"], name="child_list_order")]
+        indexes = [models.Index(fields=["school_class", "initials", "id"], name="child_list_order"),
+                   models.Index(fields=["care_status"], name="child_care_status"),
+                   # The list's search by the masked number's first digits (startswith) and exact lookups.
+                   models.Index(fields=["id_masked"], name="child_id_masked", opclasses=["varchar_pattern_ops"])]
+        constraints = [_id_hash_unique("child_id_hash_unique")]
 
     def __str__(self):
         return self.name

@@ -132,6 +132,7 @@ class HouseholdIn:
     address: str
     health_notes: str
     people: tuple[PersonIn, ...]
+    care_status: str = "none"  # Child.CareStatus value: the care line's category of the child, when it knows it
 
 
 @dataclass
@@ -163,10 +164,16 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
     and checked the actor's scope. One audit entry for the whole import."""
     _check_editor(actor)
     existing = existing_children(i.id_number for i in items)
-    children = {c.pk: c for c in Child.objects.filter(pk__in=existing.values()).select_related("family")}
-    links: dict[int, list[Guardianship]] = {}
-    for link in Guardianship.objects.filter(child_id__in=children).select_related("guardian"):
-        links.setdefault(link.child_id, []).append(link)
+    # The registered households as plain rows (model objects for tens of thousands of children, links and guardians
+    # cost several times the reads themselves); objects are made only for what changed.
+    children = {row[0]: row for row in Child.objects.filter(pk__in=existing.values()).values_list(
+        "pk", "name", "gender", "school_id", "school_class_id", "health_notes", "care_status", "family_id",
+        "family__community_id", "family__address")}
+    links: dict[int, list[tuple]] = {}
+    for link in Guardianship.objects.filter(child_id__in=children).order_by("pk").values_list(
+            "child_id", "relationship", "guardian_id", "guardian__name", "guardian__works_away", "guardian__work_city",
+            "guardian__away_since", "guardian__birth_year", "guardian__health", "guardian__phone_hash"):
+        links.setdefault(link[0], []).append(link)
     updated = 0
     fresh = [item for item in items if item.id_number not in existing]
     # New households are written as plain rows with keys reserved up front (thousands at once: model objects and
@@ -178,48 +185,45 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
     for item, family_id, child_id in zip(fresh, family_ids, child_ids, strict=True):
         pending_people.append((child_id, family_id, list(item.people)))
     created = len(fresh)
-    changed_children, changed_families, changed_guardians = [], [], []
+    changed_children: list[Child] = []
+    changed_families: list[Family] = []
+    changed_guardians: list[Guardian] = []
     for item in items:
-        child = children.get(existing.get(item.id_number, 0))
-        if child is None:
+        known = children.get(existing.get(item.id_number, 0))
+        if known is None:
             continue
+        child_id, name, gender, school_id, class_id, health_notes, status, family_id, community_id, address = known
         touched = False
-        wanted = {"name": item.name, "gender": item.gender, "school_id": item.school_id,
-                  "school_class_id": item.school_class_id, "health_notes": item.health_notes}
-        if any(getattr(child, k) != v for k, v in wanted.items()):
-            for k, v in wanted.items():
-                setattr(child, k, v)
-            child.initials = pinyin_initials(child.name)
-            changed_children.append(child)
+        if (name, gender, school_id, class_id, health_notes, status) != (
+                item.name, item.gender, item.school_id, item.school_class_id, item.health_notes, item.care_status):
+            changed_children.append(Child(pk=child_id, name=item.name, initials=pinyin_initials(item.name),
+                                          gender=item.gender, school_id=item.school_id,
+                                          school_class_id=item.school_class_id, health_notes=item.health_notes,
+                                          care_status=item.care_status))
             touched = True
-        family = child.family
-        if family.community_id != item.community_id or family.address != item.address:
-            family.community_id, family.address = item.community_id, item.address
-            changed_families.append(family)
+        if (community_id, address) != (item.community_id, item.address):
+            changed_families.append(Family(pk=family_id, community_id=item.community_id, address=item.address))
             touched = True
-        mine = links.get(child.pk, [])
+        mine = links.get(child_id, [])
         missing: list[PersonIn] = []
         for p in item.people:
-            found = next((g for g in mine if g.relationship == p.relationship and
-                         (p.relationship in ("father", "mother") or g.guardian.name == p.name)), None)
+            found = next((g for g in mine if g[1] == p.relationship and
+                         (p.relationship in ("father", "mother") or g[3] == p.name)), None)
             if found is None:
                 missing.append(p)
                 continue
-            g = found.guardian
+            guardian_id, was_away_since, phone_hash = found[2], found[6], found[9]
             values = _guardian_values(p)
             # The file's one 外出时间 is when both parents were away: a parent recorded as away since earlier keeps
             # that date (an export writes the later parent's date, so it imports back unchanged).
-            if g.away_since and p.away_since and g.away_since <= p.away_since and p.works_away:
-                values["away_since"] = g.away_since
-            phone_changed = (g.phone_hash or "") != (lookup_hash(p.phone) if p.phone else "")
-            if phone_changed or any(getattr(g, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(g, k, v)
-                g.phone = p.phone
-                changed_guardians.append(g)
+            if was_away_since and p.away_since and was_away_since <= p.away_since and p.works_away:
+                values["away_since"] = was_away_since
+            phone_changed = (phone_hash or "") != (lookup_hash(p.phone) if p.phone else "")
+            if phone_changed or tuple(values.values()) != found[3:9]:
+                changed_guardians.append(Guardian(pk=guardian_id, phone=p.phone, **values))
                 touched = True
         if missing:
-            pending_people.append((child.pk, child.family_id, missing))
+            pending_people.append((child_id, family_id, missing))
             touched = True
         updated += touched
     now = timezone.now()
@@ -229,15 +233,15 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
                 hukou=Family.Hukou.LOCAL, low_income=False, extreme_poverty=False, military=False, dual_earner=False,
                 migrant_worker=False, created_at=now, updated_at=now)
     insert_rows(Child, ["id", "id_number", "id_hash", "id_masked", "name", "initials", "gender", "birth_date", "family",
-                        "school", "school_class", "health_notes"],
+                        "school", "school_class", "health_notes", "care_status"],
                 [(cid, item.id_number, lookup_hash(item.id_number), mask_id_number(item.id_number), item.name,
                   pinyin_initials(item.name), item.gender, item.birth_date, fid, item.school_id, item.school_class_id,
-                  item.health_notes)
+                  item.health_notes, item.care_status)
                  for item, fid, cid in zip(fresh, family_ids, child_ids, strict=True)],
-                disability=False, care_status=Child.CareStatus.NONE, created_at=now, updated_at=now)
+                disability=False, created_at=now, updated_at=now)
     if changed_children:
         Child.objects.bulk_update(changed_children, ["name", "initials", "gender", "school", "school_class",
-                                                     "health_notes"], batch_size=2000)
+                                                     "health_notes", "care_status"], batch_size=2000)
     if changed_families:
         Family.objects.bulk_update(changed_families, ["community", "address"], batch_size=2000)
     for g in changed_guardians:

@@ -3,7 +3,7 @@ reason, re-derive categories from the guardians' data, the monthly check, the cl
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,7 +37,14 @@ def _parent(record: people.ParentRecord) -> rules.ParentFacts:
                              deceased=record.status == "deceased", missing=record.status == "missing")
 
 
-def classify(files: Iterable[CareFile], on: dt.date) -> dict[int, rules.Classification]:
+class _Classifiable(Protocol):
+    child_id: int
+    seriously_ill: bool
+    single_parent: bool
+    lacks_care: bool
+
+
+def classify(files: Iterable[_Classifiable], on: dt.date) -> dict[int, rules.Classification]:
     """Each file's category as the registry's data and the file's own facts give it on `on` (child id -> result),
     with the months-away threshold the child's school or county sets."""
     files = list(files)
@@ -57,7 +64,14 @@ def classify(files: Iterable[CareFile], on: dt.date) -> dict[int, rules.Classifi
     return result
 
 
-def _apply(file: CareFile, found: rules.Classification) -> None:
+class _Categorised(Protocol):
+    override: str
+    derived: str
+    derived_reasons: list[str]
+    category: str
+
+
+def _apply(file: _Categorised, found: rules.Classification) -> None:
     file.derived = found.category
     file.derived_reasons = list(found.reasons)
     file.category = file.override or found.category

@@ -28,6 +28,26 @@ WORK_AWAY_RELATIONS = ("father", "mother")
 
 
 @dataclass
+class _Draft:
+    """A file the import opens or may change, as plain data (model objects for thousands of files cost more than
+    the database's work on them). The fields in the order the import reads them."""
+
+    pk: int | None
+    child_id: int
+    hukou_address: str = ""
+    boarding: bool = False
+    note: str = ""
+    override: str = ""
+    override_reason: str = ""
+    derived: str = ""
+    derived_reasons: list[str] = field(default_factory=list)
+    category: str = ""
+    seriously_ill: bool = False
+    single_parent: bool = False
+    lacks_care: bool = False
+
+
+@dataclass
 class ImportResult:
     errors: list[ledger_io.RowError] = field(default_factory=list)
     rows: int = 0
@@ -91,7 +111,9 @@ def ledger_import(actor: User, *, data: bytes, on: dt.date, source: str) -> Impo
         items.append((row, registry.HouseholdIn(
             id_number=row.id_number, name=row.name, gender=row.gender,
             birth_date=parse_id_number(row.id_number).birth_date, school_id=school_id, school_class_id=class_id,
-            community_id=home[0], address=row.address, health_notes=row.health, people=_people(row, on))))
+            community_id=home[0], address=row.address, health_notes=row.health, people=_people(row, on),
+            # The stated category is the file's (see _write), so the registry's flag is known before writing.
+            care_status=CARE_STATUS[Category(row.category)])))
     known = registry.existing_children(item.id_number for _, item in items)
     if known:
         mine = set(scope.children(actor).filter(pk__in=known.values(),
@@ -109,17 +131,20 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
            source: str) -> ImportResult:
     out = registry.import_households(actor, items=[item for _, item in items])
     result = ImportResult(rows=len(items), created=out.created, updated=out.updated)
-    files = {f.child_id: f for f in CareFile.objects.filter(child_id__in=out.child_ids.values())}
-    drafts: list[tuple[CareFile, str, bool, tuple]] = []  # (file, stated category, new?, its values before)
+    files = {row[1]: _Draft(*row) for row in CareFile.objects.filter(child_id__in=out.child_ids.values()).values_list(
+        "pk", "child_id", "hukou_address", "boarding", "note", "override", "override_reason", "derived",
+        "derived_reasons", "category", "seriously_ill", "single_parent", "lacks_care")}
+    drafts: list[tuple[_Draft, str, tuple]] = []  # (file, stated category, its values before)
     for row, item in items:
         child_id = out.child_ids[item.id_number]
-        f = files.get(child_id) or CareFile(child_id=child_id, added_on=on)
+        f = files.get(child_id) or _Draft(pk=None, child_id=child_id)
         before = (f.hukou_address, f.boarding, f.note, f.override, f.category)
         f.hukou_address, f.boarding, f.note = row.hukou_address, row.boarding, row.note
-        drafts.append((f, row.category, f.pk is None, before))
-    found = classify([f for f, _, _, _ in drafts], on)
-    opened, changed = [], []
-    for f, stated, new, before in drafts:
+        drafts.append((f, row.category, before))
+    found = classify([f for f, _, _ in drafts], on)
+    opened: list[_Draft] = []
+    changed: list[_Draft] = []
+    for f, stated, before in drafts:
         c = found[f.child_id]
         # The stated category stands; where the data give another, it is the file's hand-set category with the file
         # named as its reason, and the ledger shows the disagreement.
@@ -128,7 +153,7 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
         elif f.override and f.override != stated:
             f.override, f.override_reason = "", ""
         _apply(f, c)
-        if new:
+        if f.pk is None:
             opened.append(f)
         elif (f.hukou_address, f.boarding, f.note, f.override, f.category) != before:
             changed.append(f)
@@ -143,13 +168,16 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
                 personality="", interests="", health_history="", seriously_ill=False, single_parent=False,
                 lacks_care=False, screening={}, problems=[], added_on=on, level="", assessed_on=None,
                 checked_month=None, updated_at=timezone.now())
-    CareFile.objects.bulk_update(changed, ["hukou_address", "boarding", "note", "override", "override_reason", "derived",
+    CareFile.objects.bulk_update([CareFile(pk=f.pk, child_id=f.child_id, hukou_address=f.hukou_address,
+                                           boarding=f.boarding, note=f.note, override=f.override,
+                                           override_reason=f.override_reason, derived=f.derived,
+                                           derived_reasons=f.derived_reasons, category=f.category)
+                                  for f in changed], ["hukou_address", "boarding", "note", "override", "override_reason", "derived",
                                            "derived_reasons", "category"], batch_size=2000)
     insert_rows(FileVersion, ["file", "changes", "note"],
                 [(f.pk, [["导入台账", "", source]], f"导入：{source}"[:255]) for f in changed]
                 + [(f.pk, [["建档（导入）", "", Category(f.category).label]], source[:255]) for f in opened],
                 at=timezone.now(), by=actor.pk)
-    registry.set_care_status(statuses={f.child_id: CARE_STATUS[Category(f.category)] for f, _, _, _ in drafts})
     record(actor, A.CREATE, None, reason=f"导入关爱台账（{source}）：{result.rows} 行，新建档案 {result.opened} 份，"
                                          f"修改 {result.changed} 份，新登记儿童 {result.created} 名")
     return result
