@@ -483,13 +483,16 @@ def _check_term_starts(term_starts: tuple[tuple[int, int], ...]) -> list[tuple[i
     return sorted(set(term_starts))
 
 
+_WINDOWS = frozenset(Window.values)  # (Window.values builds a new list on every use: this runs per duty)
+
+
 def window_of(
     window: Window, day: dt.date, *, term_starts: tuple[tuple[int, int], ...] = TERM_STARTS
 ) -> tuple[dt.date, dt.date]:
     """The first and last day (inclusive) of the window of kind `window` that contains `day`: a week Monday to
     Sunday, a calendar month, an aligned pair of months (Jan–Feb … Nov–Dec), a term from one term start to the day
     before the next (crossing the year end), a school year 9-01…8-31."""
-    if window not in Window.values:
+    if window not in _WINDOWS:
         raise ValueError(f"未知的统计周期：{window}")
     window = Window(window)
     if window == Window.WEEK:
