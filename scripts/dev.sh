@@ -94,9 +94,12 @@ case "${1:-}" in
         # the scan loop runs beside the server and stops with it.
         "$VENV/bin/python" manage.py custody_scan --every "${TONGXIN_SCAN_EVERY:-60}" &
         scan=$!
+        # Mandatory reports nobody acknowledged in time go up a level: checked every minute the same way.
+        "$VENV/bin/python" manage.py care_scan --every "${TONGXIN_SCAN_EVERY:-60}" &
+        care_scan=$!
         "$VENV/bin/python" manage.py runserver --noreload 127.0.0.1:8000 &
         server=$!
-        trap 'kill "$scan" "$server" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+        trap 'kill "$scan" "$care_scan" "$server" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
         trap 'exit 130' INT
         trap 'exit 143' TERM
         wait "$server"

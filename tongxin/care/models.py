@@ -232,3 +232,5 @@ class CareSettings(models.Model):
         constraints = [models.CheckConstraint(name="settings_for_one_area",
                                               condition=Q(region__isnull=True, school__isnull=False)
                                               | Q(region__isnull=False, school__isnull=True))]
+
+from .report_models import MandatoryReport, ReportEvent, ReportRoute  # noqa: E402, F401  (the reports' tables)

@@ -1,10 +1,14 @@
 """The care line's entries in the top bar and on the home page: each role sees only what it may use."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role
 from tongxin.web.navigation import Link, role_cards
+
+from .selectors import reports
+from .services.reports import RAISERS
 
 # Home-page card by role: (title, description, url name).
 _ACTIONS = [
@@ -22,12 +26,25 @@ _ACTIONS = [
 
 def nav(user) -> list[Link]:
     roles = scope.roles(user)
+    links = []
     if roles & scope.CARE_LEDGER_ROLES - {Role.VOLUNTEER, Role.CLASS_TEACHER}:
-        return [Link("关爱", reverse("care:ledger"))]
-    if roles & {Role.VOLUNTEER, Role.CLASS_TEACHER}:
-        return [Link("关爱", reverse("care:todo"))]
-    return []
+        links.append(Link("关爱", reverse("care:ledger")))
+    elif roles & {Role.VOLUNTEER, Role.CLASS_TEACHER}:
+        links.append(Link("关爱", reverse("care:todo")))
+    if roles & scope.REPORT_HANDLER_ROLES:
+        waiting = reports.waiting_for(user, now=timezone.now())
+        links.append(Link(f"强制报告（{waiting}待签收）" if waiting else "强制报告", reverse("care:reports")))
+    return links
 
 
 def actions(user) -> list[Link]:
-    return role_cards(_ACTIONS, scope.roles(user))
+    roles = scope.roles(user)
+    cards = role_cards(_ACTIONS, roles)
+    if roles & scope.REPORT_HANDLER_ROLES:
+        waiting = reports.waiting_for(user, now=timezone.now())
+        cards.insert(0, Link("强制报告办理", reverse("care:reports"),
+                             f"{waiting} 份报告待签收，请立即处理" if waiting else "辖区强制报告的签收、处置与结案"))
+    elif roles & RAISERS:
+        cards.append(Link("强制报告", reverse("care:report_new"),
+                          "发现儿童脱离监护、失踪或疑似受到伤害，立即报告派出所和乡镇政府"))
+    return cards

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "care"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("files/<int:file_id>/record/", views.record_add, name="record_add"),
     path("files/<int:file_id>/assess/", views.assess, name="assess"),
     path("files/<int:file_id>/pair/", views.pair, name="pair"),
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/new/", report_views.report_new, name="report_new"),
+    path("reports/routes/", report_views.routes, name="report_routes"),
+    path("reports/<int:report_id>/", report_views.report, name="report"),
+    path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
 ]

@@ -20,9 +20,11 @@ from .selectors import board as board_sel
 from .selectors import contact_rules as rules_sel
 from .selectors import exchange
 from .selectors import ledger as ledger_sel
+from .selectors import reports as reports_sel
 from .selectors import todo as todo_sel
 from .selectors import village as village_sel
 from .selectors.pairings import helper_choices, peer_choices
+from .services.reports import RAISERS
 
 
 @login_required
@@ -62,7 +64,9 @@ def file(request, file_id: int):
     """一人一档: one child's file, its helpers and its growth file (成长档案)."""
     detail = ledger_sel.file_detail(request.user, file_id, on=timezone.localdate())
     return render(request, "care/file.html", {"d": detail, "category_form": forms.CategoryForm(
-        initial={"category": detail.file.override, "reason": detail.file.override_reason})})
+        initial={"category": detail.file.override, "reason": detail.file.override_reason}),
+        "reports": reports_sel.child_reports(request.user, detail.file.child_id, now=timezone.now()),
+        "may_report": bool(scope.roles(request.user) & RAISERS)})
 
 
 @login_required

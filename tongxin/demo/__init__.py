@@ -332,6 +332,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .care import build_care_demo
 
     build_care_demo(random.Random(seed + 3))
+    from .reports import build_reports_demo
+
+    build_reports_demo()
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))

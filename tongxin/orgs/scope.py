@@ -223,6 +223,36 @@ def care_notes_q(user, prefix: str = "") -> Q:
     return _with_pairings(user, child_q(user, prefix, roles_allowed=CARE_NOTE_ROLES), prefix)
 
 
+# Mandatory reports (强制报告). Those handling a report are the township government where the child lives and,
+# above it, the county civil affairs bureau: they see every report of their area, with the reporter's name. The
+# reporter sees their own; the child's care team (who may read the child's care notes) sees that a report exists
+# and what was done, never who made it.
+REPORT_HANDLER_ROLES = frozenset({Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL})
+
+
+def _report_area_q(a: RoleAssignment, prefix: str) -> Q:
+    match a.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.TOWNSHIP_OFFICER | Role.COUNTY_CIVIL:
+            return Q(**{f"{prefix}township__path__startswith": a.area.path})
+    return NOTHING
+
+
+def report_handler_q(user, prefix: str = "") -> Q:
+    """Reports (or records, with `prefix`, e.g. "report__") the user handles: acknowledges, acts on, closes."""
+    return _union(user, lambda a: _report_area_q(a, prefix), lambda: NOTHING, REPORT_HANDLER_ROLES)
+
+
+def report_q(user, prefix: str = "") -> Q:
+    """Reports the user may read: those they handle, those they raised, and those of children whose care notes
+    they may read."""
+    handled = report_handler_q(user, prefix)
+    if handled == Q() or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return handled
+    return handled | Q(**{f"{prefix}raised_by": user}) | care_notes_q(user, f"{prefix}child__")
+
+
 def children(user, queryset: QuerySet | None = None) -> QuerySet:
     from tongxin.people.models import Child
 

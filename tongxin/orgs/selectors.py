@@ -45,6 +45,24 @@ def county_path(path: str) -> str:
     return f"/{parts[0]}/" if parts else ""
 
 
+def township_of(path: str) -> Region | None:
+    """The township (or street) a region path lies in: "/c/t/v/" -> the region "/c/t/"; None above that level."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) < 2:
+        return None
+    return Region.objects.filter(path=f"/{parts[0]}/{parts[1]}/", level=Region.Level.TOWNSHIP).first()
+
+
+def users_holding(role: str, *, region_path: str) -> list[tuple[int, str]]:
+    """Active people holding `role` over exactly this region: (user id, name), by name."""
+    found = (RoleAssignment.objects.filter(active=True, user__is_active=True, role=role, region__path=region_path)
+             .select_related("user").order_by("user__first_name", "user__username"))
+    seen: dict[int, str] = {}
+    for a in found:
+        seen.setdefault(a.user_id, a.user.display_name)
+    return list(seen.items())
+
+
 def county_paths(user) -> list[str]:
     """The county paths the user's assignments lie in (every county for the administrator)."""
     if getattr(user, "is_superuser", False) or any(a.role == "admin" for a in scope.assignments(user)):

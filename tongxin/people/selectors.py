@@ -424,6 +424,12 @@ def where_of(child_ids: Iterable[int]) -> dict[int, tuple[int | None, int | None
     return {pk: (school, klass, school_path or home_path) for pk, school, klass, school_path, home_path in rows}
 
 
+def home_path(child_id: int) -> str:
+    """Where a child lives (the family's community path), else where it goes to school; "" if neither is known."""
+    row = Child.objects.filter(pk=child_id).values_list("family__community__path", "school__region__path").first()
+    return (row[0] or row[1] or "") if row else ""
+
+
 @dataclass(frozen=True)
 class CarerView:
     """A parent or carer as the care file shows them (P-07, P-13)."""

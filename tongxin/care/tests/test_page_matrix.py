@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from tongxin.care.choices import PairingKind
 from tongxin.care.models import CareFile, Pairing
-from tongxin.orgs.models import RoleAssignment
+from tongxin.care.report_models import MandatoryReport
+from tongxin.orgs.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,39 @@ def test_the_contact_rules_page_is_for_school_leaders_and_the_county_bureaus(log
     allowed = {"leader", "county_edu", "county_civil"}
     for role in ROLES:
         assert login(role).get(reverse("care:rules")).status_code == (OK if role in allowed else NO), role
+
+
+# ---------------------------------------------------------------- mandatory reports
+
+REPORT_PAGES = ["reports", "report_new", "report_routes"]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_who_opens_the_report_pages(login, username):
+    """Raising: everyone but a parent; the lists: everyone who may raise or handle; the receiving settings: the
+    township officers and the county civil affairs bureau (and the administrator)."""
+    client = login(username)
+    roles = set(RoleAssignment.objects.filter(user__username=username).values_list("role", flat=True))
+    raiser = username != "parent"
+    setter = bool(roles & {Role.TOWNSHIP_OFFICER, Role.COUNTY_CIVIL}) or username == "admin"
+    expected = {"reports": 200, "report_new": 200 if raiser else 403, "report_routes": 200 if setter else 403}
+    for page in REPORT_PAGES:
+        assert client.get(reverse(f"care:{page}")).status_code == expected[page], page
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_who_opens_a_demo_report(login, username):
+    """A 石门乡 report: its township and the county civil affairs bureau handle it; the reporter (the class
+    teacher) and those who may read the child's care notes (the school's leader, the village's worker) see it."""
+    report = MandatoryReport.objects.filter(township__name="石门乡").order_by("pk").first()
+    child = report.child
+    a = RoleAssignment.objects.filter(user__username=username).select_related("region").first()
+    sees = {
+        "admin": True, "county_civil": True, "county_edu": False, "parent": False,
+        "township": a is not None and child.family.community.parent_id == a.region_id,
+        "teacher": a is not None and child.school_class_id == a.school_class_id,
+        "leader": a is not None and child.school_id == a.school_id,
+        "community": a is not None and child.family.community_id == a.region_id,
+        "volunteer": Pairing.objects.filter(child=child, helper__username="volunteer", end__isnull=True).exists(),
+    }[username]
+    assert login(username).get(reverse("care:report", args=[report.pk])).status_code == (200 if sees else 403)

@@ -170,6 +170,10 @@ def _candidates(username: str, param: str) -> list[int]:
         ids = _ids(CareFile.objects.filter(scope.care_ledger_q(user, prefix="child__")).order_by("pk"), 2)
     elif param == "class_id":
         ids = [a.school_class_id for a in scope.assignments(user) if a.school_class_id]
+    elif param == "report_id":
+        from tongxin.care.report_models import MandatoryReport
+
+        ids = _ids(MandatoryReport.objects.filter(scope.report_q(user)).order_by("pk"), 2)
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
