@@ -45,7 +45,7 @@ def report_new(request):
     child_id = pick.cleaned_data["child"]
     if child_id is None:
         return render(request, "care/report_new.html", {
-            "pick": pick, "choices": sel.report_children(request.user, pick.cleaned_data["q"])})
+            "pick": pick, "choices": sel.report_children(request.user, pick.cleaned_data["q"]), "limit": sel.PICK_LIMIT})
     chosen = next(iter(sel.report_children_by_id(request.user, child_id)), None)
     if chosen is None:
         raise PermissionDenied("该儿童不在您负责的范围内")
@@ -75,7 +75,7 @@ def report_action(request, report_id: int, action: str):
     found = svc.access_report(request.user, report_id)
     form = forms.ActionForm(request.POST)
     if not form.is_valid():
-        detail = sel.report_detail(request.user, found, now=timezone.now())
+        detail = sel.report_detail(request.user, found, now=timezone.now(), audit=False)
         return render(request, "care/report.html", {"d": detail, "form": form, "actions": forms.ACTIONS,
                                                     "failed": action}, status=400)
     now, text = timezone.now(), form.cleaned_data["text"]

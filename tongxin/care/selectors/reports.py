@@ -136,8 +136,9 @@ def _who(event: ReportEvent, report: MandatoryReport, shown: bool, names: dict[i
     return names.get(event.by_id, "")
 
 
-def report_detail(user: User, report: MandatoryReport, *, now: dt.datetime) -> ReportDetail:
-    """One report with its timeline; reading it is audited (who read which child's report)."""
+def report_detail(user: User, report: MandatoryReport, *, now: dt.datetime, audit: bool = True) -> ReportDetail:
+    """One report with its timeline; reading it is audited (who read which child's report), except when the page
+    is shown again with a refused form's errors (the reader opened it just before)."""
     row = _rows(user, [report], now)[0]
     handler = MandatoryReport.objects.filter(scope.report_handler_q(user), pk=report.pk).exists()
     reporter = report.raised_by_id == user.pk
@@ -169,7 +170,8 @@ def report_detail(user: User, report: MandatoryReport, *, now: dt.datetime) -> R
     else:
         deadline_text = ""
     file_id = _file_of(report.child_id)
-    record(user, AuditEntry.Action.VIEW, report, child_id=report.child_id, reason="查看强制报告")
+    if audit:
+        record(user, AuditEntry.Action.VIEW, report, child_id=report.child_id, reason="查看强制报告")
     return ReportDetail(report=report, row=row, state=s, timeline=timeline, handler=handler, reporter=reporter,
                         received_by_me=any(e.kind == EventKind.RECEIVED and e.by_id == user.pk for e in events),
                         file_id=file_id, deadline_text=deadline_text)
@@ -195,10 +197,14 @@ class ChildChoice:
     where: str
 
 
+PICK_LIMIT = 60  # a class and a half: a class teacher's whole class on one screen of names
+
+
 def report_children(user: User, query: str) -> list[ChildChoice]:
-    """Children the user may report on, by name or initials (at most 30), for the report form's picker."""
+    """Children the user may report on, by name or initials (at most PICK_LIMIT, class by class), for the report
+    form's picker."""
     found = people.visible_children(user, query.strip()) if query.strip() else people.visible_children(user)
-    rows = list(found.values_list("pk", flat=True)[:30])
+    rows = list(found.values_list("pk", flat=True)[:PICK_LIMIT])
     labels = _child_labels(rows)
     return [ChildChoice(pk, *labels[pk]) for pk in rows if pk in labels]
 
