@@ -44,7 +44,12 @@ def actions(user) -> list[Link]:
         waiting = reports.waiting_for(user, now=timezone.now())
         cards.insert(0, Link("强制报告办理", reverse("care:reports"),
                              f"{waiting} 份报告待签收，请立即处理" if waiting else "辖区强制报告的签收、处置与结案"))
-    elif roles & RAISERS:
+    if roles & {Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU,
+                 Role.COUNTY_CIVIL}:
+        cards.append(Link("假期交接", reverse("care:handovers"),
+                          "寒暑假前学校向村（居）委会交接留守学生名单" if Role.COMMUNITY_WORKER not in roles
+                          else "确认接收学校交来的留守学生假期名单"))
+    if roles & RAISERS and not roles & scope.REPORT_HANDLER_ROLES:
         cards.append(Link("强制报告", reverse("care:report_new"),
                           "发现儿童脱离监护、失踪或疑似受到伤害，立即报告派出所和乡镇政府"))
     return cards

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import handover_views, report_views, views
 
 app_name = "care"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("files/<int:file_id>/record/", views.record_add, name="record_add"),
     path("files/<int:file_id>/assess/", views.assess, name="assess"),
     path("files/<int:file_id>/pair/", views.pair, name="pair"),
+    path("handovers/", handover_views.handovers, name="handovers"),
+    path("handovers/<int:handover_id>/", handover_views.handover, name="handover"),
+    path("handovers/rounds/<int:round_id>/refresh/", handover_views.handover_refresh, name="handover_refresh"),
     path("reports/", report_views.reports, name="reports"),
     path("reports/new/", report_views.report_new, name="report_new"),
     path("reports/routes/", report_views.routes, name="report_routes"),

@@ -335,6 +335,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .reports import build_reports_demo
 
     build_reports_demo()
+    from .handovers import build_handovers_demo
+
+    build_handovers_demo()
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))

@@ -253,6 +253,29 @@ def report_q(user, prefix: str = "") -> Q:
     return handled | Q(**{f"{prefix}raised_by": user}) | care_notes_q(user, f"{prefix}child__")
 
 
+# Holiday handover lists (假期交接): a school's list for one village is seen by the school's leaders, the village's
+# worker, the township of either, and the county bureaus (education: the school's; civil affairs: the village's).
+def _handover_area_q(a: RoleAssignment, prefix: str) -> Q:
+    match a.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.SCHOOL_LEADER:
+            return Q(**{f"{prefix}round__school_id": a.school_id})
+        case Role.COMMUNITY_WORKER | Role.COUNTY_CIVIL:
+            return Q(**{f"{prefix}community__path__startswith": a.area.path})
+        case Role.TOWNSHIP_OFFICER:
+            return (Q(**{f"{prefix}community__path__startswith": a.area.path})
+                    | Q(**{f"{prefix}round__school__region__path__startswith": a.area.path}))
+        case Role.COUNTY_EDU:
+            return Q(**{f"{prefix}round__school__region__path__startswith": a.area.path})
+    return NOTHING
+
+
+def handover_q(user, prefix: str = "") -> Q:
+    """Holiday handover lists (or records, with `prefix`) the user may read."""
+    return _union(user, lambda a: _handover_area_q(a, prefix), lambda: NOTHING)
+
+
 def children(user, queryset: QuerySet | None = None) -> QuerySet:
     from tongxin.people.models import Child
 

@@ -63,6 +63,20 @@ def users_holding(role: str, *, region_path: str) -> list[tuple[int, str]]:
     return list(seen.items())
 
 
+def schools_in_area(user) -> list[School]:
+    """The schools standing in the areas the user oversees (a township officer's township, a county bureau's
+    county; every school for the administrator; a school leader's own school), by name."""
+    if getattr(user, "is_superuser", False) or any(a.role == Role.ADMIN for a in scope.assignments(user)):
+        return list(School.objects.order_by("name"))
+    q = Q(pk__in=[])
+    for a in scope.assignments(user):
+        if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL):
+            q |= Q(region__path__startswith=a.area.path)
+        elif a.role == Role.SCHOOL_LEADER and a.school_id:
+            q |= Q(pk=a.school_id)
+    return list(School.objects.filter(q).order_by("name"))
+
+
 def county_paths(user) -> list[str]:
     """The county paths the user's assignments lie in (every county for the administrator)."""
     if getattr(user, "is_superuser", False) or any(a.role == "admin" for a in scope.assignments(user)):

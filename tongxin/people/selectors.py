@@ -463,6 +463,31 @@ def carers_of(child_id: int, *, full: bool, on: dt.date) -> list[CarerView]:
     ) for g in links]
 
 
+@dataclass(frozen=True)
+class Contact:
+    """A parent or carer on a handover list: who, how to reach them, whether they are at home."""
+
+    relationship: str  # label
+    name: str
+    phone: str  # full or masked, as the caller decides
+    works_away: bool
+    work_city: str
+    lives_with_child: bool
+
+
+def contacts_of(child_ids: Iterable[int], *, full: set[int]) -> dict[int, list[Contact]]:
+    """The parents and carers of many children in one read, those living with the child first; phones in full
+    only for the children in `full` (the caller asks `orgs.scope`)."""
+    found: dict[int, list[Contact]] = defaultdict(list)
+    links = (Guardianship.objects.filter(child_id__in=list(child_ids)).select_related("guardian")
+             .order_by("child_id", "-lives_with_child", "-is_primary", "id"))
+    for g in links:
+        phone = g.guardian.phone if g.child_id in full else g.guardian.phone_masked
+        found[g.child_id].append(Contact(g.get_relationship_display(), g.guardian.name, phone, g.guardian.works_away,
+                                         g.guardian.work_city, g.lives_with_child))
+    return found
+
+
 def classmates(user, school_class_id: int) -> QuerySet:
     """The pupils of a class that the user may see, in the list's order."""
     return scope.children(user).filter(school_class_id=school_class_id).order_by("initials", "pk")

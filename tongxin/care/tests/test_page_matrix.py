@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tongxin.care.choices import PairingKind
+from tongxin.care.handover_models import HandoverList
 from tongxin.care.models import CareFile, Pairing
 from tongxin.care.report_models import MandatoryReport
 from tongxin.orgs.models import Role, RoleAssignment
@@ -136,3 +137,30 @@ def test_who_opens_a_demo_report(login, username):
         "volunteer": Pairing.objects.filter(child=child, helper__username="volunteer", end__isnull=True).exists(),
     }[username]
     assert login(username).get(reverse("care:report", args=[report.pk])).status_code == (200 if sees else 403)
+
+
+# ---------------------------------------------------------------- holiday handovers
+
+HANDOVER_READERS = {"leader", "community", "township", "county_edu", "county_civil", "admin"}
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_who_opens_the_handover_page(login, username):
+    expected = 200 if username in HANDOVER_READERS else 403
+    assert login(username).get(reverse("care:handovers")).status_code == expected
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_who_opens_a_demo_list(login, username):
+    """A 石门中心小学 list for a 石门乡 village: the school's leader, the village's worker, 石门乡, the county
+    bureaus and the administrator (the demo logins' scopes, from the raw rows)."""
+    handover = HandoverList.objects.filter(round__school__name="石门中心小学").order_by("pk").first()
+    a = RoleAssignment.objects.filter(user__username=username).select_related("region").first()
+    sees = {
+        "admin": True, "county_edu": True, "county_civil": True, "parent": False, "teacher": False,
+        "volunteer": False,
+        "leader": a is not None and a.school_id == handover.round.school_id,
+        "community": a is not None and a.region_id == handover.community_id,
+        "township": a is not None and a.region is not None and handover.community.path.startswith(a.region.path),
+    }[username]
+    assert login(username).get(reverse("care:handover", args=[handover.pk])).status_code == (200 if sees else 403)

@@ -155,3 +155,15 @@ def placement_board(user, programme: Programme) -> list[dict]:
             .exclude(placements__period=period).count(),
         })
     return periods
+
+
+def holiday_placements(child_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, str]:
+    """Children placed (not waiting, not withdrawn) in a custody period overlapping [start, end]: child id ->
+    "programme name（period name）" of the earliest such period. For the care line's holiday handover lists."""
+    found: dict[int, str] = {}
+    rows = (Placement.objects.filter(child_id__in=list(child_ids), state=Placement.State.PLACED,
+                                     period__start__lte=end, period__end__gte=start)
+            .order_by("period__start").values_list("child_id", "period__programme__name", "period__name"))
+    for child_id, programme, period in rows:
+        found.setdefault(child_id, f"{programme}（{period}）")
+    return found

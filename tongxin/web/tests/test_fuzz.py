@@ -170,6 +170,14 @@ def _candidates(username: str, param: str) -> list[int]:
         ids = _ids(CareFile.objects.filter(scope.care_ledger_q(user, prefix="child__")).order_by("pk"), 2)
     elif param == "class_id":
         ids = [a.school_class_id for a in scope.assignments(user) if a.school_class_id]
+    elif param == "handover_id":
+        from tongxin.care.handover_models import HandoverList
+
+        ids = _ids(HandoverList.objects.filter(scope.handover_q(user)).order_by("received_at", "pk"), 2)
+    elif param == "round_id":
+        from tongxin.care.handover_models import HandoverRound
+
+        ids = _ids(HandoverRound.objects.order_by("pk"), 2)
     elif param == "report_id":
         from tongxin.care.report_models import MandatoryReport
 
