@@ -56,12 +56,13 @@ def handovers(request):
 
 @login_required
 def handover(request, handover_id: int):
-    detail = sel.handover_detail(request.user, handover_id, today=timezone.localdate())
+    found = sel.access_handover(request.user, handover_id)
     form = forms.ReceiveForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid() and attempt(request, svc.handover_receive, request.user, detail.handover,
-                                       note=form.cleaned_data["note"], now=timezone.now(), success="已确认接收"):
+    if request.method == "POST" and form.is_valid():
+        if attempt(request, svc.handover_receive, request.user, found, note=form.cleaned_data["note"],
+                   now=timezone.now(), success="已确认接收"):
             return redirect("care:handover", handover_id)
+    detail = sel.handover_detail(request.user, found, today=timezone.localdate(), audit=request.method != "POST")
     return render(request, "care/handover.html", {"d": detail, "form": form},
                   status=400 if form.errors else 200)
 

@@ -49,6 +49,9 @@ def actions(user) -> list[Link]:
         cards.append(Link("假期交接", reverse("care:handovers"),
                           "寒暑假前学校向村（居）委会交接留守学生名单" if Role.COMMUNITY_WORKER not in roles
                           else "确认接收学校交来的留守学生假期名单"))
+    if roles & {Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU,
+                 Role.COUNTY_CIVIL, Role.CLASS_TEACHER}:
+        cards.append(Link("资助", reverse("care:aid"), "现金、物资帮扶与政策资助，受助比例与捐赠收据"))
     if roles & RAISERS and not roles & scope.REPORT_HANDLER_ROLES:
         cards.append(Link("强制报告", reverse("care:report_new"),
                           "发现儿童脱离监护、失踪或疑似受到伤害，立即报告派出所和乡镇政府"))

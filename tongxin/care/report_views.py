@@ -12,6 +12,7 @@ from tongxin.orgs import scope
 from tongxin.web.feedback import attempt
 
 from . import report_forms as forms
+from .selectors import picker
 from .selectors import reports as sel
 from .services import reports as svc
 
@@ -45,8 +46,8 @@ def report_new(request):
     child_id = pick.cleaned_data["child"]
     if child_id is None:
         return render(request, "care/report_new.html", {
-            "pick": pick, "choices": sel.report_children(request.user, pick.cleaned_data["q"]), "limit": sel.PICK_LIMIT})
-    chosen = next(iter(sel.report_children_by_id(request.user, child_id)), None)
+            "pick": pick, "choices": picker.pick_children(request.user, pick.cleaned_data["q"]), "limit": picker.PICK_LIMIT})
+    chosen = next(iter(picker.pick_child(request.user, child_id)), None)
     if chosen is None:
         raise PermissionDenied("该儿童不在您负责的范围内")
     form = forms.ReportForm(request.POST or None)

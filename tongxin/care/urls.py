@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import handover_views, report_views, views
+from . import aid_views, handover_views, report_views, views
 
 app_name = "care"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("files/<int:file_id>/record/", views.record_add, name="record_add"),
     path("files/<int:file_id>/assess/", views.assess, name="assess"),
     path("files/<int:file_id>/pair/", views.pair, name="pair"),
+    path("aid/", aid_views.aid, name="aid"),
+    path("aid/<int:aid_id>/receipt/", aid_views.aid_receipt, name="aid_receipt"),
     path("handovers/", handover_views.handovers, name="handovers"),
     path("handovers/<int:handover_id>/", handover_views.handover, name="handover"),
     path("handovers/rounds/<int:round_id>/refresh/", handover_views.handover_refresh, name="handover_refresh"),

@@ -338,6 +338,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .handovers import build_handovers_demo
 
     build_handovers_demo()
+    from .aid import build_aid_demo
+
+    build_aid_demo(random.Random(seed + 4))
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))

@@ -424,6 +424,18 @@ def where_of(child_ids: Iterable[int]) -> dict[int, tuple[int | None, int | None
     return {pk: (school, klass, school_path or home_path) for pk, school, klass, school_path, home_path in rows}
 
 
+def enrolled_counts(school_ids: list[int]) -> dict[int, int]:
+    """Pupils enrolled at each school (children with a class there)."""
+    return dict(Child.objects.filter(school_id__in=school_ids, school_class__isnull=False).values("school_id")
+                .annotate(n=Count("id")).values_list("school_id", "n"))
+
+
+def school_of(child_id: int) -> tuple[int, str] | None:
+    """The child's school (id, code), or None for a child not at school."""
+    row = Child.objects.filter(pk=child_id, school__isnull=False).values_list("school_id", "school__code").first()
+    return (row[0], row[1]) if row else None
+
+
 def home_path(child_id: int) -> str:
     """Where a child lives (the family's community path), else where it goes to school; "" if neither is known."""
     row = Child.objects.filter(pk=child_id).values_list("family__community__path", "school__region__path").first()

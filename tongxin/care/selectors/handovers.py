@@ -122,15 +122,20 @@ class HandoverDetail:
     may_receive: bool
 
 
-def handover_detail(user: User, handover_id: int, *, today: dt.date) -> HandoverDetail:
-    """One list with its pupils' parents and carers (phones in full where `orgs.scope` allows) and their holiday
-    custody placements; reading it is audited per child."""
+def access_handover(user: User, handover_id: int) -> HandoverList:
+    """The list, if the user may read it (`orgs.scope.handover_q`); 404 when there is none, 403 otherwise."""
     found = (HandoverList.objects.filter(scope.handover_q(user), pk=handover_id)
              .select_related("round__school", "community", "received_by").first())
     if found is None:
         if HandoverList.objects.filter(pk=handover_id).exists():
             raise PermissionDenied("无权查看该交接名单")
         raise Http404("未找到该交接名单")
+    return found
+
+
+def handover_detail(user: User, found: HandoverList, *, today: dt.date, audit: bool = True) -> HandoverDetail:
+    """One list with its pupils' parents and carers (phones in full where `orgs.scope` allows) and their holiday
+    custody placements; reading it is audited per child (not again when a refused form shows it anew)."""
     ids = list(found.child_ids)
     children = people.children_by_ids(ids)
     full = scope.full_phone_child_ids(user, children)
@@ -141,7 +146,8 @@ def handover_detail(user: User, handover_id: int, *, today: dt.date) -> Handover
                                                                   "school_class__number")}
     pupils = [Pupil(labels[pk][0], labels[pk][1], contacts.get(pk, []), custody.get(pk, "")) for pk in ids
               if pk in labels]
-    record_many(user, AuditEntry.Action.VIEW, list(children), reason="查看假期交接名单")
+    if audit:
+        record_many(user, AuditEntry.Action.VIEW, list(children), reason="查看假期交接名单")
     worker = any(a.role == Role.COMMUNITY_WORKER and a.region_id == found.community_id
                  for a in scope.assignments(user))
     return HandoverDetail(

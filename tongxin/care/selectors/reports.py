@@ -12,12 +12,12 @@ from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 from tongxin.orgs import scope
 from tongxin.orgs import selectors as orgs
-from tongxin.orgs.models import Region, Role, User, grade_label
-from tongxin.people import selectors as people
+from tongxin.orgs.models import Region, Role, User
 
 from .. import report_rules
 from ..report_choices import EventKind, Recipient
 from ..report_models import DEFAULT_ACK_MINUTES, MandatoryReport, ReportEvent, ReportRoute
+from .picker import child_labels
 
 REPORTER_HIDDEN = "报告人（信息仅办理单位可见）"
 TABS = {"open": "待办理", "closed": "已结案", "mine": "我提交的"}
@@ -62,11 +62,6 @@ class ReportDetail:
     deadline_text: str
 
 
-def _child_labels(child_ids: list[int]) -> dict[int, tuple[str, str]]:
-    rows = people.children_by_ids(child_ids).values_list(
-        "pk", "name", "school__name", "school_class__grade__year", "school_class__number", "family__community__name")
-    return {pk: (name, f"{school}{grade_label(year)}（{number}）班" if number else (community or ""))
-            for pk, name, school, year, number, community in rows}
 
 
 def _states(reports: list[MandatoryReport], now: dt.datetime) -> dict[int, report_rules.ReportState]:
@@ -79,7 +74,7 @@ def _states(reports: list[MandatoryReport], now: dt.datetime) -> dict[int, repor
 
 def _rows(user: User, reports: list[MandatoryReport], now: dt.datetime) -> list[ReportRow]:
     states = _states(reports, now)
-    labels = _child_labels([r.child_id for r in reports])
+    labels = child_labels([r.child_id for r in reports])
     handled = set(MandatoryReport.objects.filter(scope.report_handler_q(user), pk__in=[r.pk for r in reports])
                   .values_list("pk", flat=True))
     names = orgs.display_names({r.raised_by_id for r in reports})
@@ -188,33 +183,6 @@ def child_reports(user: User, child_id: int, *, now: dt.datetime) -> list[Report
     found = list(MandatoryReport.objects.filter(scope.report_q(user), child_id=child_id).select_related("township")
                  .order_by("-raised_at", "-pk")[:20])
     return _rows(user, found, now)
-
-
-@dataclass(frozen=True)
-class ChildChoice:
-    pk: int
-    name: str
-    where: str
-
-
-PICK_LIMIT = 60  # a class and a half: a class teacher's whole class on one screen of names
-
-
-def report_children(user: User, query: str) -> list[ChildChoice]:
-    """Children the user may report on, by name or initials (at most PICK_LIMIT, class by class), for the report
-    form's picker."""
-    found = people.visible_children(user, query.strip()) if query.strip() else people.visible_children(user)
-    rows = list(found.values_list("pk", flat=True)[:PICK_LIMIT])
-    labels = _child_labels(rows)
-    return [ChildChoice(pk, *labels[pk]) for pk in rows if pk in labels]
-
-
-def report_children_by_id(user: User, child_id: int) -> list[ChildChoice]:
-    """The one child, if the user may report on it."""
-    if not scope.children(user).filter(pk=child_id).exists():
-        return []
-    labels = _child_labels([child_id])
-    return [ChildChoice(child_id, *labels[child_id])] if child_id in labels else []
 
 
 @dataclass(frozen=True)

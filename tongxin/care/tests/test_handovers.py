@@ -170,12 +170,13 @@ def test_a_leader_is_reminded_only_in_the_fortnight_before_the_holiday(demo_user
 def test_the_list_shows_contacts_in_full_to_the_village_and_custody_places(demo_user):
     handover = HandoverList.objects.filter(round__school__name="石门中心小学", received_at__isnull=True).first()
     worker = User.objects.get(assignments__role=Role.COMMUNITY_WORKER, assignments__region=handover.community)
-    detail = sel.handover_detail(demo_user(worker.username), handover.pk, today=D(2026, 12, 4))
+    detail = sel.handover_detail(demo_user(worker.username), sel.access_handover(demo_user(worker.username),
+                                                                                 handover.pk), today=D(2026, 12, 4))
     assert detail.may_receive and len(detail.pupils) == len(handover.child_ids)
     phones = [c.phone for p in detail.pupils for c in p.contacts if c.phone]
     assert phones and all("*" not in phone for phone in phones)
     with pytest.raises(PermissionDenied):
-        sel.handover_detail(demo_user("community"), handover.pk, today=D(2026, 12, 4))
+        sel.access_handover(demo_user("community"), handover.pk)
 
 
 # ---------------------------------------------------------------- pages

@@ -5,6 +5,7 @@ written in orgs.scope's docstring — not by calling the code under test."""
 import pytest
 from django.urls import reverse
 
+from tongxin.care.aid_models import AidRecord
 from tongxin.care.choices import PairingKind
 from tongxin.care.handover_models import HandoverList
 from tongxin.care.models import CareFile, Pairing
@@ -164,3 +165,22 @@ def test_who_opens_a_demo_list(login, username):
         "township": a is not None and a.region is not None and handover.community.path.startswith(a.region.path),
     }[username]
     assert login(username).get(reverse("care:handover", args=[handover.pk])).status_code == (200 if sees else 403)
+
+
+# ---------------------------------------------------------------- aid
+
+
+def test_the_aid_page_is_for_the_care_ledgers_readers(login):
+    for role in ROLES:
+        assert login(role).get(reverse("care:aid")).status_code == (NO if role == "parent" else OK), role
+
+
+def test_a_receipt_opens_for_whoever_reads_the_childs_file(login):
+    """(A child with a care file: who reads the file is worked out from the raw rows by `_expected`.)"""
+    aid = (AidRecord.objects.exclude(receipt_no="").filter(school__name="青溪县实验小学",
+                                                           child_id__in=CareFile.objects.values("child_id"))
+           .order_by("pk").first())
+    file = CareFile.objects.get(child_id=aid.child_id)
+    for role in ROLES:
+        expected = _expected("file", role, file)
+        assert login(role).get(reverse("care:aid_receipt", args=[aid.pk])).status_code == expected, role

@@ -178,6 +178,11 @@ def _candidates(username: str, param: str) -> list[int]:
         from tongxin.care.handover_models import HandoverRound
 
         ids = _ids(HandoverRound.objects.order_by("pk"), 2)
+    elif param == "aid_id":
+        from tongxin.care.aid_models import AidRecord
+
+        ids = _ids(AidRecord.objects.filter(scope.care_ledger_q(user, prefix="child__")).exclude(receipt_no="")
+                   .order_by("pk"), 2)
     elif param == "report_id":
         from tongxin.care.report_models import MandatoryReport
 
