@@ -233,6 +233,7 @@ class CareSettings(models.Model):
                                               condition=Q(region__isnull=True, school__isnull=False)
                                               | Q(region__isnull=False, school__isnull=True))]
 
+from .activity_models import Activity, ActivityChild  # noqa: E402, F401  (the activities' tables)
 from .aid_models import AidRecord  # noqa: E402, F401  (the aid records' table)
 from .handover_models import HandoverList, HandoverRound  # noqa: E402, F401  (the holiday handovers' tables)
 from .report_models import MandatoryReport, ReportEvent, ReportRoute  # noqa: E402, F401  (the reports' tables)

@@ -341,6 +341,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .aid import build_aid_demo
 
     build_aid_demo(random.Random(seed + 4))
+    from .activities import build_activities_demo
+
+    build_activities_demo(random.Random(seed + 5))
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))

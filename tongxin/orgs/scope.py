@@ -276,6 +276,31 @@ def handover_q(user, prefix: str = "") -> Q:
     return _union(user, lambda a: _handover_area_q(a, prefix), lambda: NOTHING)
 
 
+# Activities (关爱活动) are seen by the staff of the school or village that held them, the township of either and
+# the county bureaus (education: schools' activities; civil affairs: villages').
+def _activity_area_q(a: RoleAssignment, prefix: str) -> Q:
+    match a.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.SCHOOL_LEADER:
+            return Q(**{f"{prefix}school_id": a.school_id})
+        case Role.CLASS_TEACHER:
+            return Q(**{f"{prefix}school_id": a.school_class.school_id}) if a.school_class else NOTHING
+        case Role.COMMUNITY_WORKER | Role.COUNTY_CIVIL:
+            return Q(**{f"{prefix}community__path__startswith": a.area.path})
+        case Role.TOWNSHIP_OFFICER:
+            return (Q(**{f"{prefix}community__path__startswith": a.area.path})
+                    | Q(**{f"{prefix}school__region__path__startswith": a.area.path}))
+        case Role.COUNTY_EDU:
+            return Q(**{f"{prefix}school__region__path__startswith": a.area.path})
+    return NOTHING
+
+
+def activity_q(user, prefix: str = "") -> Q:
+    """Activities (or records, with `prefix`) the user may read."""
+    return _union(user, lambda a: _activity_area_q(a, prefix), lambda: NOTHING)
+
+
 def children(user, queryset: QuerySet | None = None) -> QuerySet:
     from tongxin.people.models import Child
 

@@ -5,6 +5,7 @@ written in orgs.scope's docstring — not by calling the code under test."""
 import pytest
 from django.urls import reverse
 
+from tongxin.care.activity_models import Activity
 from tongxin.care.aid_models import AidRecord
 from tongxin.care.choices import PairingKind
 from tongxin.care.handover_models import HandoverList
@@ -184,3 +185,33 @@ def test_a_receipt_opens_for_whoever_reads_the_childs_file(login):
     for role in ROLES:
         expected = _expected("file", role, file)
         assert login(role).get(reverse("care:aid_receipt", args=[aid.pk])).status_code == expected, role
+
+
+# ---------------------------------------------------------------- activities
+
+ACTIVITY_READERS = {"teacher", "leader", "community", "township", "county_edu", "county_civil", "admin"}
+ACTIVITY_RECORDERS = {"teacher", "leader", "community"}
+
+
+def test_who_opens_the_activity_pages(login):
+    for role in ROLES:
+        client = login(role)
+        assert client.get(reverse("care:activities")).status_code == (OK if role in ACTIVITY_READERS else NO), role
+        assert client.get(reverse("care:activity_new")).status_code == (
+            OK if role in ACTIVITY_RECORDERS else NO), role
+
+
+def test_who_opens_a_schools_activity(login):
+    """An activity of 石门中心小学: its staff, 石门乡 and the education bureau (and the administrator); the civil
+    affairs bureau sees the villages' children's homes, not the schools' activities."""
+    activity = Activity.objects.filter(school__name="石门中心小学").order_by("pk").first()
+    for role in ROLES:
+        a = RoleAssignment.objects.filter(user__username=role).select_related("region", "school_class").first()
+        sees = {
+            "admin": True, "county_edu": True, "county_civil": False, "parent": False, "volunteer": False,
+            "teacher": a is not None and a.school_class is not None and a.school_class.school_id == activity.school_id,
+            "leader": a is not None and a.school_id == activity.school_id,
+            "community": False,
+            "township": a is not None and a.region is not None and activity.school.region.path.startswith(a.region.path),
+        }[role]
+        assert login(role).get(reverse("care:activity", args=[activity.pk])).status_code == (OK if sees else NO), role

@@ -183,6 +183,10 @@ def _candidates(username: str, param: str) -> list[int]:
 
         ids = _ids(AidRecord.objects.filter(scope.care_ledger_q(user, prefix="child__")).exclude(receipt_no="")
                    .order_by("pk"), 2)
+    elif param == "activity_id":
+        from tongxin.care.activity_models import Activity
+
+        ids = _ids(Activity.objects.filter(scope.activity_q(user)).order_by("pk"), 2)
     elif param == "report_id":
         from tongxin.care.report_models import MandatoryReport
 
