@@ -13,7 +13,6 @@ from . import activity_forms as forms
 from .selectors import activities as sel
 from .services import activities as svc
 
-
 READERS = frozenset({Role.ADMIN, Role.SCHOOL_LEADER, Role.CLASS_TEACHER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER,
                      Role.COUNTY_EDU, Role.COUNTY_CIVIL})  # those `orgs.scope.activity_q` grants anything
 

@@ -53,6 +53,9 @@ def actions(user) -> list[Link]:
                  Role.COUNTY_CIVIL, Role.CLASS_TEACHER}:
         cards.append(Link("资助", reverse("care:aid"), "现金、物资帮扶与政策资助，受助比例与捐赠收据"))
         cards.append(Link("关爱活动", reverse("care:activities"), "安全法制教育、心理健康课、节日活动与家长会记录"))
+    if roles & {Role.ADMIN, Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL}:
+        cards.append(Link("关爱工作统计", reverse("care:dashboard"),
+                          "类别与风险、建档率、入学率、评估、联系达标、强制报告、假期交接、资助比例"))
     if roles & RAISERS and not roles & scope.REPORT_HANDLER_ROLES:
         cards.append(Link("强制报告", reverse("care:report_new"),
                           "发现儿童脱离监护、失踪或疑似受到伤害，立即报告派出所和乡镇政府"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, aid_views, handover_views, report_views, views
+from . import activity_views, aid_views, dashboard_views, handover_views, report_views, views
 
 app_name = "care"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("files/<int:file_id>/record/", views.record_add, name="record_add"),
     path("files/<int:file_id>/assess/", views.assess, name="assess"),
     path("files/<int:file_id>/pair/", views.pair, name="pair"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard.xlsx", dashboard_views.dashboard_xlsx, name="dashboard_xlsx"),
     path("activities/", activity_views.activities, name="activities"),
     path("activities/new/", activity_views.activity_new, name="activity_new"),
     path("activities/<int:activity_id>/", activity_views.activity, name="activity"),

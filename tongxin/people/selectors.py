@@ -424,6 +424,18 @@ def where_of(child_ids: Iterable[int]) -> dict[int, tuple[int | None, int | None
     return {pk: (school, klass, school_path or home_path) for pk, school, klass, school_path, home_path in rows}
 
 
+def flagged_children(children: QuerySet) -> set[int]:
+    """Of these children (already narrowed by `orgs.scope`), those the registry flags left-behind or vulnerable."""
+    return set(children.filter(care_status__in=[Child.CareStatus.LEFT_BEHIND, Child.CareStatus.VULNERABLE])
+               .values_list("pk", flat=True))
+
+
+def birth_and_school(child_ids: Iterable[int]) -> dict[int, tuple[dt.date, int | None]]:
+    """Each child's birth date and school (None when not at school), in one read."""
+    return {pk: (birth, school) for pk, birth, school in
+            Child.objects.filter(pk__in=list(child_ids)).values_list("pk", "birth_date", "school_id")}
+
+
 def enrolled_counts(school_ids: list[int]) -> dict[int, int]:
     """Pupils enrolled at each school (children with a class there)."""
     return dict(Child.objects.filter(school_id__in=school_ids, school_class__isnull=False).values("school_id")

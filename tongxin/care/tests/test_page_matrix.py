@@ -215,3 +215,14 @@ def test_who_opens_a_schools_activity(login):
             "township": a is not None and a.region is not None and activity.school.region.path.startswith(a.region.path),
         }[role]
         assert login(role).get(reverse("care:activity", args=[activity.pk])).status_code == (OK if sees else NO), role
+
+
+# ---------------------------------------------------------------- dashboard
+
+@pytest.mark.parametrize("username", ROLES)
+def test_who_opens_the_dashboard(login, username):
+    allowed = {"leader", "township", "county_edu", "county_civil", "admin"}
+    client = login(username)
+    expected = 200 if username in allowed else 403
+    assert client.get(reverse("care:dashboard")).status_code == expected
+    assert client.get(reverse("care:dashboard_xlsx")).status_code == expected
