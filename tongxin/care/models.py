@@ -236,4 +236,5 @@ class CareSettings(models.Model):
 from .activity_models import Activity, ActivityChild  # noqa: E402, F401  (the activities' tables)
 from .aid_models import AidRecord  # noqa: E402, F401  (the aid records' table)
 from .handover_models import HandoverList, HandoverRound  # noqa: E402, F401  (the holiday handovers' tables)
+from .org_models import GroupMember  # noqa: E402, F401  (the leadership group's table)
 from .report_models import MandatoryReport, ReportEvent, ReportRoute  # noqa: E402, F401  (the reports' tables)

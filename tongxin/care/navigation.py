@@ -56,6 +56,8 @@ def actions(user) -> list[Link]:
     if roles & {Role.ADMIN, Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL}:
         cards.append(Link("关爱工作统计", reverse("care:dashboard"),
                           "类别与风险、建档率、入学率、评估、联系达标、强制报告、假期交接、资助比例"))
+    if roles & {Role.ADMIN, Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU}:
+        cards.append(Link("教师关爱工作", reverse("care:work"), "领导小组，教师本学期结对、谈心、家访与一票否决提示"))
     if roles & RAISERS and not roles & scope.REPORT_HANDLER_ROLES:
         cards.append(Link("强制报告", reverse("care:report_new"),
                           "发现儿童脱离监护、失踪或疑似受到伤害，立即报告派出所和乡镇政府"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, aid_views, dashboard_views, handover_views, report_views, views
+from . import activity_views, aid_views, dashboard_views, handover_views, report_views, views, work_views
 
 app_name = "care"
 urlpatterns = [
@@ -21,6 +21,9 @@ urlpatterns = [
     path("files/<int:file_id>/assess/", views.assess, name="assess"),
     path("files/<int:file_id>/pair/", views.pair, name="pair"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("work/", work_views.work, name="work"),
+    path("work.xlsx", work_views.work_xlsx, name="work_xlsx"),
+    path("work/group/", work_views.group, name="group"),
     path("dashboard.xlsx", dashboard_views.dashboard_xlsx, name="dashboard_xlsx"),
     path("activities/", activity_views.activities, name="activities"),
     path("activities/new/", activity_views.activity_new, name="activity_new"),

@@ -344,6 +344,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .activities import build_activities_demo
 
     build_activities_demo(random.Random(seed + 5))
+    from .group import build_group_demo
+
+    build_group_demo()
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))

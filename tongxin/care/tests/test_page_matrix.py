@@ -226,3 +226,15 @@ def test_who_opens_the_dashboard(login, username):
     expected = 200 if username in allowed else 403
     assert client.get(reverse("care:dashboard")).status_code == expected
     assert client.get(reverse("care:dashboard_xlsx")).status_code == expected
+
+
+# ---------------------------------------------------------------- teachers' care work
+
+
+def test_who_opens_the_work_sheet(login):
+    allowed = {"leader", "township", "county_edu", "admin"}
+    for role in ROLES:
+        client = login(role)
+        expected = OK if role in allowed else NO
+        assert client.get(reverse("care:work")).status_code == expected, role
+        assert client.get(reverse("care:work_xlsx")).status_code == expected, role

@@ -47,6 +47,7 @@ def test_demo_county_is_deterministic_and_the_right_size():
     care.HandoverRound.objects.all().delete()
     care.AidRecord.objects.all().delete()
     care.Activity.objects.all().delete()
+    care.GroupMember.objects.all().delete()
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()
