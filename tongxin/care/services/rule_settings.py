@@ -43,7 +43,7 @@ def rule_set(actor: User, *, key: str, count: int, window: str, active: bool) ->
         "name": rule.name, "helper": rule.helper, "kinds": sorted(rule.kinds), "parties": sorted(rule.parties),
         "levels": sorted(rule.levels), "categories": sorted(rule.categories), "source": rule.source[:64],
         "count": count, "window": window, "active": active})
-    record(actor, AuditEntry.Action.UPDATE, row, reason=f"联系频次规则：{rule.name} → {count} 次/{Window(window).label}"
+    record(actor, AuditEntry.Action.UPDATE, row, reason=f"联系频次规则：{rule.title} → {count} 次/{Window(window).label}"
                                                         f"{'' if active else '（停用）'}")
     return row
 
