@@ -233,4 +233,7 @@ class CareSettings(models.Model):
                                               condition=Q(region__isnull=True, school__isnull=False)
                                               | Q(region__isnull=False, school__isnull=True))]
 
+    def __str__(self):
+        return f"{self.school or self.region}的关爱工作设置"
+
 from .report_models import MandatoryReport, ReportEvent, ReportRoute  # noqa: E402, F401  (the reports' tables)
