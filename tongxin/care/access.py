@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from tongxin.orgs import scope
-from tongxin.orgs.models import Role
+from tongxin.orgs.models import Region, Role
 
 from .models import CareFile
 
@@ -13,6 +13,19 @@ from .models import CareFile
 EDITORS = frozenset({Role.ADMIN, Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER})
 # Who arranges pairings (the school's leaders and the village's worker), besides the administrator.
 ARRANGERS = frozenset({Role.ADMIN, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER})
+
+
+def office_area(user) -> tuple[int | None, int | None, str] | None:
+    """The area whose care settings and contact rules the user sets: (school, county region, area path), or None
+    for anyone else. A school leader sets the school's (the first such assignment), a county bureau (教育局 or
+    民政局, assigned to a county) the county's."""
+    for a in scope.assignments(user):
+        if a.role == Role.SCHOOL_LEADER and a.school is not None:
+            return a.school.pk, None, a.school.region.path
+    for a in scope.assignments(user):
+        if a.role in (Role.COUNTY_EDU, Role.COUNTY_CIVIL) and a.region is not None and a.region.level == Region.Level.COUNTY:
+            return None, a.region.pk, a.region.path
+    return None
 
 
 def is_editor(user) -> bool:

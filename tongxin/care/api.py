@@ -58,7 +58,7 @@ def todo(request, on: dt.date | None = None):
     return {
         "on": day,
         "duties": [{"file_id": d.file.file_id, "child": d.file.name, "school_class": d.file.class_label,
-                    "rule": d.status.rule.name, "rule_key": d.status.rule.key, "source": d.status.rule.source,
+                    "rule": d.status.rule.title, "rule_key": d.status.rule.key, "source": d.status.rule.source,
                     "window_start": d.status.start, "window_end": d.status.end, "done": d.status.done,
                     "needed": d.status.needed, "state": d.status.state, "missed_last": d.status.missed_last}
                    for d in found.duties],

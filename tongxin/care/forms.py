@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from .choices import Category, Dimension, PairingKind, Party, Problem, RecordKind, Window
 from .models import CareFile, ContactRecord
+from .selectors.settings import FIELD as SETTING_FIELDS
 
 SCORES = [(0, "0 无风险"), (1, "1 轻度"), (2, "2 中度"), (3, "3 重度")]
 ONLY = [("", "全部"), ("unchecked", "本月未核对"), ("assess", "待评估"), ("high", "高风险"),
@@ -187,3 +188,41 @@ class RuleForm(forms.Form):
     window = forms.ChoiceField(choices=Window.choices, label="周期")
     active = forms.BooleanField(required=False, label="启用")
     restore = forms.BooleanField(required=False)
+
+
+def _bounded(key: str) -> forms.IntegerField:
+    f = SETTING_FIELDS[key]
+    message = f"{f.label}应为 {f.low} 到 {f.high} 之间的整数"
+    return forms.IntegerField(required=False, min_value=f.low, max_value=f.high, label=f.label, error_messages={
+        "invalid": message, "min_value": message, "max_value": message})
+
+
+class SettingForm(forms.Form):
+    """One care setting (the card posting it names it in `key`), or `restore` to clear the area's own value."""
+
+    key = forms.ChoiceField(choices=[(f.key, f.label) for f in SETTING_FIELDS.values()],
+                            error_messages={"invalid_choice": "没有这项设置", "required": "没有这项设置"})
+    teacher_load = _bounded("teacher_load")
+    months_away = _bounded("months_away")
+    assessment_months = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)], label="风险评估月份",
+        error_messages={"invalid_choice": "风险评估月份应在 1 到 12 月之间"})
+    restore = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        key = data.get("key")
+        if key and not data.get("restore"):
+            if key == "assessment_months":
+                raw = self.data.getlist("assessment_months") if hasattr(self.data, "getlist") else []
+                if len(set(raw)) != len(raw):
+                    self.add_error("assessment_months", "风险评估月份不能重复")
+                elif not data.get("assessment_months") and "assessment_months" not in self.errors:
+                    self.add_error("assessment_months", "风险评估月份至少要选一个")
+            elif data.get(key) is None and key not in self.errors:
+                self.add_error(key, f"{SETTING_FIELDS[key].label}不能为空")
+        return data
+
+    @property
+    def value(self):
+        return self.cleaned_data[self.cleaned_data["key"]]

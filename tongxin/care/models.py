@@ -233,6 +233,10 @@ class CareSettings(models.Model):
                                               condition=Q(region__isnull=True, school__isnull=False)
                                               | Q(region__isnull=False, school__isnull=True))]
 
+    def __str__(self):
+        return f"{self.school or self.region}的关爱工作设置"
+
+
 from .activity_models import Activity, ActivityChild  # noqa: E402, F401  (the activities' tables)
 from .aid_models import AidRecord  # noqa: E402, F401  (the aid records' table)
 from .handover_models import HandoverList, HandoverRound  # noqa: E402, F401  (the holiday handovers' tables)

@@ -339,6 +339,11 @@ class ContactRule:
         """Whether a record is of a kind this rule counts, held with a party it counts."""
         return record.kind in self.kinds and (not self.parties or record.party in self.parties)
 
+    @property
+    def title(self) -> str:
+        """The name as pages, cards and the API show it (`rule_title`): never contradicting the count in force."""
+        return rule_title(self)
+
 
 _CHILD = frozenset({Party.CHILD})
 _TALKS = frozenset({RecordKind.TALK, RecordKind.CONTACT, RecordKind.HOMEWORK})
@@ -460,6 +465,34 @@ DEFAULT_RULES: tuple[ContactRule, ...] = (
         source="P-37（种子未规定频次，平台默认）",
     ),
 )
+
+
+_DEFAULT_BY_KEY = {r.key: r for r in DEFAULT_RULES}
+# What each default rule asks, without its count and period: the name shown once an office changed either.
+RULE_SUBJECTS: dict[str, str] = {
+    "p31_week": "三个二：与儿童联系交流、辅导作业",
+    "p31_month": "三个二：与儿童父母、任课教师、托管人联系",
+    "p31_visits": "三个二：到儿童家中走访",
+    "p43_talk": "班主任与留守儿童谈心，填写记录卡",
+    "p33_school": "五个一：了解儿童在校表现",
+    "p33_call": "五个一：与儿童通电话或写信谈心",
+    "p33_weekend": "五个一：陪儿童过有意义的双休日",
+    "p33_supplies": "五个一：资助学习用品",
+    "p33_skill": "五个一：帮助儿童学会技能或新本领",
+    "p37_week": "重点帮扶：与儿童联系交流",
+    "p37_visit": "重点帮扶：家访",
+}
+
+
+def rule_title(rule: ContactRule) -> str:
+    """A rule's name as shown. The seeds' wording names its count and period (「每周……两次」), so it is kept only
+    while the rule keeps the default's count and period; otherwise what the rule asks, followed by the count and
+    period in force: 「三个二：与儿童联系交流、辅导作业（每周3次）」. A rule that is not one of the defaults shows its
+    own name with the count and period in force."""
+    default = _DEFAULT_BY_KEY.get(rule.key)
+    if default is not None and (rule.count, rule.window) == (default.count, default.window):
+        return rule.name
+    return f"{RULE_SUBJECTS.get(rule.key, rule.name)}（{rule.window.label}{rule.count}次）"
 
 
 def applies(rule: ContactRule, *, helper: HelperRole, level: Level | None, categories: frozenset[Category]) -> bool:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("pairings/<int:pairing_id>/card/", views.pairing_card, name="card"),
     path("rules/", views.contact_rules, name="rules"),
+    path("settings/", views.care_settings, name="settings"),
     path("village/", views.village, name="village"),
     path("compliance/", views.compliance, name="compliance"),
     path("ledger/check/", views.check, name="check"),

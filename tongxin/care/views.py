@@ -21,6 +21,7 @@ from .selectors import contact_rules as rules_sel
 from .selectors import exchange
 from .selectors import ledger as ledger_sel
 from .selectors import reports as reports_sel
+from .selectors import settings as settings_sel
 from .selectors import todo as todo_sel
 from .selectors import village as village_sel
 from .selectors.pairings import helper_choices, peer_choices
@@ -55,8 +56,7 @@ def ledger(request):
     return render(request, "care/ledger.html", {"form": form, "ledger": found, "editor": access.is_editor(request.user),
                                                 "overseer": bool(scope.roles(request.user) & ledger_sel.OVERSEERS),
                                                 "village": "community_worker" in scope.roles(request.user),
-                                                "rule_setter": bool(scope.roles(request.user) & {
-                                                    "school_leader", "county_edu", "county_civil"})})
+                                                "rule_setter": access.office_area(request.user) is not None})
 
 
 @login_required
@@ -276,3 +276,30 @@ def contact_rules(request):
     rows = rules_sel.rules_page(school_id=school_id, region_id=region_id, path=path)
     return render(request, "care/rules.html", {"rows": rows, "school": bool(school_id),
                                                "windows": forms.Window.choices})
+
+
+@login_required
+def care_settings(request):
+    """关爱工作设置: the teachers' load, the assessment months and the months away in force for the school or county,
+    with where each comes from; an office changes its own or restores the one above it."""
+    school_id, region_id, path = services.settings_area(request.user)
+    if request.method == "POST":
+        form = forms.SettingForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, error_text(form))
+            return redirect("care:settings")
+        key, today = form.cleaned_data["key"], timezone.localdate()
+        label = settings_sel.FIELD[key].label
+        if form.cleaned_data["restore"]:
+            changed = attempt(request, services.care_settings_restore, request.user, key=key, on=today,
+                              success=f"{label}已恢复上级或默认设置")
+        else:
+            changed = attempt(request, services.care_settings_set, request.user, key=key, value=form.value, on=today,
+                              success=f"{label}已保存")
+        if changed:
+            messages.info(request, f"已按新标准重新认定档案：{changed} 名儿童的关爱类别有变化（见各档案的修改记录）")
+        return redirect("care:settings")
+    return render(request, "care/settings.html", {
+        "rows": settings_sel.settings_page(school_id=school_id, region_id=region_id, path=path),
+        "school": bool(school_id), "schools": [] if school_id else settings_sel.county_schools(path),
+        "fields": settings_sel.FIELDS, "months": range(1, 13)})

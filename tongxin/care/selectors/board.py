@@ -60,9 +60,11 @@ class Board:
 
 
 def _unit_label(row: FileRow, by: str, schools: dict[int, tuple[str, str]]) -> str:
+    """A row's unit: its class (named with its school when the board spans more than one school: a school
+    leader reads 「三年级（2）班」, a county 「石门中心小学三年级（2）班」), its school, or its township."""
     school, township = schools.get(row.school_id or 0, ("未入学", ""))
     if by == "class":
-        return f"{school}{row.class_label}"
+        return row.class_label if len(schools) <= 1 and row.school_id in schools else f"{school}{row.class_label}"
     if by == "school":
         return school
     return township or "未入学"

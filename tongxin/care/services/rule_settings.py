@@ -8,9 +8,9 @@ from django.db import transaction
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
-from tongxin.orgs import scope
-from tongxin.orgs.models import Role, User
+from tongxin.orgs.models import User
 
+from .. import access
 from ..choices import Window
 from ..models import ContactRuleSetting
 from ..selectors.contact_rules import rules_for_places
@@ -18,14 +18,11 @@ from ..selectors.contact_rules import rules_for_places
 
 def rule_area(actor: User) -> tuple[int | None, int | None, str]:
     """The area whose rules the actor sets: (school, county region, area path). A school leader sets the school's,
-    a county bureau (or the administrator) the county's."""
-    for a in scope.assignments(actor):
-        if a.role == Role.SCHOOL_LEADER and a.school is not None:
-            return a.school.pk, None, a.school.region.path
-    for a in scope.assignments(actor):
-        if a.role in (Role.COUNTY_EDU, Role.COUNTY_CIVIL) and a.region is not None:
-            return None, a.region.pk, a.region.path
-    raise PermissionDenied("只有学校领导和县教育局、县民政局可以调整联系频次规则")
+    a county bureau the county's."""
+    area = access.office_area(actor)
+    if area is None:
+        raise PermissionDenied("只有学校领导和县教育局、县民政局可以调整联系频次规则")
+    return area
 
 
 @transaction.atomic
@@ -43,7 +40,7 @@ def rule_set(actor: User, *, key: str, count: int, window: str, active: bool) ->
         "name": rule.name, "helper": rule.helper, "kinds": sorted(rule.kinds), "parties": sorted(rule.parties),
         "levels": sorted(rule.levels), "categories": sorted(rule.categories), "source": rule.source[:64],
         "count": count, "window": window, "active": active})
-    record(actor, AuditEntry.Action.UPDATE, row, reason=f"联系频次规则：{rule.name} → {count} 次/{Window(window).label}"
+    record(actor, AuditEntry.Action.UPDATE, row, reason=f"联系频次规则：{rule.title} → {count} 次/{Window(window).label}"
                                                         f"{'' if active else '（停用）'}")
     return row
 

@@ -55,3 +55,14 @@ def test_the_units_add_up_to_the_total(demo_user):
     assert sum(u.duties for u in found.units) == found.total.duties
     assert sum(u.met for u in found.units) == found.total.met
     assert sum(u.files for u in found.units) == found.total.files == CareFile.objects.exclude(category="none").count()
+
+
+def test_a_school_leaders_board_names_its_classes_and_a_countys_names_the_schools(demo_user):
+    leader = board(demo_user("leader"), on=ON, by="class")
+    labels = [u.label for u in leader.units]
+    assert labels and all(label.endswith("班") and "小学" not in label for label in labels)
+    assert "三年级（2）班" in labels
+    county = board(demo_user("county_edu"), on=ON, by="class")
+    assert "青溪县实验小学三年级（2）班" in [u.label for u in county.units]
+    schools = {u.label for u in board(demo_user("county_edu"), on=ON, by="school").units}
+    assert {"青溪县实验小学", "石门中心小学"} <= schools

@@ -105,6 +105,23 @@ def test_the_contact_rules_page_is_for_school_leaders_and_the_county_bureaus(log
         assert login(role).get(reverse("care:rules")).status_code == (OK if role in allowed else NO), role
 
 
+def test_the_care_settings_page_is_for_school_leaders_and_the_county_bureaus(login):
+    """Opened and saved by those who set an area's values; refused to everyone else, a save included."""
+    from tongxin.care.models import CareSettings
+
+    allowed = {"leader", "county_edu", "county_civil"}
+    for role in ROLES:
+        client = login(role)
+        assert client.get(reverse("care:settings")).status_code == (OK if role in allowed else NO), role
+        links = f'href="{reverse("care:settings")}"'
+        assert (links in client.get("/").content.decode()) == (role in allowed), role  # the home page's card
+        if role != "parent":
+            assert (links in client.get(reverse("care:ledger")).content.decode()) == (role in allowed), role
+        response = client.post(reverse("care:settings"), {"key": "months_away", "months_away": "4"})
+        assert response.status_code == (302 if role in allowed else NO), role
+    assert CareSettings.objects.filter(months_away=4).count() == 2  # the leader's school and the county
+
+
 # ---------------------------------------------------------------- mandatory reports
 
 REPORT_PAGES = ["reports", "report_new", "report_routes"]

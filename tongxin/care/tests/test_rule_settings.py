@@ -3,6 +3,7 @@ lists follow, and restoring brings back the rule above."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from tongxin.care import services
@@ -47,3 +48,16 @@ def test_bad_settings_are_refused_in_chinese(demo_user, count, window):
     with pytest.raises(ValidationError) as exc:
         services.rule_set(demo_user("leader"), key="p31_week", count=count, window=window, active=True)
     assert not exc.value.messages[0].isascii()
+
+
+def test_a_rule_whose_count_changed_is_never_named_by_its_default_count(demo_user, login):
+    """The seeds' names say their count (「……辅导作业两次」): once an office asks three, the name shown says three."""
+    services.rule_set(demo_user("leader"), key="p31_week", count=3, window="week", active=True)
+    school = School.objects.get(code="3611990001")
+    row = next(r for r in rules_page(school_id=school.pk, region_id=None, path=school.region.path) if r.rule.key == "p31_week")
+    assert row.rule.title == "三个二：与儿童联系交流、辅导作业（每周3次）"
+    page = login("leader").get(reverse("care:rules")).content.decode()
+    assert "辅导作业两次" not in page and "辅导作业（每周3次）" in page
+    assert "每两月到儿童家中走访两次" in page  # an unchanged rule keeps the seeds' wording
+    services.rule_set(demo_user("leader"), key="p31_week", count=2, window="month", active=True)
+    assert _in_force(school, "p31_week").title == "三个二：与儿童联系交流、辅导作业（每月2次）"

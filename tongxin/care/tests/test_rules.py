@@ -1,5 +1,6 @@
 """The care line's pure rules with fixed dates: no database."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -645,3 +646,14 @@ def test_compliance_reports_every_rule_in_order_over_the_same_records():
     ]
     assert [s.binding for s in statuses] == [True, True, True, True, False]
     assert statuses[0].missed_last == 1  # no school check in May
+
+
+def test_a_default_rule_keeps_its_name_and_a_changed_one_names_its_own_count_and_period():
+    for rule in rules.DEFAULT_RULES:
+        assert rule.title == rule.name
+        assert rule.key in rules.RULE_SUBJECTS
+        changed = dataclasses.replace(rule, count=rule.count + 1)
+        assert changed.title == f"{rules.RULE_SUBJECTS[rule.key]}（{rule.window.label}{rule.count + 1}次）"
+    own = rules.ContactRule(key="x", name="每周家访", helper=HelperRole.VOLUNTEER, kinds=frozenset({RecordKind.HOME_VISIT}),
+                            count=1, window=Window.WEEK)
+    assert own.title == "每周家访（每周1次）"
