@@ -2,18 +2,20 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from tongxin.orgs import scope
 from tongxin.people import selectors as people
 
 from .. import permissions, rules
-from ..models import Alert, Attendance, Group, HealthCheck, Incident, Placement, Programme, RosterShift
+from ..models import AbsenceKind, Alert, Attendance, Group, HealthCheck, Incident, Placement, Programme, RosterShift
 from .roster import leader_on_duty
 
 
@@ -221,3 +223,38 @@ def illness_follow_ups(user, programme: Programme, date: dt.date) -> QuerySet:
     placements = scope.on_duty(user, Placement.objects.filter(period__programme=programme), date)
     return (qs.filter(placement__in=placements).select_related("placement__child")
             .defer("placement__child__id_number", "placement__child__health_notes").order_by("follow_up_on", "pk"))
+
+
+@dataclass(frozen=True)
+class CareEvent:
+    """Something in custody the child's care helpers should know (the lines meet on the registry)."""
+
+    child_id: int
+    day: dt.date
+    kind: str  # "absent" | "missing" | "late_pickup" | "incident"
+    title: str
+    text: str
+
+
+def care_events(child_ids: Iterable[int], since: dt.date, until: dt.date) -> list[CareEvent]:
+    """Custody absences, missing-child and late-pickup alerts and incidents of these children between the two days
+    (inclusive), oldest first: for the care line's growth file and helpers."""
+    ids = list(child_ids)
+    found: list[CareEvent] = []
+    for child_id, day, kind, reason, programme in (
+            Attendance.objects.filter(placement__child_id__in=ids, date__range=(since, until))
+            .exclude(absence_kind="").values_list("placement__child_id", "date", "absence_kind", "absence_reason",
+                                                  "placement__period__programme__name")):
+        found.append(CareEvent(child_id, day, "absent", f"托管请假（{AbsenceKind(kind).label}）",
+                               f"{programme}：{reason}" if reason else programme))
+    for child_id, day, kind, message in (
+            Alert.objects.filter(placement__child_id__in=ids, date__range=(since, until),
+                                 kind__in=[Alert.Kind.MISSING, Alert.Kind.LATE_PICKUP])
+            .values_list("placement__child_id", "date", "kind", "message")):
+        found.append(CareEvent(child_id, day, kind, f"托管预警：{Alert.Kind(kind).label}", message))
+    for child_id, at, kind, description in (
+            Incident.objects.filter(placement__child_id__in=ids, occurred_at__date__range=(since, until))
+            .values_list("placement__child_id", "occurred_at", "kind", "description")):
+        found.append(CareEvent(child_id, timezone.localdate(at), "incident", f"托管安全事件：{Incident.Kind(kind).label}",
+                               description[:120]))
+    return sorted(found, key=lambda e: (e.day, e.child_id, e.kind))
