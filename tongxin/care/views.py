@@ -1,17 +1,17 @@
 """The care line's pages: thin — parse with a form, call one selector or service, render."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
+from tongxin.web.downloads import xlsx_download
 from tongxin.web.feedback import attempt
 from tongxin.web.forms import error_text
 
@@ -204,9 +204,7 @@ def ledger_xlsx(request):
     if not scope.roles(request.user) & scope.CARE_LEDGER_ROLES:
         raise PermissionDenied("当前角色不能导出关爱台账")
     data, _ = exchange.ledger_export(request.user, on=timezone.localdate())
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('关爱台账')}-{timezone.localdate():%Y%m%d}.xlsx"
-    return response
+    return xlsx_download(data, f"关爱台账-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -1,8 +1,5 @@
 """The teachers' care work sheet and the leadership group (P-73, P-76): thin views."""
 
-import io
-
-import xlsxwriter
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +12,7 @@ from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role
+from tongxin.web.downloads import Table, tables_book, xlsx_download
 from tongxin.web.feedback import attempt
 
 from .org_models import GroupRole
@@ -61,22 +59,10 @@ def group(request):
 @login_required
 def work_xlsx(request):
     sheet = _sheet(request)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True})
-    for w in sheet.schools:
-        ws = book.add_worksheet(w.school.name[:31])
-        ws.write_row(0, 0, [f"{w.school.name} 教师关爱工作考核表（{sheet.term[0]:%Y-%m-%d} 起本学期）"], bold)
-        ws.write_row(2, 0, ["教师", "职务", "结对儿童", "谈心", "家访", "其他联系", "合计", "联系未达标", "严重失职（一票否决）"],
-                     bold)
-        for i, t in enumerate(w.teachers, start=3):
-            ws.write_row(i, 0, [t.name, t.duty, t.paired, t.talks, t.home_visits, t.other, t.total, t.behind,
-                                "；".join(t.neglect)])
-        ws.set_column(0, 1, 16)
-        ws.set_column(8, 8, 50)
-    book.close()
+    headers = ["教师", "职务", "结对儿童", "谈心", "家访", "其他联系", "合计", "联系未达标", "严重失职（一票否决）"]
+    data = tables_book([Table(w.school.name, f"{w.school.name} 教师关爱工作考核表（{sheet.term[0]:%Y-%m-%d} 起本学期）",
+                              headers, [[t.name, t.duty, t.paired, t.talks, t.home_visits, t.other, t.total, t.behind,
+                                         "；".join(t.neglect)] for t in w.teachers], widths={1: 16, 8: 50})
+                        for w in sheet.schools])
     record(request.user, AuditEntry.Action.EXPORT, None, reason="导出教师关爱工作考核表")
-    response = HttpResponse(buffer.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''care-work-{timezone.localdate():%Y%m%d}.xlsx"
-    return response
+    return xlsx_download(data, f"教师关爱工作考核表-{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,7 +1,6 @@
 """Excel workbooks in the layout a bureau expects: a title row, the unit and date, then plain tables."""
 
 import io
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
+from tongxin.web.downloads import xlsx_download
 
 from . import selectors
 from .models import DemandSurvey, Incident, Programme
@@ -134,10 +134,7 @@ def xlsx_response(wb: Workbook, filename: str, user, programme: Programme | None
     buffer = io.BytesIO()
     wb.save(buffer)
     record(user, AuditEntry.Action.EXPORT, programme, reason=filename)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_download(buffer.getvalue(), filename)
 
 
 def survey_book(survey: DemandSurvey) -> Workbook:

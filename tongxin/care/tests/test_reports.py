@@ -399,3 +399,19 @@ def test_an_unknown_action_is_404_and_an_empty_measure_is_refused(login):
     before = report.events.count()
     client.post(reverse("care:report_action", args=[report.pk, "act"]), {"text": "  "})
     assert report.events.count() == before
+
+
+def test_the_scan_command_escalates_once_and_refuses_a_too_short_interval(demo_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    report = _fresh(demo_user, at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=5))
+    out = StringIO()
+    call_command("care_scan", stdout=out)
+    assert "逐级上报" in out.getvalue() and _levels(report) == [0, 0, 1, 2]
+    call_command("care_scan", stdout=StringIO())
+    assert _levels(report) == [0, 0, 1, 2]
+    with pytest.raises(CommandError, match="至少为 10 秒"):
+        call_command("care_scan", every=5)

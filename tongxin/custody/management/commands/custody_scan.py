@@ -1,14 +1,11 @@
-import signal
-import threading
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from tongxin.custody import selectors
 from tongxin.custody.tasks import refresh_figures_task, scan_alerts_task
+from tongxin.web.loop import run_every
 
 
 class Command(BaseCommand):
@@ -21,31 +18,7 @@ class Command(BaseCommand):
                             help="常驻运行，每隔 SECONDS 秒提交一次检查（至少 10 秒）")
 
     def handle(self, *args, every: int | None = None, **options):
-        if every is None:
-            self.scan()
-            return
-        if every < 10:
-            raise CommandError("--every 至少为 10 秒")
-        stop = threading.Event()
-
-        def ask_to_stop(signum, frame):
-            stop.set()
-
-        previous = {sig: signal.signal(sig, ask_to_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        self.stdout.write(f"托管预警检查：每 {every} 秒一次（Ctrl+C 停止）")
-        try:
-            while not stop.is_set():
-                try:
-                    self.scan(quiet=options["verbosity"] < 2)
-                except CommandError as exc:  # a failed round is reported; the next one runs anyway
-                    self.stderr.write(str(exc))
-                finally:
-                    close_old_connections()
-                stop.wait(every)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-        self.stdout.write("托管预警检查已停止")
+        run_every(self, every, self.scan, name="托管预警检查", quiet=options["verbosity"] < 2)
 
     def scan(self, quiet: bool = False) -> None:
         """Enqueue one scan, and the figures' refresh when due; report what they did (in a loop, `quiet` leaves
