@@ -23,7 +23,8 @@ PAGE = 50
 # Who sees the share confirmed per class (everyone who oversees more than one class).
 OVERSEERS = frozenset({Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_WORKER, Role.ADMIN, Role.COUNTY_EDU,
                        Role.COUNTY_CIVIL})
-FILTERS = {"unchecked": "本月未核对", "assess": "待评估", "disagree": "人工认定与数据不一致", "high": "高风险"}
+FILTERS = {"unchecked": "本月未核对", "assess": "待评估", "review": "家庭情况变动待复核", "disagree": "人工认定与数据不一致",
+           "high": "高风险"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class LedgerRow:
     checked: bool
     assessment: rules.AssessmentDue
     disagrees: bool
+    review: bool = False  # the family changed and the file waits for a new assessment (P-10)
 
 
 @dataclass
@@ -94,6 +96,8 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
         q &= ~Q(override="") & ~Q(override=F("derived"))
     elif only == "high":
         q &= Q(level="high")
+    elif only == "review":
+        q &= Q(review_from__isnull=False)
     rows = _file_rows(q)
     if only == "assess":
         due = {pk for pk, state in assessment_states(rows, on).items() if state.state != "done"}
@@ -102,13 +106,14 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
     shown = paginator.get_page(page)
     listed = list(shown.object_list)
     states = assessment_states(listed, on)
-    flags = {pk: (checked, override, derived) for pk, checked, override, derived in
-             CareFile.objects.filter(pk__in=[r.file_id for r in listed]).values_list("pk", "checked_month", "override",
-                                                                                      "derived")}
+    flags = {pk: (checked, override, derived, review) for pk, checked, override, derived, review in
+             CareFile.objects.filter(pk__in=[r.file_id for r in listed]).values_list(
+                 "pk", "checked_month", "override", "derived", "review_from")}
     result = Ledger(on=on, total=paginator.count, page=shown.number, pages=paginator.num_pages, counts=counts,
                     checked=checked, rows=[
                         LedgerRow(r, _checked(flags[r.file_id][0], month), states[r.file_id],
-                                  bool(flags[r.file_id][1]) and flags[r.file_id][1] != flags[r.file_id][2])
+                                  bool(flags[r.file_id][1]) and flags[r.file_id][1] != flags[r.file_id][2],
+                                  flags[r.file_id][3] is not None)
                         for r in listed])
     result.classes = class_shares(user, on)
     return result
@@ -179,6 +184,26 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
         checked=_checked(file.checked_month, on.replace(day=1)),
         screening=[(Dimension(k).label, v) for k, v in file.screening.items() if k in Dimension.values and v],
         problems=[Problem(p).label for p in file.problems if p in Problem.values])
+
+
+@dataclass
+class FamilyForm:
+    """What the family-change form needs: the child's parents and carers to pick from, and as they stand."""
+
+    file: CareFile
+    choices: list[tuple[int, str]]
+    carers: list[people.CarerView]
+
+
+def family_form(user, file_id: int, *, on: dt.date, audit: bool = True) -> FamilyForm:
+    """For a keeper of this child's file (others are refused); the read of the carers is audited (the page opened:
+    a form sent back with its errors shows what was read when it opened, and a refused post stores nothing)."""
+    file = access.access_file(user, file_id)
+    access.require_editor(user, file)
+    if audit:
+        record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["guardians"], reason="家庭情况变动")
+    return FamilyForm(file=file, choices=people.guardian_choices(file.child_id),
+                      carers=people.carers_of(file.child_id, full=scope.may_see_full_phone(user, file.child), on=on))
 
 
 def _can_edit(user, file: CareFile) -> bool:

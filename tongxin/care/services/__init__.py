@@ -4,6 +4,7 @@ from .assessments import assessment_add
 from .files import (
     census_confirm,
     classify,
+    family_change_add,
     file_open,
     file_set_category,
     file_update,
@@ -16,6 +17,6 @@ from .pairings import pairing_add, pairing_end
 from .records import record_add
 from .rule_settings import rule_area, rule_restore, rule_set
 
-__all__ = ["ImportResult", "assessment_add", "census_confirm", "classify", "file_open", "file_set_category",
+__all__ = ["ImportResult", "assessment_add", "census_confirm", "classify", "family_change_add", "file_open", "file_set_category",
            "file_update", "files_check", "ledger_import", "pairing_add", "pairing_end", "record_add", "rederive", "rule_area", "rule_restore", "rule_set",
            "village_checks"]
