@@ -251,3 +251,12 @@ class FamilyChangeForm(forms.Form):
             self.add_error(needed, f"请填写{self.fields[needed].label}")
         return data
 
+
+class GrowthForm(forms.Form):
+    """成长档案全部记录: `?kind=` one kind of record, `?page=`."""
+
+    kind = forms.ChoiceField(required=False, choices=[("", "全部")] + list(RecordKind.choices),
+                             error_messages={"invalid_choice": "没有这种记录类型"})
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000,
+                              error_messages={"invalid": "页码应为数字", "min_value": "页码应大于0",
+                                              "max_value": "页码过大"})

@@ -19,6 +19,7 @@ urlpatterns = [
     path("files/<int:file_id>/category/", views.file_category, name="file_category"),
     path("files/<int:file_id>/record/", views.record_add, name="record_add"),
     path("files/<int:file_id>/family/", views.family_change, name="family_change"),
+    path("files/<int:file_id>/growth/", views.growth, name="growth"),
     path("files/<int:file_id>/assess/", views.assess, name="assess"),
     path("files/<int:file_id>/pair/", views.pair, name="pair"),
     path("aid/", aid_views.aid, name="aid"),

@@ -131,6 +131,17 @@ def family_change(request, file_id: int):
 
 
 @login_required
+def growth(request, file_id: int):
+    """成长档案: every record of the child, newest first, 50 a page, one kind or all (?kind=, ?page=)."""
+    form = forms.GrowthForm(request.GET)
+    if not form.is_valid():
+        found = access.access_file(request.user, file_id)
+        return render(request, "care/growth.html", {"form": form, "g": None, "file": found}, status=400)
+    g = ledger_sel.growth(request.user, file_id, kind=form.cleaned_data["kind"], page=form.cleaned_data["page"] or 1)
+    return render(request, "care/growth.html", {"form": form, "g": g, "file": g.file})
+
+
+@login_required
 def record_add(request, file_id: int):
     """Record a talk, visit, call… — one short form, quick on a phone."""
     found = access.access_file(request.user, file_id)

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q
 
 from tongxin.audit.models import AuditEntry
@@ -15,11 +15,12 @@ from tongxin.orgs.models import Role, grade_label
 from tongxin.people import selectors as people
 
 from .. import access, rules
-from ..choices import Category, Dimension, Level, PairingKind, Problem
+from ..choices import Category, Dimension, Level, PairingKind, Problem, RecordKind
 from ..models import Assessment, CareFile, ClassCensus, ContactRecord, FileVersion, Pairing
 from .todo import FileRow, _file_rows, assessment_states, term_start
 
 PAGE = 50
+FILE_RECORDS = 8  # the latest records the file page shows; all of them on the growth file's own page
 # Who sees the share confirmed per class (everyone who oversees more than one class).
 OVERSEERS = frozenset({Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_WORKER, Role.ADMIN, Role.COUNTY_EDU,
                        Role.COUNTY_CIVIL})
@@ -157,6 +158,7 @@ class FileDetail:
     checked: bool
     screening: list[tuple[str, str]]
     problems: list[str]
+    records_total: int = 0  # the growth file's records in all (the page shows the latest; the rest on its own page)
 
     @property
     def has_key_helper(self) -> bool:
@@ -175,7 +177,9 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
     due = assessment_states([row], on)[file.pk]
     pairings = list(Pairing.objects.filter(child_id=file.child_id).filter(Q(end__isnull=True) | Q(end__gte=on))
                     .select_related("helper", "peer").order_by("kind", "start"))
-    records = list(ContactRecord.objects.filter(child_id=file.child_id).select_related("by")[:30]) if notes else []
+    records = list(ContactRecord.objects.filter(child_id=file.child_id).select_related("by")[:FILE_RECORDS]) if notes else []
+    total = (len(records) if len(records) < FILE_RECORDS else ContactRecord.objects.filter(child_id=file.child_id).count()
+             ) if notes else 0
     record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["care_file"] + (["notes"] if notes else []))
     return FileDetail(
         file=file, carers=people.carers_of(file.child_id, full=full, on=on), assessment=due, assessments=assessments,
@@ -183,7 +187,39 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
         records=records, can_edit=_can_edit(user, file), can_read_notes=notes,
         checked=_checked(file.checked_month, on.replace(day=1)),
         screening=[(Dimension(k).label, v) for k, v in file.screening.items() if k in Dimension.values and v],
-        problems=[Problem(p).label for p in file.problems if p in Problem.values])
+        problems=[Problem(p).label for p in file.problems if p in Problem.values], records_total=total)
+
+
+GROWTH_PAGE = 50
+
+
+@dataclass
+class Growth:
+    """成长档案 (P-53) whole: every record of the child, newest first, a page at a time, of one kind or all."""
+
+    file: CareFile
+    can_read_notes: bool
+    kind: str
+    page: Page | None  # None for a reader who may not read the records
+    kinds: list[tuple[str, str, int]]  # (kind, label, records) of the kinds the child has records of
+    total: int  # records of every kind
+
+
+def growth(user, file_id: int, *, kind: str = "", page: int = 1) -> Growth:
+    """The growth file of a child whose file the user may read; the records only for those who may read the
+    file's notes (as on the file page). The read is audited (who read which child's records, which page)."""
+    file = access.access_file(user, file_id)
+    notes = access.may_read_notes(user, file)
+    if not notes:
+        record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["care_file"], reason="成长档案")
+        return Growth(file=file, can_read_notes=False, kind=kind, page=None, kinds=[], total=0)
+    records = ContactRecord.objects.filter(child_id=file.child_id)
+    counts = dict(records.values_list("kind").annotate(n=Count("pk")).order_by())
+    shown = Paginator((records.filter(kind=kind) if kind else records).select_related("by"), GROWTH_PAGE).get_page(page)
+    record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["notes"],
+           reason=f"成长档案（{RecordKind(kind).label if kind else '全部'}，第{shown.number}页）")
+    return Growth(file=file, can_read_notes=True, kind=kind, page=shown, total=sum(counts.values()),
+                  kinds=[(k.value, k.label, counts[k.value]) for k in RecordKind if counts.get(k.value)])
 
 
 @dataclass
