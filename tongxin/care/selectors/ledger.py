@@ -84,7 +84,8 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
     base = CareFile.objects.filter(_scope_q(user)).exclude(category=Category.NONE)
     counts = dict(base.values_list("category").annotate(n=Count("pk")).order_by())
     checked = base.filter(checked_month__gte=month).count()
-    q = Q(_scope_q(user)) & ~Q(category=Category.NONE)
+    # A change in the family that took a child out of the categories still waits for its review (P-10).
+    q = Q(_scope_q(user)) & (Q() if only == "review" else ~Q(category=Category.NONE))
     if school_class_id:
         q &= Q(child__school_class_id=school_class_id)
     if category:
@@ -99,7 +100,7 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
         q &= Q(level="high")
     elif only == "review":
         q &= Q(review_from__isnull=False)
-    rows = _file_rows(q)
+    rows = _file_rows(q, covered_only=only != "review")
     if only == "assess":
         due = {pk for pk, state in assessment_states(rows, on).items() if state.state != "done"}
         rows = [r for r in rows if r.file_id in due]

@@ -13,6 +13,7 @@ from tongxin.audit.models import AuditEntry
 from tongxin.care import ledger_io, rules, services
 from tongxin.care.choices import Category, Dimension
 from tongxin.care.models import CareFile, FileVersion
+from tongxin.care.selectors.ledger import ledger
 from tongxin.care.selectors.todo import todo_for
 from tongxin.orgs.models import RoleAssignment
 from tongxin.people.masking import mask_address
@@ -302,6 +303,8 @@ def test_a_change_that_takes_the_child_out_of_the_care_line_is_still_reviewed(te
     file = _change(teacher, fam, "father", "returned", day=D(2026, 5, 18), today=D(2026, 5, 20))
     assert file.category == Category.NONE and "关爱类别由留守儿童变为非关爱对象" in file.review_reason
     assert fam.file.pk in [f.file_id for f, _, _ in todo_for(teacher, D(2026, 5, 20)).reviews]
+    assert [r.row.file_id for r in ledger(teacher, on=D(2026, 5, 20), only="review").rows] == [fam.file.pk]
+    assert fam.file.pk not in [r.row.file_id for r in ledger(teacher, on=D(2026, 5, 20)).rows]
 
 
 def test_two_changes_before_a_review_are_listed_together_and_wait_for_the_later(teacher):
