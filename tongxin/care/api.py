@@ -38,19 +38,26 @@ class AssessmentDueOut(FileDueOut):
     state: str = Field(description="due 待评估 / overdue 逾期")
 
 
+class ReviewDueOut(FileDueOut):
+    since: dt.date = Field(description="家庭情况变动日期")
+    reason: str = Field(description="变动情况（家长外出或返乡、照料人变化、类别改变）")
+
+
 class TodoOut(Schema):
     on: dt.date
     duties: list[DutyOut]
     unchecked: list[FileDueOut]
     assessments: list[AssessmentDueOut]
     census_due: list[str]
+    reviews: list[ReviewDueOut] = Field(description="家庭情况变动，需重新评估风险")
 
 
 @router.get("/todo", response=TodoOut, summary="关爱待办（任意日期）")
 def todo(request, on: dt.date | None = None):
     """The caller's care to-do list on `on` (today when absent): every contact rule of every child they help,
     with this window's done/needed and last window's shortfall; the files of their class not checked this month;
-    the assessments due or overdue; their class's census if not confirmed this term."""
+    the assessments due or overdue; their class's census if not confirmed this term; the files whose family changed
+    and wait for a new assessment."""
     day = on or timezone.localdate()
     if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
         raise ValidationError({"on": ["日期超出范围（2000–2100年）"]})
@@ -66,4 +73,6 @@ def todo(request, on: dt.date | None = None):
         "assessments": [{"file_id": f.file_id, "child": f.name, "school_class": f.class_label, "reason": due.reason,
                          "deadline": due.deadline, "state": due.state} for f, due in found.assessments],
         "census_due": [label for _, label in found.census_due],
+        "reviews": [{"file_id": f.file_id, "child": f.name, "school_class": f.class_label, "since": since,
+                     "reason": reason} for f, since, reason in found.reviews],
     }

@@ -6,13 +6,17 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tongxin.people.services import ADDRESS_MAX, EARLIEST_CHANGE, Situation
+from tongxin.people.validators import normalize_mobile, validate_mobile
+
 from .choices import Category, Dimension, PairingKind, Party, Problem, RecordKind, Window
 from .models import CareFile, ContactRecord
 from .selectors.settings import FIELD as SETTING_FIELDS
+from .services.files import NOTE_MAX
 
 SCORES = [(0, "0 无风险"), (1, "1 轻度"), (2, "2 中度"), (3, "3 重度")]
-ONLY = [("", "全部"), ("unchecked", "本月未核对"), ("assess", "待评估"), ("high", "高风险"),
-        ("disagree", "人工认定与数据不一致")]
+ONLY = [("", "全部"), ("unchecked", "本月未核对"), ("assess", "待评估"), ("review", "家庭情况变动待复核"),
+        ("high", "高风险"), ("disagree", "人工认定与数据不一致")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -226,3 +230,70 @@ class SettingForm(forms.Form):
     @property
     def value(self):
         return self.cleaned_data[self.cleaned_data["key"]]
+class FamilyChangeForm(forms.Form):
+    """家庭情况变动 (P-10): one change of one parent or carer, on one short form; the fields a change needs are
+    asked only for it (the page shows them as the change is picked)."""
+
+    guardian = forms.TypedChoiceField(label="家长或监护人", coerce=int, empty_value=None, error_messages={
+        "required": "请选择家长或监护人", "invalid_choice": "请选择这名儿童的家长或监护人"})
+    change = forms.ChoiceField(label="变动情况", choices=[("", "请选择")] + list(Situation.choices), error_messages={
+        "required": "请选择发生了什么变动", "invalid_choice": "请选择发生了什么变动"})
+    day = forms.DateField(label="变动日期", widget=DATE_WIDGET, help_text="外出务工填外出的日期，其他填发生的日期",
+                          error_messages={"required": "请填写变动日期", "invalid": "日期格式应为 YYYY-MM-DD"})
+    work_city = forms.CharField(label="务工城市", required=False, max_length=32,
+                                widget=forms.TextInput(attrs={"placeholder": "如：广东东莞"}))
+    health = forms.CharField(label="现在的身体状况", required=False, max_length=64,
+                             widget=forms.TextInput(attrs={"placeholder": "如：腿脚不便，需人照顾"}))
+    phone = forms.CharField(label="新手机号", required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "off"}))
+    address = forms.CharField(label="新住址", required=False, max_length=ADDRESS_MAX)
+    note = forms.CharField(label="说明", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+    # Which extra field each change needs.
+    NEEDS = {Situation.AWAY: "work_city", Situation.HEALTH: "health", Situation.PHONE: "phone",
+             Situation.ADDRESS: "address"}
+
+    def __init__(self, data=None, *args, guardians=(), today: dt.date, **kwargs):
+        if data is not None:
+            # Only the field the picked change needs is read: what was typed into another (hidden on the page)
+            # neither blocks nor reaches the save.
+            data = data.copy()
+            needed = self.NEEDS.get(data.get("change"))
+            for name in set(self.NEEDS.values()) - {needed}:
+                data[name] = ""
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+        self.fields["guardian"].choices = [("", "请选择")] + list(guardians)
+        self.fields["day"].widget.attrs.update(min=f"{EARLIEST_CHANGE:%Y-%m-%d}", max=f"{today:%Y-%m-%d}")
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > self.today:
+            raise ValidationError("变动日期不能晚于今天")
+        if day < EARLIEST_CHANGE:
+            raise ValidationError("变动日期不合理，请核对")
+        return day
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone:
+            validate_mobile(phone)
+            phone = normalize_mobile(phone)
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        needed = self.NEEDS.get(data.get("change"))
+        if needed and needed in data and not data[needed].strip():
+            self.add_error(needed, f"请填写{self.fields[needed].label}")
+        return data
+
+
+class GrowthForm(forms.Form):
+    """成长档案全部记录: `?kind=` one kind of record, `?page=`."""
+
+    kind = forms.ChoiceField(required=False, choices=[("", "全部")] + list(RecordKind.choices),
+                             error_messages={"invalid_choice": "没有这种记录类型"})
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000,
+                              error_messages={"invalid": "页码应为数字", "min_value": "页码应大于0",
+                                              "max_value": "页码过大"})

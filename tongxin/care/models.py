@@ -43,6 +43,11 @@ class CareFile(models.Model):
     level = models.CharField("风险等级", max_length=8, choices=Level.choices, blank=True)
     assessed_on = models.DateField("最近评估日期", null=True, blank=True)
     checked_month = models.DateField("最近核对月份", null=True, blank=True)  # first day of the month
+    # 动态管理 (P-10): a parent went away or came back, the carer changed or can no longer care, or the category
+    # changed — the file waits for a new risk assessment dated on or after this day (set by the family-change and
+    # import services, cleared by the next such assessment).
+    review_from = models.DateField("家庭情况变动日期（待复核）", null=True, blank=True)
+    review_reason = models.CharField("待复核的变动", max_length=255, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

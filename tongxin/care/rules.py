@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from .choices import Category, Dimension, HelperRole, Level, Party, Problem, RecordKind, Window
 
@@ -183,6 +184,57 @@ def classify(facts: ChildFacts, on: dt.date, *, months_away: int = 3, under_age:
 
     category = next((c for c in PRECEDENCE if c in applies), Category.NONE)
     return Classification(category=category, applies=frozenset(applies), reasons=tuple(reasons), notes=tuple(notes))
+
+
+class ShiftLike(Protocol):
+    """A change in a parent's or carer's situation (people.services.Shift): who, whether a parent, whether the
+    child's main carer (before the change, or after it for a new carer), and what changed."""
+
+    @property
+    def who(self) -> str: ...
+    @property
+    def parent(self) -> bool: ...
+    @property
+    def carer(self) -> bool: ...
+    @property
+    def kind(self) -> str: ...
+
+
+# What a change of each kind reads as in a review's reason; kinds not listed (health, phone, address, regaining the
+# ability to care) are recorded but do not by themselves ask for a review.
+_SHIFT_TEXT = {"away": "外出务工", "returned": "返乡", "found": "已找到、恢复联系", "unable": "丧失监护能力",
+               "deceased": "去世", "missing": "失踪或下落不明", "carer": "成为主要照料人", "added": "新登记为家长或监护人"}
+
+
+def review_reasons(shifts: Iterable[ShiftLike], before: Category, after: Category) -> list[str]:
+    """Why a change in the family asks for the file to be reviewed (动态管理, P-10), in Chinese; empty when it
+    does not: the category changed, a parent went away to work or came back (or reappeared), the main carer went
+    away, or the carer changed or can no longer care (lost the ability, died, went missing)."""
+    reasons = []
+    for s in shifts:
+        material = {
+            "away": s.parent or s.carer, "returned": s.parent or s.carer, "found": s.parent or s.carer,
+            "unable": True, "deceased": True, "missing": True, "carer": True, "added": True,
+        }.get(s.kind, False)
+        if material:
+            reasons.append(f"{s.who}{_SHIFT_TEXT[s.kind]}")
+    if before != after:
+        reasons.append(f"关爱类别由{before.label}变为{after.label}")
+    return list(dict.fromkeys(reasons))
+
+
+def merge_review(review_from: dt.date | None, reason: str, *, on: dt.date, reasons: Sequence[str],
+                 limit: int = 255) -> tuple[dt.date, str]:
+    """A file's pending review after another change on `on`: the review waits for an assessment dated on or after
+    the latest change, and its reason lists every change since the last assessment (the newest kept when the
+    column is full)."""
+    parts = [p for p in reason.split("；") if p] if review_from else []
+    parts = list(dict.fromkeys(parts + list(reasons)))
+    text = "；".join(parts)
+    while len(text) > limit and len(parts) > 1:
+        parts.pop(0)
+        text = "；".join(parts)
+    return max(review_from, on) if review_from else on, text[:limit]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
 from tongxin.web.downloads import xlsx_download
-from tongxin.web.feedback import attempt
+from tongxin.web.feedback import attempt, refusal_text
 from tongxin.web.forms import error_text
 
 from . import access, forms, services
@@ -95,6 +95,50 @@ def file_category(request, file_id: int):
     attempt(request, services.file_set_category, request.user, found, category=form.cleaned_data["category"],
              reason=form.cleaned_data["reason"], on=timezone.localdate(), success="关爱类别已更新")
     return redirect("care:file", file_id)
+
+
+@login_required
+def family_change(request, file_id: int):
+    """家庭情况变动 (P-10): a parent went away or came back, a carer changed or can no longer care… — one short
+    form; the category is derived anew at once, and a material change asks the class teacher for a review."""
+    today = timezone.localdate()
+    page = ledger_sel.family_form(request.user, file_id, on=today, audit=request.method != "POST")
+    found = page.file
+    asked = request.GET.get("guardian", "")
+    initial = {"day": today, "guardian": int(asked) if asked.isascii() and asked.isdigit() and len(asked) <= 18
+               and int(asked) in {pk for pk, _ in page.choices} else None}
+    form = forms.FamilyChangeForm(request.POST or None, guardians=page.choices, today=today, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = services.family_change_add(
+                request.user, found, guardian_id=data["guardian"], change=data["change"], day=data["day"],
+                today=today, work_city=data["work_city"], health=data["health"], phone=data["phone"],
+                address=data["address"], note=data["note"])
+        except ValidationError as exc:  # the service's refusal, shown at its field where it names one
+            named = getattr(exc, "error_dict", None)
+            form.add_error(None, exc if named and set(named) <= set(form.fields) else refusal_text(exc))
+        else:
+            text = "家庭情况变动已记录"
+            if done.category != found.category:
+                text += f"，关爱类别改为{done.get_category_display()}"
+            if done.review_from is not None:
+                text += "。情况有较大变化，请重新进行风险评估"
+            messages.success(request, text)
+            return redirect("care:file", file_id)
+    return render(request, "care/family_change.html", {"form": form, "page": page, "file": found},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def growth(request, file_id: int):
+    """成长档案: every record of the child, newest first, 50 a page, one kind or all (?kind=, ?page=)."""
+    form = forms.GrowthForm(request.GET)
+    if not form.is_valid():
+        found = access.access_file(request.user, file_id)
+        return render(request, "care/growth.html", {"form": form, "g": None, "file": found}, status=400)
+    g = ledger_sel.growth(request.user, file_id, kind=form.cleaned_data["kind"], page=form.cleaned_data["page"] or 1)
+    return render(request, "care/growth.html", {"form": form, "g": g, "file": g.file})
 
 
 @login_required
@@ -192,7 +236,8 @@ def ledger_import(request):
         result = services.ledger_import(request.user, data=upload.read(), on=timezone.localdate(), source=upload.name[:100])
         if not result.errors:
             messages.success(request, f"已导入 {result.rows} 行：新建档案 {result.opened} 份，修改 {result.changed} 份，"
-                                      f"无变化 {result.unchanged} 份")
+                                      f"无变化 {result.unchanged} 份"
+                             + (f"；{result.reviews} 份因家庭情况变动需重新进行风险评估" if result.reviews else ""))
             return redirect("care:ledger")
     status = 400 if form.errors or (result and result.errors) else 200
     return render(request, "care/import.html", {"form": form, "result": result}, status=status)

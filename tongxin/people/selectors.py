@@ -458,6 +458,7 @@ def home_path(child_id: int) -> str:
 class CarerView:
     """A parent or carer as the care file shows them (P-07, P-13)."""
 
+    guardian_id: int
     name: str
     relationship: str  # label
     phone: str  # full or masked, as the reader may see it
@@ -478,7 +479,7 @@ def carers_of(child_id: int, *, full: bool, on: dt.date) -> list[CarerView]:
     decides from `orgs.scope`), else masked."""
     links = Guardianship.objects.filter(child_id=child_id).select_related("guardian").order_by("-is_primary", "id")
     return [CarerView(
-        name=g.guardian.name, relationship=g.get_relationship_display(),
+        guardian_id=g.guardian_id, name=g.guardian.name, relationship=g.get_relationship_display(),
         phone=g.guardian.phone if full else mask_phone(g.guardian.phone), works_away=g.guardian.works_away,
         work_city=g.guardian.work_city, workplace=g.guardian.workplace, away_since=g.guardian.away_since,
         status=g.guardian.get_status_display(), capable=g.guardian.capable,
@@ -510,6 +511,37 @@ def contacts_of(child_ids: Iterable[int], *, full: set[int]) -> dict[int, list[C
         found[g.child_id].append(Contact(g.get_relationship_display(), g.guardian.name, phone, g.guardian.works_away,
                                          g.guardian.work_city, g.lives_with_child))
     return found
+
+
+def person_label(relationship: str, name: str) -> str:
+    """「父亲张伟」, 「李秀英（祖父母/外祖父母）」: how the care line names a parent or carer."""
+    label = Guardianship.Relationship(relationship).label if relationship in Guardianship.Relationship.values else ""
+    if relationship in (Guardianship.Relationship.FATHER, Guardianship.Relationship.MOTHER):
+        return f"{label}{name}"
+    return f"{name}（{label}）" if label else name
+
+
+# How a choice on a phone's narrow select names a carer's relationship.
+_SHORT_RELATIONSHIP: dict[str, str] = {Guardianship.Relationship.GRANDPARENT: "祖辈",
+                                        Guardianship.Relationship.RELATIVE: "亲属",
+                                        Guardianship.Relationship.ENTRUSTED: "受托监护人"}
+
+
+def guardian_choices(child_id: int) -> list[tuple[int, str]]:
+    """A child's parents and carers to pick from when recording a change (guardian id, 「父亲张伟（外出务工）」),
+    main carer first; no personal number read."""
+    out = []
+    for guardian_id, relationship, name, away, capable, status, primary in (
+            Guardianship.objects.filter(child_id=child_id).order_by("-is_primary", "id").values_list(
+                "guardian_id", "relationship", "guardian__name", "guardian__works_away", "guardian__capable",
+                "guardian__status", "is_primary")):
+        parent = relationship in (Guardianship.Relationship.FATHER, Guardianship.Relationship.MOTHER)
+        state = ([] if parent else [_SHORT_RELATIONSHIP.get(relationship, "")]) + (
+            [Guardian.Status(status).label] if status != Guardian.Status.PRESENT else
+            ["主要照料人"] * primary + ["外出务工"] * away + ["无监护能力"] * (not capable))
+        out.append((guardian_id, (f"{Guardianship.Relationship(relationship).label}{name}" if parent else name)
+                    + (f"（{'，'.join(state)}）" if state else "")))
+    return out
 
 
 def classmates(user, school_class_id: int) -> QuerySet:

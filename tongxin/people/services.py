@@ -2,10 +2,10 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
@@ -15,9 +15,10 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
 
 from .crypto import lookup_hash
-from .masking import mask_id_number, mask_phone
+from .masking import mask_address, mask_id_number, mask_phone
 from .models import Child, Family, Guardian, Guardianship, pinyin_initials
-from .validators import normalize_id_number, normalize_mobile
+from .selectors import person_label
+from .validators import normalize_id_number, normalize_mobile, validate_mobile
 
 # Who may register or edit children in the registry, within the scope they can see.
 REGISTRY_EDITORS = frozenset({Role.ADMIN, Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER,
@@ -101,6 +102,197 @@ def set_care_status(*, statuses: dict[int, str]) -> int:
     return changed
 
 
+# ---------------------------------------------------------------- a change in a parent's or carer's situation
+# 动态管理 (P-10): whoever keeps a child's file records at once that a parent went away to work or came back, that a
+# carer can no longer care, fell ill, died or went missing, moved or has a new phone. The registry is written here;
+# the care line re-derives the child's category from it and asks for a review (care.services.family_change_add).
+
+
+class Situation(models.TextChoices):
+    AWAY = "away", "外出务工（或更换务工地）"
+    RETURNED = "returned", "返乡，不再外出务工"
+    CARER = "carer", "改由其主要照料儿童"
+    UNABLE = "unable", "丧失监护能力"
+    ABLE = "able", "恢复监护能力"
+    HEALTH = "health", "身体状况变化"
+    PHONE = "phone", "更换手机号"
+    ADDRESS = "address", "住址变更"
+    DECEASED = "deceased", "去世"
+    MISSING = "missing", "失踪或下落不明"
+    FOUND = "found", "已找到、恢复联系"
+
+
+# The earliest date a change may be dated (a parent may have left for work long before it is recorded).
+EARLIEST_CHANGE = dt.date(1950, 1, 1)
+ADDRESS_MAX = 128  # an address is stored encrypted (no column limit): the form's and the exchange file's limit
+_TEXT_LIMITS = {"work_city": ("务工城市", 32), "health": ("身体状况", 64), "address": ("住址", ADDRESS_MAX)}
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One change in a child's parent's or carer's situation, as the care line weighs it for a review: who, whether
+    they are the child's father or mother, whether they were (or became) the child's main carer, and what changed
+    (a Situation value, or "added" for a parent or carer newly registered for a child already on the registry)."""
+
+    who: str  # 「父亲张伟」
+    parent: bool
+    carer: bool
+    kind: str
+
+
+@dataclass(frozen=True)
+class SituationChanged:
+    """What `guardian_situation_change` wrote: the lines of the child's file version (label, before, after; phones
+    and addresses masked), the shift, and every child this person is a parent or carer of (their categories may
+    change too)."""
+
+    changes: tuple[tuple[str, str, str], ...]
+    shift: Shift
+    child_ids: tuple[int, ...]
+
+
+def _ymd(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _away_text(works_away: bool, city: str, since: dt.date | None) -> str:
+    if not works_away:
+        return "未外出务工"
+    return f"外出务工（{city or '地点未登记'}{'，' + _ymd(since) + '起' if since else ''}）"
+
+
+def _text(name: str, value: str) -> str:
+    label, limit = _TEXT_LIMITS[name]
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ValidationError({name: f"{label}含有无法保存的空字符"})
+    if not value:
+        raise ValidationError({name: f"请填写{label}"})
+    if len(value) > limit:
+        raise ValidationError({name: f"{label}不超过{limit}个字（现有{len(value)}个）"})
+    return value
+
+
+@transaction.atomic
+def guardian_situation_change(actor: User, *, child_id: int, guardian_id: int, change: str, day: dt.date,
+                              today: dt.date, work_city: str = "", health: str = "", phone: str = "",
+                              address: str = "") -> SituationChanged:
+    """Record a change in the situation of one of the child's parents or carers, dated `day` (for going away to
+    work: since when). Only what the change names is written; a change that alters nothing is refused, as is one
+    that does not fit the person's recorded state (a return of someone not away, a change for someone deceased)."""
+    _check_editor(actor)
+    child = Child.objects.filter(pk=child_id).first()
+    if child is None or not scope.can_view_child(actor, child):
+        raise PermissionDenied("无权修改该儿童档案")
+    if change not in Situation.values:
+        raise ValidationError({"change": "请选择发生了什么变动"})
+    if not EARLIEST_CHANGE <= day <= today:
+        raise ValidationError({"day": "变动日期不能晚于今天" if day > today else "变动日期不合理，请核对"})
+    link = Guardianship.objects.filter(child_id=child_id, guardian_id=guardian_id).first()
+    if link is None:
+        raise ValidationError({"guardian": "请选择这名儿童的家长或监护人"})
+    g = Guardian.objects.select_for_update().get(pk=guardian_id)
+    who = person_label(link.relationship, g.name)
+    parent = link.relationship in (Guardianship.Relationship.FATHER, Guardianship.Relationship.MOTHER)
+    was_carer = link.is_primary
+    if g.status == Guardian.Status.DECEASED:
+        raise ValidationError(f"{who}已登记为已故，不能再登记变动")
+    if g.status == Guardian.Status.MISSING and change not in (Situation.FOUND, Situation.DECEASED):
+        raise ValidationError(f"{who}已登记为失踪或下落不明，请先登记“{Situation.FOUND.label}”")
+    links = Guardianship.objects.filter(guardian_id=guardian_id)
+    changes: list[tuple[str, str, str]] = []
+    fields: list[str] = []
+    when = _ymd(day)
+    if change == Situation.AWAY:
+        city = _text("work_city", work_city)
+        before = _away_text(g.works_away, g.work_city, g.away_since)
+        if g.works_away and (g.work_city, g.away_since) == (city, day):
+            raise ValidationError(f"{who}已登记为{before}，没有变化")
+        g.works_away, g.work_city, g.away_since = True, city, day
+        changes.append((f"{who}·外出务工", before, _away_text(True, city, day)))
+        fields += ["works_away", "work_city", "away_since"]
+        links.update(lives_with_child=False)
+    elif change == Situation.RETURNED:
+        if not g.works_away:
+            raise ValidationError(f"{who}目前未登记外出务工，无需登记返乡")
+        changes.append((f"{who}·外出务工", _away_text(True, g.work_city, g.away_since), f"{when}返乡"))
+        g.works_away, g.work_city, g.away_since = False, "", None
+        fields += ["works_away", "work_city", "away_since"]
+        links.update(lives_with_child=True)
+    elif change == Situation.CARER:
+        if was_carer:
+            raise ValidationError(f"{who}已是这名儿童的主要照料人")
+        if not g.capable:
+            raise ValidationError(f"{who}登记为无监护能力，不能作为主要照料人（如已恢复，请先登记“{Situation.ABLE.label}”）")
+        if g.works_away:
+            raise ValidationError(f"{who}登记为外出务工，不能作为主要照料人（如已返乡，请先登记“{Situation.RETURNED.label}”）")
+        previous = (Guardianship.objects.select_related("guardian").filter(child_id=child_id, is_primary=True)
+                    .exclude(pk=link.pk).first())
+        changes.append(("主要照料人", person_label(previous.relationship, previous.guardian.name) if previous
+                        else "未指定", who))
+        Guardianship.objects.filter(child_id=child_id).exclude(pk=link.pk).update(is_primary=False)
+        Guardianship.objects.filter(pk=link.pk).update(is_primary=True, lives_with_child=True)
+        fields.append("is_primary")
+    elif change in (Situation.UNABLE, Situation.ABLE):
+        capable = change == Situation.ABLE
+        if g.capable == capable:
+            raise ValidationError(f"{who}已登记为{'具备' if capable else '无'}监护能力，没有变化")
+        changes.append((f"{who}·监护能力", "无" if capable else "具备", f"具备（{when}恢复）" if capable else f"无（{when}起）"))
+        g.capable = capable
+        fields.append("capable")
+    elif change == Situation.HEALTH:
+        value = _text("health", health)
+        if value == g.health:
+            raise ValidationError(f"{who}的身体状况已登记为“{value}”，没有变化")
+        changes.append((f"{who}·身体状况", g.health, value))
+        g.health = value
+        fields.append("health")
+    elif change == Situation.PHONE:
+        if "\x00" in (phone or ""):
+            raise ValidationError({"phone": "手机号含有无法保存的空字符"})
+        number = normalize_mobile(phone or "")
+        if not number:
+            raise ValidationError({"phone": "请填写新的手机号"})
+        validate_mobile(number)
+        if number == g.phone:
+            raise ValidationError(f"{who}的手机号已登记为该号码，没有变化")
+        changes.append((f"{who}·手机号", mask_phone(g.phone), mask_phone(number)))
+        g.phone = number
+        fields.append("phone")
+    elif change == Situation.ADDRESS:
+        value = _text("address", address)
+        if value == g.address:
+            raise ValidationError(f"{who}的住址已登记为该地址，没有变化")
+        changes.append((f"{who}·住址", mask_address(g.address), mask_address(value)))
+        g.address = value
+        fields.append("address")
+    else:  # deceased, missing, found
+        status = {Situation.DECEASED: Guardian.Status.DECEASED, Situation.MISSING: Guardian.Status.MISSING,
+                  Situation.FOUND: Guardian.Status.PRESENT}[Situation(change)]
+        if change == Situation.FOUND and g.status != Guardian.Status.MISSING:
+            raise ValidationError(f"{who}未登记为失踪或下落不明，无需登记“{Situation.FOUND.label}”")
+        if g.status == status:
+            raise ValidationError(f"{who}已登记为{g.get_status_display()}，没有变化")
+        changes.append((f"{who}·状况", g.get_status_display(), f"{Guardian.Status(status).label}（{when}）"))
+        g.status = status
+        fields.append("status")
+        if status != Guardian.Status.PRESENT:
+            # Someone who died or went missing neither works away nor cares for the child (an exchange file would
+            # otherwise carry a work city back as working away).
+            if g.works_away:
+                changes.append((f"{who}·外出务工", _away_text(True, g.work_city, g.away_since), "不再计入"))
+            g.works_away, g.work_city, g.away_since = False, "", None
+            fields += ["works_away", "work_city", "away_since"]
+            links.update(is_primary=False, lives_with_child=False)
+    g.save()
+    child_ids = tuple(sorted(set(links.values_list("child_id", flat=True))))
+    record(actor, AuditEntry.Action.UPDATE, g, child_id=child_id, fields=fields,
+           reason=f"家庭情况变动：{who}{Situation(change).label}（{when}）")
+    return SituationChanged(changes=tuple(changes), child_ids=child_ids,
+                            shift=Shift(who=who, parent=parent, carer=was_carer or change == Situation.CARER,
+                                        kind=change))
+
+
 # ---------------------------------------------------------------- households from an exchange file
 # A ledger import (the care line's Excel exchange with village committees) writes thousands of children with their
 # parents and carers at once: plain data in, the registry's rows found by ID number and written only where
@@ -140,6 +332,9 @@ class HouseholdsOut:
     child_ids: dict[str, int]  # id number -> child
     created: int
     updated: int
+    # Children already registered whose parents' or carers' situation the import changed: a parent who went away
+    # to work or came back, a parent or carer newly registered (child id -> shifts).
+    shifts: dict[int, list[Shift]] = field(default_factory=dict)
 
 
 def existing_children(id_numbers: Iterable[str]) -> dict[str, int]:
@@ -172,7 +367,7 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
     links: dict[int, list[tuple]] = {}
     for link in Guardianship.objects.filter(child_id__in=children).order_by("pk").values_list(
             "child_id", "relationship", "guardian_id", "guardian__name", "guardian__works_away", "guardian__work_city",
-            "guardian__away_since", "guardian__birth_year", "guardian__health", "guardian__phone_hash"):
+            "guardian__away_since", "guardian__birth_year", "guardian__health", "guardian__phone_hash", "is_primary"):
         links.setdefault(link[0], []).append(link)
     updated = 0
     fresh = [item for item in items if item.id_number not in existing]
@@ -188,6 +383,7 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
     changed_children: list[Child] = []
     changed_families: list[Family] = []
     changed_guardians: list[Guardian] = []
+    shifts: dict[int, list[Shift]] = {}
     for item in items:
         known = children.get(existing.get(item.id_number, 0))
         if known is None:
@@ -209,10 +405,17 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
         for p in item.people:
             found = next((g for g in mine if g[1] == p.relationship and
                          (p.relationship in ("father", "mother") or g[3] == p.name)), None)
+            parent = p.relationship in (Guardianship.Relationship.FATHER, Guardianship.Relationship.MOTHER)
             if found is None:
                 missing.append(p)
+                shifts.setdefault(child_id, []).append(
+                    Shift(person_label(p.relationship, p.name), parent, p.lives_with_child, "added"))
                 continue
             guardian_id, was_away_since, phone_hash = found[2], found[6], found[9]
+            if found[4] != p.works_away:
+                shifts.setdefault(child_id, []).append(
+                    Shift(person_label(p.relationship, p.name), parent, found[10],
+                          Situation.AWAY if p.works_away else Situation.RETURNED))
             values = _guardian_values(p)
             # The file's one 外出时间 is when both parents were away: a parent recorded as away since earlier keeps
             # that date (an export writes the later parent's date, so it imports back unchanged).
@@ -274,4 +477,5 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
     record(actor, AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE, None,
            reason=f"导入台账：新建 {created} 名儿童，更新 {updated} 名")
     ids = dict(existing) | new_ids
-    return HouseholdsOut(child_ids={i.id_number: ids[i.id_number] for i in items}, created=created, updated=updated)
+    return HouseholdsOut(child_ids={i.id_number: ids[i.id_number] for i in items}, created=created, updated=updated,
+                         shifts=shifts)

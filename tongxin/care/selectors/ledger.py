@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q
 
 from tongxin.audit.models import AuditEntry
@@ -15,15 +15,17 @@ from tongxin.orgs.models import Role, grade_label
 from tongxin.people import selectors as people
 
 from .. import access, rules
-from ..choices import Category, Dimension, Level, PairingKind, Problem
+from ..choices import Category, Dimension, Level, PairingKind, Problem, RecordKind
 from ..models import Assessment, CareFile, ClassCensus, ContactRecord, FileVersion, Pairing
 from .todo import FileRow, _file_rows, assessment_states, term_start
 
 PAGE = 50
+FILE_RECORDS = 8  # the latest records the file page shows; all of them on the growth file's own page
 # Who sees the share confirmed per class (everyone who oversees more than one class).
 OVERSEERS = frozenset({Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_WORKER, Role.ADMIN, Role.COUNTY_EDU,
                        Role.COUNTY_CIVIL})
-FILTERS = {"unchecked": "本月未核对", "assess": "待评估", "disagree": "人工认定与数据不一致", "high": "高风险"}
+FILTERS = {"unchecked": "本月未核对", "assess": "待评估", "review": "家庭情况变动待复核", "disagree": "人工认定与数据不一致",
+           "high": "高风险"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class LedgerRow:
     checked: bool
     assessment: rules.AssessmentDue
     disagrees: bool
+    review: bool = False  # the family changed and the file waits for a new assessment (P-10)
 
 
 @dataclass
@@ -81,7 +84,8 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
     base = CareFile.objects.filter(_scope_q(user)).exclude(category=Category.NONE)
     counts = dict(base.values_list("category").annotate(n=Count("pk")).order_by())
     checked = base.filter(checked_month__gte=month).count()
-    q = Q(_scope_q(user)) & ~Q(category=Category.NONE)
+    # A change in the family that took a child out of the categories still waits for its review (P-10).
+    q = Q(_scope_q(user)) & (Q() if only == "review" else ~Q(category=Category.NONE))
     if school_class_id:
         q &= Q(child__school_class_id=school_class_id)
     if category:
@@ -94,7 +98,9 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
         q &= ~Q(override="") & ~Q(override=F("derived"))
     elif only == "high":
         q &= Q(level="high")
-    rows = _file_rows(q)
+    elif only == "review":
+        q &= Q(review_from__isnull=False)
+    rows = _file_rows(q, covered_only=only != "review")
     if only == "assess":
         due = {pk for pk, state in assessment_states(rows, on).items() if state.state != "done"}
         rows = [r for r in rows if r.file_id in due]
@@ -102,13 +108,14 @@ def ledger(user, *, on: dt.date, school_class_id: int | None = None, category: s
     shown = paginator.get_page(page)
     listed = list(shown.object_list)
     states = assessment_states(listed, on)
-    flags = {pk: (checked, override, derived) for pk, checked, override, derived in
-             CareFile.objects.filter(pk__in=[r.file_id for r in listed]).values_list("pk", "checked_month", "override",
-                                                                                      "derived")}
+    flags = {pk: (checked, override, derived, review) for pk, checked, override, derived, review in
+             CareFile.objects.filter(pk__in=[r.file_id for r in listed]).values_list(
+                 "pk", "checked_month", "override", "derived", "review_from")}
     result = Ledger(on=on, total=paginator.count, page=shown.number, pages=paginator.num_pages, counts=counts,
                     checked=checked, rows=[
                         LedgerRow(r, _checked(flags[r.file_id][0], month), states[r.file_id],
-                                  bool(flags[r.file_id][1]) and flags[r.file_id][1] != flags[r.file_id][2])
+                                  bool(flags[r.file_id][1]) and flags[r.file_id][1] != flags[r.file_id][2],
+                                  flags[r.file_id][3] is not None)
                         for r in listed])
     result.classes = class_shares(user, on)
     return result
@@ -152,6 +159,7 @@ class FileDetail:
     checked: bool
     screening: list[tuple[str, str]]
     problems: list[str]
+    records_total: int = 0  # the growth file's records in all (the page shows the latest; the rest on its own page)
 
     @property
     def has_key_helper(self) -> bool:
@@ -170,7 +178,9 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
     due = assessment_states([row], on)[file.pk]
     pairings = list(Pairing.objects.filter(child_id=file.child_id).filter(Q(end__isnull=True) | Q(end__gte=on))
                     .select_related("helper", "peer").order_by("kind", "start"))
-    records = list(ContactRecord.objects.filter(child_id=file.child_id).select_related("by")[:30]) if notes else []
+    records = list(ContactRecord.objects.filter(child_id=file.child_id).select_related("by")[:FILE_RECORDS]) if notes else []
+    total = (len(records) if len(records) < FILE_RECORDS else ContactRecord.objects.filter(child_id=file.child_id).count()
+             ) if notes else 0
     record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["care_file"] + (["notes"] if notes else []))
     return FileDetail(
         file=file, carers=people.carers_of(file.child_id, full=full, on=on), assessment=due, assessments=assessments,
@@ -178,7 +188,59 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
         records=records, can_edit=_can_edit(user, file), can_read_notes=notes,
         checked=_checked(file.checked_month, on.replace(day=1)),
         screening=[(Dimension(k).label, v) for k, v in file.screening.items() if k in Dimension.values and v],
-        problems=[Problem(p).label for p in file.problems if p in Problem.values])
+        problems=[Problem(p).label for p in file.problems if p in Problem.values], records_total=total)
+
+
+GROWTH_PAGE = 50
+
+
+@dataclass
+class Growth:
+    """成长档案 (P-53) whole: every record of the child, newest first, a page at a time, of one kind or all."""
+
+    file: CareFile
+    can_read_notes: bool
+    kind: str
+    page: Page | None  # None for a reader who may not read the records
+    kinds: list[tuple[str, str, int]]  # (kind, label, records) of the kinds the child has records of
+    total: int  # records of every kind
+
+
+def growth(user, file_id: int, *, kind: str = "", page: int = 1) -> Growth:
+    """The growth file of a child whose file the user may read; the records only for those who may read the
+    file's notes (as on the file page). The read is audited (who read which child's records, which page)."""
+    file = access.access_file(user, file_id)
+    notes = access.may_read_notes(user, file)
+    if not notes:
+        record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["care_file"], reason="成长档案")
+        return Growth(file=file, can_read_notes=False, kind=kind, page=None, kinds=[], total=0)
+    records = ContactRecord.objects.filter(child_id=file.child_id)
+    counts = dict(records.values_list("kind").annotate(n=Count("pk")).order_by())
+    shown = Paginator((records.filter(kind=kind) if kind else records).select_related("by"), GROWTH_PAGE).get_page(page)
+    record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["notes"],
+           reason=f"成长档案（{RecordKind(kind).label if kind else '全部'}，第{shown.number}页）")
+    return Growth(file=file, can_read_notes=True, kind=kind, page=shown, total=sum(counts.values()),
+                  kinds=[(k.value, k.label, counts[k.value]) for k in RecordKind if counts.get(k.value)])
+
+
+@dataclass
+class FamilyForm:
+    """What the family-change form needs: the child's parents and carers to pick from, and as they stand."""
+
+    file: CareFile
+    choices: list[tuple[int, str]]
+    carers: list[people.CarerView]
+
+
+def family_form(user, file_id: int, *, on: dt.date, audit: bool = True) -> FamilyForm:
+    """For a keeper of this child's file (others are refused); the read of the carers is audited (the page opened:
+    a form sent back with its errors shows what was read when it opened, and a refused post stores nothing)."""
+    file = access.access_file(user, file_id)
+    access.require_editor(user, file)
+    if audit:
+        record(user, AuditEntry.Action.VIEW, file, child_id=file.child_id, fields=["guardians"], reason="家庭情况变动")
+    return FamilyForm(file=file, choices=people.guardian_choices(file.child_id),
+                      carers=people.carers_of(file.child_id, full=scope.may_see_full_phone(user, file.child), on=on))
 
 
 def _can_edit(user, file: CareFile) -> bool:

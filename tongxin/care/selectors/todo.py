@@ -76,6 +76,8 @@ class Todo:
     unchecked: list[FileRow] = field(default_factory=list)  # not confirmed for on's month
     assessments: list[tuple[FileRow, rules.AssessmentDue]] = field(default_factory=list)  # due or overdue
     census_due: list[tuple[int, str]] = field(default_factory=list)  # (class id, label) not confirmed this term
+    # 家庭情况变动，需复核 (P-10): (file, since, what changed) waiting for a new risk assessment
+    reviews: list[tuple[FileRow, dt.date, str]] = field(default_factory=list)
     term_start: dt.date | None = None
     today: dt.date | None = None
 
@@ -98,11 +100,13 @@ class Todo:
 
     @property
     def count(self) -> int:
-        return len(self.open_duties) + len(self.unchecked) + len(self.assessments) + len(self.census_due)
+        return (len(self.open_duties) + len(self.unchecked) + len(self.assessments) + len(self.census_due)
+                + len(self.reviews))
 
 
-def _file_rows(q: Q) -> list[FileRow]:
-    rows = (CareFile.objects.filter(q).exclude(category=Category.NONE)
+def _file_rows(q: Q, *, covered_only: bool = True) -> list[FileRow]:
+    found = CareFile.objects.filter(q)
+    rows = ((found.exclude(category=Category.NONE) if covered_only else found)
             .values_list("pk", "child_id", "child__name", "child__school_class__grade__year",
                          "child__school_class__number", "category", "level", "added_on", "child__school_id",
                          "child__school__region__path", "child__family__community__path")
@@ -161,6 +165,8 @@ def todo_for(user, on: dt.date, *, today: dt.date | None = None) -> Todo:
                       .values_list("pk", flat=True))
         todo.unchecked = [r for r in class_files if r.file_id not in checked and r.added_on <= on]
         todo.assessments = assessments_due(class_files, on)
+        # A change that took a child out of the care line's categories is reviewed too.
+        todo.reviews = reviews_due(Q(child__school_class_id__in=[a.school_class_id for a in class_assignments]), on)
         term_start, _ = rules.window_of(Window.TERM, on)
         todo.term_start = term_start
         confirmed = set(ClassCensus.objects.filter(school_class_id__in=[a.school_class_id for a in class_assignments],
@@ -188,6 +194,18 @@ def assessments_due(files: list[FileRow], on: dt.date) -> list[tuple[FileRow, ru
     states = assessment_states(opened, on)
     found = [(f, states[f.file_id]) for f in opened if states[f.file_id].state != "done"]
     found.sort(key=lambda x: (x[1].state != "overdue", x[1].deadline, x[0].class_label, x[0].name))
+    return found
+
+
+def reviews_due(q: Q, on: dt.date) -> list[tuple[FileRow, dt.date, str]]:
+    """Of the files `q` selects, those whose family changed by `on` and that wait for a new risk assessment since,
+    whatever their category (oldest change first)."""
+    q &= Q(review_from__lte=on)
+    pending: dict[int, tuple[dt.date, str]] = {
+        pk: (since, reason) for pk, since, reason in
+        CareFile.objects.filter(q).values_list("pk", "review_from", "review_reason") if since is not None}
+    found = [(f, *pending[f.file_id]) for f in _file_rows(q, covered_only=False) if f.file_id in pending]
+    found.sort(key=lambda x: (x[1], x[0].class_label, x[0].name))
     return found
 
 

@@ -41,11 +41,18 @@ def assessment_add(actor: User, file: CareFile, *, on: dt.date, scores: Mapping[
     assessment.save()
     latest = Assessment.objects.filter(file=file).order_by("-on", "-id").first()
     assert latest is not None
-    was = CareFile.objects.get(pk=file.pk).level
-    CareFile.objects.filter(pk=file.pk).update(level=latest.level, assessed_on=latest.on)
+    was, review_from = CareFile.objects.select_for_update().values_list("level", "review_from").get(pk=file.pk)
+    # A change in the family waits for an assessment dated on or after it (动态管理, P-10).
+    reviewed = review_from is not None and assessment.on >= review_from
+    CareFile.objects.filter(pk=file.pk).update(level=latest.level, assessed_on=latest.on,
+                                               **({"review_from": None, "review_reason": ""} if reviewed else {}))
+    changes = []
     if was != latest.level:
-        FileVersion.objects.create(file=file, by=actor, note=f"{assessment.on:%Y-%m-%d}风险评估",
-                                   changes=[["风险等级", Level(was).label if was else "未评估", Level(latest.level).label]])
+        changes.append(["风险等级", Level(was).label if was else "未评估", Level(latest.level).label])
+    if reviewed:
+        changes.append(["家庭情况变动", "待复核", "已复核"])
+    if changes:
+        FileVersion.objects.create(file=file, by=actor, note=f"{assessment.on:%Y-%m-%d}风险评估", changes=changes)
     record(actor, AuditEntry.Action.CREATE, assessment, child_id=file.child_id,
            reason=f"风险评估：{assessment.get_level_display()}")
     return assessment

@@ -192,6 +192,54 @@ def rederive(actor: User | None, files: list[CareFile], on: dt.date, *, note: st
     return changed
 
 
+NOTE_MAX = 200  # a family change's note, with the change's date, fits a version's 255
+
+
+@transaction.atomic
+def family_change_add(actor: User, file: CareFile, *, guardian_id: int, change: str, day: dt.date, today: dt.date,
+                      work_city: str = "", health: str = "", phone: str = "", address: str = "",
+                      note: str = "") -> CareFile:
+    """动态管理 (P-10): record at once a change in the situation of one of the child's parents or carers (the
+    registry's write and its audit entry are people's), then, in the same transaction, derive anew the category of
+    every child this person is a parent or carer of, version each file (who, what, when), and ask for a review —
+    a new risk assessment — where the change is material (`rules.review_reasons`). Returns the child's file."""
+    access.require_editor(actor, file)
+    note = (note or "").strip()
+    if "\x00" in note:
+        raise ValidationError({"note": "说明含有无法保存的空字符"})
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": f"说明不超过{NOTE_MAX}个字（现有{len(note)}个）"})
+    done = registry.guardian_situation_change(actor, child_id=file.child_id, guardian_id=guardian_id, change=change,
+                                              day=day, today=today, work_city=work_city, health=health, phone=phone,
+                                              address=address)
+    files = list(CareFile.objects.select_for_update().filter(child_id__in=done.child_ids).order_by("pk"))
+    found = classify(files, today)
+    version_note = f"{registry.Situation(change).label}，{day.year}年{day.month}月{day.day}日" + (f"：{note}" if note else "")
+    mine = file
+    flagged = []
+    for f in files:
+        was = Category(f.category)
+        _apply(f, found[f.child_id])
+        changes = [list(c) for c in done.changes]
+        if f.category != was:
+            changes.append(["关爱类别", was.label, f.get_category_display()])
+        reasons = rules.review_reasons([done.shift], was, Category(f.category))
+        if reasons:
+            f.review_from, f.review_reason = rules.merge_review(f.review_from, f.review_reason, on=day, reasons=reasons)
+            flagged.append(f.child_id)
+        f.save(update_fields=["derived", "derived_reasons", "category", "review_from", "review_reason", "updated_at"])
+        _version(actor, f, changes, version_note + ("。需重新进行风险评估" if reasons else ""))
+        if f.child_id == file.child_id:
+            mine = f
+    _sync_registry(files)
+    others = len(files) - 1  # the file itself is among them: the person is its child's parent or carer
+    record(actor, A.UPDATE, file, child_id=file.child_id, fields=["family_situation", "category"]
+           + (["review_from"] if flagged else []),
+           reason=f"家庭情况变动：{done.shift.who}{registry.Situation(change).label}"
+                  + (f"（同时更新同户 {others} 名儿童的档案）" if others else ""))
+    return mine
+
+
 def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

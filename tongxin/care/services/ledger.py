@@ -18,7 +18,7 @@ from tongxin.orgs.models import User
 from tongxin.people import services as registry
 from tongxin.people.validators import parse_id_number
 
-from .. import access, ledger_io
+from .. import access, ledger_io, rules
 from ..choices import Category
 from ..models import CareFile, FileVersion
 from .files import CARE_STATUS, _apply, classify
@@ -45,6 +45,8 @@ class _Draft:
     seriously_ill: bool = False
     single_parent: bool = False
     lacks_care: bool = False
+    review_from: dt.date | None = None
+    review_reason: str = ""
 
 
 @dataclass
@@ -55,6 +57,7 @@ class ImportResult:
     updated: int = 0  # registry entries changed
     opened: int = 0  # care files opened
     changed: int = 0  # care files changed
+    reviews: int = 0  # of those, files whose family's change asks for a review
 
     @property
     def unchanged(self) -> int:
@@ -133,7 +136,7 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
     result = ImportResult(rows=len(items), created=out.created, updated=out.updated)
     files = {row[1]: _Draft(*row) for row in CareFile.objects.filter(child_id__in=out.child_ids.values()).values_list(
         "pk", "child_id", "hukou_address", "boarding", "note", "override", "override_reason", "derived",
-        "derived_reasons", "category", "seriously_ill", "single_parent", "lacks_care")}
+        "derived_reasons", "category", "seriously_ill", "single_parent", "lacks_care", "review_from", "review_reason")}
     drafts: list[tuple[_Draft, str, tuple]] = []  # (file, stated category, its values before)
     for row, item in items:
         child_id = out.child_ids[item.id_number]
@@ -144,6 +147,7 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
     found = classify([f for f, _, _ in drafts], on)
     opened: list[_Draft] = []
     changed: list[_Draft] = []
+    reviews: dict[int, list[str]] = {}  # file -> why the family's change asks for a review (动态管理, P-10)
     for f, stated, before in drafts:
         c = found[f.child_id]
         # The stated category stands; where the data give another, it is the file's hand-set category with the file
@@ -155,9 +159,14 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
         _apply(f, c)
         if f.pk is None:
             opened.append(f)
-        elif (f.hukou_address, f.boarding, f.note, f.override, f.category) != before:
+            continue
+        reasons = rules.review_reasons(out.shifts.get(f.child_id, ()), Category(before[4]), Category(f.category))
+        if reasons:
+            reviews[f.pk] = reasons
+            f.review_from, f.review_reason = rules.merge_review(f.review_from, f.review_reason, on=on, reasons=reasons)
+        if reasons or (f.hukou_address, f.boarding, f.note, f.override, f.category) != before:
             changed.append(f)
-    result.opened, result.changed = len(opened), len(changed)
+    result.opened, result.changed, result.reviews = len(opened), len(changed), len(reviews)
     # Thousands of new files: plain rows with their keys reserved (see tongxin.db).
     for f, pk in zip(opened, reserve_ids(CareFile, len(opened)), strict=True):
         f.pk = pk
@@ -167,17 +176,21 @@ def _write(actor: User, items: list[tuple[ledger_io.LedgerRow, registry.Househol
                   f.hukou_address, f.boarding, f.note) for f in opened],
                 personality="", interests="", health_history="", seriously_ill=False, single_parent=False,
                 lacks_care=False, screening={}, problems=[], added_on=on, level="", assessed_on=None,
-                checked_month=None, updated_at=timezone.now())
+                checked_month=None, review_from=None, review_reason="", updated_at=timezone.now())
     CareFile.objects.bulk_update([CareFile(pk=f.pk, child_id=f.child_id, hukou_address=f.hukou_address,
                                            boarding=f.boarding, note=f.note, override=f.override,
                                            override_reason=f.override_reason, derived=f.derived,
-                                           derived_reasons=f.derived_reasons, category=f.category)
+                                           derived_reasons=f.derived_reasons, category=f.category,
+                                           review_from=f.review_from, review_reason=f.review_reason)
                                   for f in changed], ["hukou_address", "boarding", "note", "override", "override_reason", "derived",
-                                           "derived_reasons", "category"], batch_size=2000)
+                                           "derived_reasons", "category", "review_from", "review_reason"], batch_size=2000)
     insert_rows(FileVersion, ["file", "changes", "note"],
-                [(f.pk, [["导入台账", "", source]], f"导入：{source}"[:255]) for f in changed]
+                [(f.pk, [["导入台账", "", source]] + ([["家庭情况变动", "", "；".join(reviews[f.pk])]]
+                                                     if f.pk in reviews else []),
+                  f"导入：{source}"[:240] + ("。需重新进行风险评估" if f.pk in reviews else "")) for f in changed]
                 + [(f.pk, [["建档（导入）", "", Category(f.category).label]], source[:255]) for f in opened],
                 at=timezone.now(), by=actor.pk)
     record(actor, A.CREATE, None, reason=f"导入关爱台账（{source}）：{result.rows} 行，新建档案 {result.opened} 份，"
-                                         f"修改 {result.changed} 份，新登记儿童 {result.created} 名")
+                                         f"修改 {result.changed} 份（其中家庭情况变动待复核 {result.reviews} 份），"
+                                         f"新登记儿童 {result.created} 名")
     return result

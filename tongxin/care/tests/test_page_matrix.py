@@ -46,7 +46,8 @@ def _expected(page: str, role: str, file: CareFile) -> int:
     notes = (g["scope"] and role not in {"county_edu", "county_civil"}) or g["paired"]
     edits = g["scope"] and role in {"teacher", "leader", "community", "township", "admin"}
     arranges = edits and role in {"leader", "community", "township", "admin"}
-    return OK if {"file": reads, "record_add": notes, "file_edit": edits, "assess": edits, "pair": arranges}[page] else NO
+    return OK if {"file": reads, "growth": reads, "record_add": notes, "file_edit": edits, "family_change": edits,
+                  "assess": edits, "pair": arranges}[page] else NO
 
 
 def _files() -> list[CareFile]:
@@ -58,7 +59,7 @@ def _files() -> list[CareFile]:
             CareFile.objects.filter(child__school__name="石门中心小学").first()]
 
 
-@pytest.mark.parametrize("page", ["file", "record_add", "file_edit", "assess", "pair"])
+@pytest.mark.parametrize("page", ["file", "growth", "record_add", "file_edit", "family_change", "assess", "pair"])
 def test_who_opens_each_page_of_a_file(login, page):
     for file in _files():
         url = reverse(f"care:{page}", args=[file.pk])

@@ -37,4 +37,5 @@ class Command(BaseCommand):
                 self.stderr.write(f"……另有 {len(result.errors) - 200} 处问题未列出")
             raise CommandError(f"有 {len(result.errors)} 处问题，未导入任何数据")
         self.stdout.write(f"已导入 {result.rows} 行：新建档案 {result.opened} 份，修改 {result.changed} 份，"
-                          f"无变化 {result.unchanged} 份；新登记儿童 {result.created} 名")
+                          f"无变化 {result.unchanged} 份；新登记儿童 {result.created} 名"
+                          + (f"；{result.reviews} 份因家庭情况变动需重新进行风险评估" if result.reviews else ""))
