@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
+from tongxin.custody.selectors.day import CareEvent, care_events
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, grade_label
 from tongxin.people import selectors as people
@@ -20,6 +21,7 @@ from ..models import Assessment, CareFile, ClassCensus, ContactRecord, FileVersi
 from .todo import FileRow, _file_rows, assessment_states, term_start
 
 PAGE = 50
+CUSTODY_DAYS = 90  # what happened in custody the file page shows
 FILE_RECORDS = 8  # the latest records the file page shows; all of them on the growth file's own page
 # Who sees the share confirmed per class (everyone who oversees more than one class).
 OVERSEERS = frozenset({Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COMMUNITY_WORKER, Role.ADMIN, Role.COUNTY_EDU,
@@ -160,6 +162,7 @@ class FileDetail:
     screening: list[tuple[str, str]]
     problems: list[str]
     records_total: int = 0  # the growth file's records in all (the page shows the latest; the rest on its own page)
+    custody: list[CareEvent] = field(default_factory=list)  # the custody line's absences, alerts, incidents (90 days)
 
     @property
     def has_key_helper(self) -> bool:
@@ -188,7 +191,8 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
         records=records, can_edit=_can_edit(user, file), can_read_notes=notes,
         checked=_checked(file.checked_month, on.replace(day=1)),
         screening=[(Dimension(k).label, v) for k, v in file.screening.items() if k in Dimension.values and v],
-        problems=[Problem(p).label for p in file.problems if p in Problem.values], records_total=total)
+        problems=[Problem(p).label for p in file.problems if p in Problem.values], records_total=total,
+        custody=list(reversed(care_events([file.child_id], on - dt.timedelta(days=CUSTODY_DAYS), on))) if notes else [])
 
 
 GROWTH_PAGE = 50

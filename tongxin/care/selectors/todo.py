@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from tongxin.custody.selectors.day import CareEvent, care_events
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, grade_label
 
@@ -78,6 +79,8 @@ class Todo:
     census_due: list[tuple[int, str]] = field(default_factory=list)  # (class id, label) not confirmed this term
     # 家庭情况变动，需复核 (P-10): (file, since, what changed) waiting for a new risk assessment
     reviews: list[tuple[FileRow, dt.date, str]] = field(default_factory=list)
+    # 托管提醒: the custody line's absences, alerts and incidents of the children one helps, the last week
+    custody: list[tuple[FileRow, CareEvent]] = field(default_factory=list)
     term_start: dt.date | None = None
     today: dt.date | None = None
 
@@ -101,7 +104,10 @@ class Todo:
     @property
     def count(self) -> int:
         return (len(self.open_duties) + len(self.unchecked) + len(self.assessments) + len(self.census_due)
-                + len(self.reviews))
+                + len(self.reviews))  # the custody reminders are news, not work to do
+
+
+CUSTODY_DAYS = 7  # how far back the to-do shows what happened in custody
 
 
 def _file_rows(q: Q, *, covered_only: bool = True) -> list[FileRow]:
@@ -158,6 +164,9 @@ def todo_for(user, on: dt.date, *, today: dt.date | None = None) -> Todo:
                     todo.duties.append(Duty(row, role, status))
         todo.duties.sort(key=lambda d: (d.status.state == "done" and not d.status.missed_last, -d.status.missed_last,
                                         d.status.end, d.file.class_label, d.file.name))
+        helped = {r.child_id: r for r, _, _ in duties}
+        todo.custody = [(helped[e.child_id], e) for e in reversed(
+            care_events(helped, on - dt.timedelta(days=CUSTODY_DAYS - 1), on))]
     # The class teacher's files: the monthly check, the assessments, the census.
     if class_files:
         month = on.replace(day=1)
