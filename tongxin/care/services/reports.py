@@ -15,7 +15,7 @@ from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Role, User
 from tongxin.people import selectors as people
 
-from .. import report_rules
+from .. import report_rules, rules
 from ..choices import Category, Level
 from ..models import CareFile, FileVersion
 from ..report_choices import EventKind, Recipient, Situation
@@ -71,23 +71,26 @@ def _state(report: MandatoryReport, now: dt.datetime) -> report_rules.ReportStat
 
 def _raise_risk(actor: User, child_id: int, report: MandatoryReport, now: dt.datetime) -> None:
     """The report makes the child a high-risk case (重点帮扶对象) and opens follow-up on the care plan: the file
-    (opened if the child had none) goes to high risk, with a version saying why."""
+    (opened if the child had none) goes to high risk, with a version saying why, and waits for a new risk
+    assessment on the class teacher's to-do (the same review as a change in the family, P-10)."""
     on = now.date()
+    why = [f"强制报告：{report.get_situation_display()}，请重新评估并更新关爱方案"]
     file = CareFile.objects.select_for_update().filter(child_id=child_id).first()
     if file is None:
         file = CareFile(child_id=child_id, added_on=on)
         _apply(file, classify([file], on)[child_id])
         file.level = Level.HIGH
+        file.review_from, file.review_reason = rules.merge_review(None, "", on=on, reasons=why)
         file.save()
         _sync_registry([file])
         FileVersion.objects.create(file=file, by=actor, note=f"强制报告 #{report.pk}",
                                    changes=[["建档", "", Category(file.category).label], ["风险等级", "", "高"]])
         return
+    was = Level(file.level).label if file.level else "未评估"
+    review_from, review_reason = rules.merge_review(file.review_from, file.review_reason, on=on, reasons=why)
+    CareFile.objects.filter(pk=file.pk).update(level=Level.HIGH, review_from=review_from, review_reason=review_reason)
     if file.level != Level.HIGH:
-        was = Level(file.level).label if file.level else "未评估"
-        CareFile.objects.filter(pk=file.pk).update(level=Level.HIGH)
-        FileVersion.objects.create(file=file, by=actor, note=f"强制报告 #{report.pk}",
-                                   changes=[["风险等级", was, "高"]])
+        FileVersion.objects.create(file=file, by=actor, note=f"强制报告 #{report.pk}", changes=[["风险等级", was, "高"]])
 
 
 def _first_recipients(route: ReportRoute | None, township_name: str) -> list[tuple[str, User | None]]:

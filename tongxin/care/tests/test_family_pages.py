@@ -62,7 +62,7 @@ def test_a_parent_going_away_is_saved_and_the_file_page_and_the_to_do_ask_for_a_
     father = Guardian.objects.get(pk=file.father.pk)
     assert father.works_away and father.work_city == "东莞" and father.away_since == TODAY
     page = client.get(reverse("care:file", args=[file.pk])).content.decode()
-    assert "家庭情况变动，需复核" in page and "父亲页面父外出务工" in page and "请重新进行风险评估" in page
+    assert "情况变动，需复核" in page and "父亲页面父外出务工" in page and "请重新进行风险评估" in page
     assert "父亲页面父·外出务工" in page  # the version, with who and when
     todo = client.get(reverse("care:todo")).content.decode()
     assert 'id="reviews"' in todo and "父亲页面父外出务工" in todo

@@ -115,6 +115,7 @@ def test_a_report_makes_the_childs_file_high_risk_with_a_version(demo_user):
     file = CareFile.objects.get(child=child)
     assert file.level == Level.HIGH
     assert FileVersion.objects.filter(file=file, note=f"强制报告 #{report.pk}").exists()
+    assert file.review_from == T0.date() and "强制报告" in file.review_reason  # follow-up: a new assessment
 
 
 def test_a_report_on_a_child_without_a_file_opens_one_at_high_risk(demo_user):
