@@ -233,4 +233,5 @@ class CareSettings(models.Model):
                                               condition=Q(region__isnull=True, school__isnull=False)
                                               | Q(region__isnull=False, school__isnull=True))]
 
+from .absence_models import Absence, AbsenceRegister, AbsenceSettings, CaseEvent, DropoutCase  # noqa: E402, F401
 from .report_models import MandatoryReport, ReportEvent, ReportRoute  # noqa: E402, F401  (the reports' tables)

@@ -335,6 +335,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .reports import build_reports_demo
 
     build_reports_demo()
+    from .absence import build_absence_demo
+
+    build_absence_demo(random.Random(seed + 4))
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))
