@@ -23,6 +23,6 @@ def actions(user) -> list[Link]:
     cases = (f"{s.open_cases} 个控辍保学个案未结" + (f"，{s.overdue} 个有事项逾期" if s.overdue else "")
              if s.open_cases else "没有未结的控辍保学个案")
     if Role.CLASS_TEACHER in roles and s.classes:
-        today = "今天还未点名" if s.untaken else "今天已点名"
+        today = "今天不上课，不用点名" if not s.school_day else "今天还未点名" if s.untaken else "今天已点名"
         return [Link("每日点名", reverse("care:absence_register"), f"{today}；{cases}")]
     return [Link("控辍保学", reverse("care:absence_cases"), f"无故缺课的学生、劝返与书面报告；{cases}")]

@@ -310,6 +310,7 @@ class Summary:
     untaken: int
     open_cases: int
     overdue: int
+    school_day: bool = True
 
 
 def summary(user, *, today: dt.date) -> Summary:
@@ -323,7 +324,8 @@ def summary(user, *, today: dt.date) -> Summary:
     states = case_states(mine, today)
     school_day_today = rules.is_school_day(today, calendar.exceptions(today, today))
     return Summary(classes=len(classes), untaken=len(classes) - len(taken) if school_day_today else 0,
-                   open_cases=len(mine), overdue=sum(1 for s in states.values() if s.overdue))
+                   open_cases=len(mine), overdue=sum(1 for s in states.values() if s.overdue),
+                   school_day=school_day_today)
 
 
 @dataclass(frozen=True)

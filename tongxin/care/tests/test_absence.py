@@ -373,3 +373,18 @@ def test_the_publicity_months_are_on_the_school_staffs_to_do_list(login):
 def test_the_class_teachers_home_card_says_whether_today_is_taken(login):
     html = login("teacher").get(reverse("home")).content.decode()
     assert "每日点名" in html and "控辍保学个案" in html
+
+
+def test_the_home_cards_summary_knows_school_days_and_counts_the_teachers_cases(teacher, leader):
+    klass = _class()
+    mine = DropoutCase.objects.filter(closed_on=None).filter(school_class=klass).count()
+    monday = sel.summary(teacher, today=MON)
+    assert (monday.classes, monday.untaken, monday.school_day) == (1, 1, True)
+    assert monday.open_cases == mine
+    _save(teacher, klass, {}, day=MON, today=MON)
+    assert sel.summary(teacher, today=MON).untaken == 0
+    saturday = sel.summary(teacher, today=dt.date(2025, 3, 8))
+    assert (saturday.untaken, saturday.school_day) == (0, False)
+    # The school's leader: every open case of the school, no register of their own.
+    school = DropoutCase.objects.filter(closed_on=None, school=klass.school).count()
+    assert (sel.summary(leader, today=MON).classes, sel.summary(leader, today=MON).open_cases) == (0, school)
