@@ -52,6 +52,21 @@ ensure_chromium() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+ensure_pdf_libs() {
+    # WeasyPrint (the PDF documents, e.g. the 控辍保学 written report) lays text out with Debian's pango and
+    # harfbuzz; fonts-noto-cjk gives it Chinese.
+    local missing=()
+    for lib in libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 \
+               libharfbuzz-subset0:libharfbuzz-subset.so.0; do
+        ldconfig -p 2>/dev/null | grep -q "${lib#*:}" || missing+=("${lib%%:*}")
+    done
+    [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "安装 ${missing[*]}（生成 PDF 用）…"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 # The demo runs with DEBUG off, as production does (Chinese error pages, no tracebacks with personal data), so it
 # needs real keys: made once with the system's random source into var/demo-keys.env (var/ is ignored by git) and
 # kept, so the demo database stays readable across restarts. A database left by an older demo that used the
@@ -84,6 +99,7 @@ PY
 case "${1:-}" in
     demo)
         ensure_venv ""
+        ensure_pdf_libs || echo "未能安装 PDF 所需的系统库：书面报告（PDF）将无法生成。" >&2
         ensure_demo_keys
         export TONGXIN_DEMO_MODE=1
         "$VENV/bin/python" manage.py migrate --noinput -v 0
@@ -108,6 +124,7 @@ case "${1:-}" in
         shift
         ensure_venv "[dev]"
         ensure_chromium
+        ensure_pdf_libs
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     *)

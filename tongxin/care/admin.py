@@ -19,3 +19,4 @@ class ContactRuleSettingAdmin(AuditedAdmin):
 class CareSettingsAdmin(AuditedAdmin):
     list_display = ("__str__", "region", "school", "teacher_load", "assessment_months", "months_away")
     raw_id_fields = ("region", "school")
+from . import absence_admin  # noqa: E402, F401  (the absence deadlines)

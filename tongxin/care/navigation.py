@@ -7,6 +7,7 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Role
 from tongxin.web.navigation import Link, role_cards
 
+from . import absence_navigation
 from .selectors import reports
 from .services.reports import RAISERS
 
@@ -37,7 +38,7 @@ def nav(user) -> list[Link]:
     if roles & scope.REPORT_HANDLER_ROLES:
         waiting = reports.waiting_for(user, now=timezone.now())
         links.append(Link(f"强制报告（{waiting}待签收）" if waiting else "强制报告", reverse("care:reports")))
-    return links
+    return links + absence_navigation.nav(user)
 
 
 def actions(user) -> list[Link]:
@@ -64,4 +65,4 @@ def actions(user) -> list[Link]:
     if roles & RAISERS and not roles & scope.REPORT_HANDLER_ROLES:
         cards.append(Link("强制报告", reverse("care:report_new"),
                           "发现儿童脱离监护、失踪或疑似受到伤害，立即报告派出所和乡镇政府"))
-    return cards
+    return cards + absence_navigation.actions(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, aid_views, dashboard_views, handover_views, report_views, views, work_views
+from . import absence_views, activity_views, aid_views, dashboard_views, handover_views, report_views, views, work_views
 
 app_name = "care"
 urlpatterns = [
@@ -41,4 +41,9 @@ urlpatterns = [
     path("reports/routes/", report_views.routes, name="report_routes"),
     path("reports/<int:report_id>/", report_views.report, name="report"),
     path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
+    path("absence/", absence_views.register, name="absence_register"),
+    path("absence/cases/", absence_views.cases, name="absence_cases"),
+    path("absence/cases/<int:case_id>/", absence_views.case, name="absence_case"),
+    path("absence/cases/<int:case_id>/report.pdf", absence_views.case_pdf, name="absence_report"),
+    path("absence/cases/<int:case_id>/<str:action>/", absence_views.case_action, name="absence_action"),
 ]

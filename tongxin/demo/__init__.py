@@ -347,6 +347,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .group import build_group_demo
 
     build_group_demo()
+    from .absence import build_absence_demo
+
+    build_absence_demo(random.Random(seed + 4))
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))

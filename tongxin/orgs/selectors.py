@@ -33,7 +33,7 @@ def staff_near(*, school_id: int | None, area_path: str, roles: frozenset[str]) 
              .order_by("user__first_name", "user__username", "role"))
     choices: dict[int, str] = {}
     for a in found:
-        name = a.user.get_full_name() or a.user.username
+        name = a.user.display_name
         label = f"{a.get_role_display()}·{a.scope_label}" if a.scope_label else a.get_role_display()
         choices[a.user_id] = f"{choices[a.user_id]}；{label}" if a.user_id in choices else f"{name}（{label}"
     return [(pk, text + "）") for pk, text in choices.items()]
@@ -128,3 +128,12 @@ def school_places(school_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """Each school's name and the name of the township it stands in."""
     return {pk: (name, township or "") for pk, name, township in
             School.objects.filter(pk__in=list(school_ids)).values_list("pk", "name", "region__parent__name")}
+
+
+def school_paths(school_ids: Iterable[int]) -> dict[int, str]:
+    """Each school's area path (the region it stands in)."""
+    return dict(School.objects.filter(pk__in=list(school_ids)).values_list("pk", "region__path"))
+
+
+def school_of_class(class_id: int) -> int | None:
+    return SchoolClass.objects.filter(pk=class_id).values_list("school_id", flat=True).first()

@@ -13,9 +13,10 @@ from tongxin.custody.selectors.day import CareEvent, care_events
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, grade_label
 
-from .. import rules
+from .. import absence_rules, rules
 from ..choices import Category, HelperRole, Level, PairingKind, Party, RecordKind, Window
 from ..models import Assessment, CareFile, ClassCensus, ContactRecord, Pairing
+from .absence import deadlines_of_user
 from .contact_rules import rules_for_places
 from .pairings import running
 from .settings import settings_for_places
@@ -83,6 +84,7 @@ class Todo:
     custody: list[tuple[FileRow, CareEvent]] = field(default_factory=list)
     term_start: dt.date | None = None
     today: dt.date | None = None
+    publicity: bool = False  # a 控辍保学 publicity month (P-25), for the school's teachers and leaders
 
     @property
     def this_month(self) -> bool:
@@ -136,6 +138,8 @@ def todo_for(user, on: dt.date, *, today: dt.date | None = None) -> Todo:
     """What `user` has to do on `on` (any date: past, today or to plan ahead); `today` tells the list whether `on`
     is in the current month."""
     todo = Todo(on=on, today=today)
+    if scope.roles(user) & {Role.CLASS_TEACHER, Role.SCHOOL_LEADER}:
+        todo.publicity = absence_rules.is_publicity_month(on, deadlines_of_user(user))
     # The duties: (file, role, since) — from the user's pairings, and for a class teacher, the class's files.
     duties: list[tuple[FileRow, HelperRole, dt.date]] = []
     pairings = list(Pairing.objects.filter(running(on), helper_id=user.pk).exclude(kind=PairingKind.STUDY_HELPER)

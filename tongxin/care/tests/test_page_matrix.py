@@ -256,3 +256,48 @@ def test_who_opens_the_work_sheet(login):
         expected = OK if role in allowed else NO
         assert client.get(reverse("care:work")).status_code == expected, role
         assert client.get(reverse("care:work_xlsx")).status_code == expected, role
+# ---------------------------------------------------------------- absence and dropout (控辍保学)
+
+def _case_reader(username: str, case) -> tuple[bool, bool]:
+    """(reads the case, is on its school side), from the raw rows: the school line (class teacher, school leader,
+    county education bureau) and the government line (the child's village worker, the township of the child's home
+    or school), the administrator, and whoever the case was given to."""
+    child = case.child
+    a = RoleAssignment.objects.filter(user__username=username).select_related("region").first()
+    responsible = case.responsible.username == username
+    klass = a is not None and a.role == Role.CLASS_TEACHER and child.school_class_id == a.school_class_id
+    school = a is not None and a.role == Role.SCHOOL_LEADER and child.school_id == a.school_id
+    reads = {
+        "admin": True, "county_edu": child.school_id is not None, "county_civil": False, "parent": False,
+        "volunteer": False, "teacher": klass, "leader": school,
+        "community": a is not None and child.family.community_id == a.region_id,
+        "township": a is not None and (child.family.community.parent_id == a.region_id
+                                       or child.school.region.parent_id == a.region_id),
+    }[username] or responsible
+    return reads, klass or school or username == "admin" or responsible
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_who_opens_the_register_and_the_case_list(login, username):
+    """The register: the class teacher and the school's leaders (and the administrator); the case list: everyone
+    on the two lines of the responsibility system, not a parent, a volunteer or the civil affairs bureau."""
+    client = login(username)
+    takes = username in {"teacher", "leader", "admin"}
+    reads = username in {"teacher", "leader", "community", "township", "county_edu", "admin"}
+    assert client.get(reverse("care:absence_register")).status_code == (OK if takes else NO)
+    assert client.get(reverse("care:absence_cases")).status_code == (OK if reads else NO)
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_who_opens_each_demo_case_and_its_written_report(login, username):
+    """Every demo case (石门's in every stage, the demo teacher's class, another 实验小学 class): readers 200, others
+    403; the written report (only once persuasion failed) for the school side, 403 for everyone else."""
+    from tongxin.care.absence_models import DropoutCase
+
+    client = login(username)
+    for case in DropoutCase.objects.select_related("child__family__community", "child__school__region",
+                                                   "responsible").order_by("pk"):
+        reads, school_side = _case_reader(username, case)
+        assert client.get(reverse("care:absence_case", args=[case.pk])).status_code == (OK if reads else NO), case
+        pdf = client.get(reverse("care:absence_report", args=[case.pk])).status_code
+        assert pdf == (OK if reads and school_side and case.failed_on else NO), (case, pdf)

@@ -29,6 +29,11 @@ def fingerprint():
         tuple(m.objects.count() for m in (care.CareFile, care.Pairing, care.ContactRecord, care.MonthlyCheck,
                                           care.Assessment, care.VillageCheck, care.ClassCensus)),
         sorted(care.CareFile.objects.values_list("child__name", "category", "level")),
+        # The absence line: the registers' marks and the cases with their steps.
+        sorted(care.Absence.objects.values_list("child__name", "day", "reason")),
+        sorted(care.DropoutCase.objects.values_list("child__name", "opened_on", "failed_on", "closed_on",
+                                                    "responsible__username")),
+        sorted(care.CaseEvent.objects.values_list("case__child__name", "kind", "day")),
     )
 
 
@@ -48,6 +53,8 @@ def test_demo_county_is_deterministic_and_the_right_size():
     care.AidRecord.objects.all().delete()
     care.Activity.objects.all().delete()
     care.GroupMember.objects.all().delete()
+    for model in (care.CaseEvent, care.DropoutCase, care.Absence, care.AbsenceRegister, care.AbsenceSettings):
+        model.objects.all().delete()
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()

@@ -191,6 +191,11 @@ def _candidates(username: str, param: str) -> list[int]:
         from tongxin.care.report_models import MandatoryReport
 
         ids = _ids(MandatoryReport.objects.filter(scope.report_q(user)).order_by("pk"), 2)
+    elif param == "case_id":
+        from tongxin.care.absence_models import DropoutCase
+        from tongxin.care.selectors.absence import case_q
+
+        ids = _ids(DropoutCase.objects.filter(case_q(user)).order_by("pk"), 2)
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
