@@ -10,9 +10,11 @@ from tongxin.orgs.models import Role, User
 from tongxin.people import selectors as people
 
 from .. import report_rules, rules
+from ..absence_choices import Stage
 from ..choices import Category, Level
-from ..models import CareFile, MandatoryReport, ReportEvent
+from ..models import CareFile, DropoutCase, MandatoryReport, ReportEvent
 from ..report_choices import EventKind
+from . import absence as absence_sel
 from . import aid as aid_sel
 from . import handovers as handover_sel
 from .board import board
@@ -163,6 +165,20 @@ def _aid(user: User, on: dt.date) -> Section:
     return s
 
 
+def _dropout(user: User, on: dt.date) -> Section:
+    cases = list(DropoutCase.objects.filter(absence_sel.case_q(user)))
+    states = absence_sel.case_states(cases, on)
+    s = Section("dropout", "控辍保学（按阶段）", "每名缺课学生都有责任人，超过一周须劝返", ["阶段", "人数", "其中有逾期事项"])
+    counts = [(stage.label, [st for st in states.values() if st.stage == stage]) for stage in Stage]
+    s.rows = [[label, len(mine), sum(bool(st.overdue) for st in mine)] for label, mine in counts]
+    open_cases = sum(len(mine) for label, mine in counts if label != Stage.CLOSED.label)
+    s.bars = [Bar(label, len(mine), max(len(cases), 1), f"{len(mine)} 人") for label, mine in counts]
+    late = sum(sum(bool(st.overdue) for st in mine) for _, mine in counts)
+    if late:
+        s.alert = f"{late} 个缺课案例有逾期事项（共 {open_cases} 个未结案）"
+    return s
+
+
 @dataclass
 class Dashboard:
     on: dt.date
@@ -175,5 +191,5 @@ def dashboard(user: User, *, now: dt.datetime, on: dt.date) -> Dashboard:
     roles = scope.roles(user)
     by = "class" if roles == {Role.SCHOOL_LEADER} else "school" if Role.TOWNSHIP_OFFICER in roles else "township"
     sections = [_by_category(files), _filing(user, files, on), _enrolment(files, on), _assessments(files, on),
-                _compliance(user, on, by), _reports(user, now), _handovers(user, on), _aid(user, on)]
+                _compliance(user, on, by), _reports(user, now), _dropout(user, on), _handovers(user, on), _aid(user, on)]
     return Dashboard(on=on, files=len(files), sections=sections)

@@ -72,8 +72,21 @@ def test_the_export_has_a_sheet_per_section_with_the_same_rows(login):
     response = login("township").get(reverse("care:dashboard_xlsx"))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 8
+    assert len(book.sheetnames) == 9
     sheet = book[book.sheetnames[0]]
     cells = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert cells[0] == "按类别和风险等级"
     assert cells[cells.index("类别") + 1:] == ["留守儿童", "困境儿童", "流动儿童", "合计"]
+
+
+def test_dropout_cases_by_stage_match_the_cases(demo_user):
+    from tongxin.care.models import DropoutCase
+    from tongxin.care.selectors import absence
+
+    user = demo_user("county_edu")
+    found = sel.dashboard(user, now=NOW, on=ON)
+    rows = _section(found, "dropout").rows
+    cases = list(DropoutCase.objects.filter(absence.case_q(user)))
+    assert sum(r[1] for r in rows) == len(cases) and len(cases) > 0
+    states = absence.case_states(cases, ON)
+    assert dict((r[0], r[1]) for r in rows)["已结案"] == sum(not st.open for st in states.values())
