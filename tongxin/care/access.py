@@ -7,12 +7,16 @@ from django.http import Http404
 from tongxin.orgs import scope
 from tongxin.orgs.models import Region, Role
 
+from .choices import PairingKind
 from .models import CareFile
 
 # Who keeps the ledger (opens, edits and confirms files, assesses, pairs) for the children in their scope.
 EDITORS = frozenset({Role.ADMIN, Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER})
 # Who arranges pairings (the school's leaders and the village's worker), besides the administrator.
 ARRANGERS = frozenset({Role.ADMIN, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER})
+# Who assigns a pupil to a subject teacher for the monthly talk (P-44): the pupil's class teacher or the school's
+# leader (and the administrator) — a school matter, among the subject teachers of the pupil's class.
+SUBJECT_ARRANGERS = frozenset({Role.ADMIN, Role.SCHOOL_LEADER, Role.CLASS_TEACHER})
 
 
 def office_area(user) -> tuple[int | None, int | None, str] | None:
@@ -33,7 +37,32 @@ def is_editor(user) -> bool:
 
 
 def is_arranger(user) -> bool:
-    return bool(scope.roles(user) & ARRANGERS)
+    """Arranges some kind of pairing for some child (the page's gate; `arrangeable_kinds` says which, for whom)."""
+    return bool(scope.roles(user) & (ARRANGERS | SUBJECT_ARRANGERS))
+
+
+def arrangeable_kinds(user, file: CareFile) -> list[PairingKind]:
+    """The kinds of pairing the user may arrange for this file's child, in the choices' order (empty: none)."""
+    roles = scope.roles(user)
+    general = bool(roles & ARRANGERS) and CareFile.objects.filter(
+        scope.child_q(user, prefix="child__", roles_allowed=EDITORS), pk=file.pk).exists()
+    subject = bool(roles & SUBJECT_ARRANGERS) and CareFile.objects.filter(
+        scope.child_q(user, prefix="child__", roles_allowed=SUBJECT_ARRANGERS), pk=file.pk).exists()
+    return [k for k in PairingKind if (subject if k == PairingKind.SUBJECT_TEACHER else general)]
+
+
+def require_arranger(user, file: CareFile, kind: str) -> None:
+    """The user may arrange (or end) a pairing of this kind for this file's child."""
+    if not is_arranger(user):
+        raise PermissionDenied("只有学校领导、班主任、村（社区）儿童主任和乡镇干部可以安排结对")
+    kinds = arrangeable_kinds(user, file)
+    if not kinds:
+        raise PermissionDenied("该儿童不在您负责的范围内")
+    if kind not in kinds:
+        if kind == PairingKind.SUBJECT_TEACHER:
+            raise PermissionDenied("任课教师谈心由学生的班主任或学校领导安排")
+        raise PermissionDenied(f"班主任只能为本班学生安排“{PairingKind.SUBJECT_TEACHER.label}”，"
+                               f"“{PairingKind(kind).label}”由学校领导、村（社区）儿童主任或乡镇干部安排")
 
 
 def files(user):

@@ -45,12 +45,15 @@ class Level(models.TextChoices):
 
 
 class PairingKind(models.TextChoices):
-    """Who helps a child (P-28…P-38)."""
+    """Who helps a child (P-28…P-38, P-44)."""
 
     PROXY_PARENT = "proxy_parent", "代理家长（帮扶教师）"
     VOLUNTEER = "volunteer", "爱心志愿者"
     KEY_CASE = "key_case", "重点帮扶责任人"
     STUDY_HELPER = "study_helper", "学习帮手"
+    # A subject teacher of the child's class, who talks with the child once a month (P-44); arranged by the class
+    # teacher or the school's leader.
+    SUBJECT_TEACHER = "subject_teacher", "任课教师（每月谈心）"
 
 
 class RecordKind(models.TextChoices):
@@ -96,3 +99,4 @@ class HelperRole(models.TextChoices):
     VOLUNTEER = "volunteer", "爱心志愿者"
     KEY_CASE = "key_case", "重点帮扶责任人"
     CLASS_TEACHER = "class_teacher", "班主任"
+    SUBJECT_TEACHER = "subject_teacher", "任课教师"

@@ -136,18 +136,30 @@ class PairingForm(forms.Form):
                                      error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
     note = forms.CharField(label="说明", required=False, max_length=255)
 
-    def __init__(self, *args, helpers=(), peers=(), **kwargs):
+    def __init__(self, *args, helpers=(), peers=(), kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kinds is not None:  # only the kinds this arranger may arrange for this child
+            self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+            if len(kinds) == 1:
+                self.fields["kind"].initial = kinds[0].value
+            if PairingKind.STUDY_HELPER not in kinds:
+                del self.fields["peer"]
+            if list(kinds) == [PairingKind.SUBJECT_TEACHER]:  # a class teacher assigning the monthly talk
+                self.fields["helper"].label = "任课教师"
+                del self.fields["card_signed_on"]
         self.fields["helper"].choices = [("", "—")] + list(helpers)
-        self.fields["peer"].choices = [("", "—")] + list(peers)
+        if "peer" in self.fields:
+            self.fields["peer"].choices = [("", "—")] + list(peers)
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
+        data.setdefault("peer", None)
+        data.setdefault("card_signed_on", None)
         if kind == PairingKind.STUDY_HELPER and not data.get("peer"):
             self.add_error("peer", "请选择一名学生作为学习帮手")
         if kind and kind != PairingKind.STUDY_HELPER and not data.get("helper"):
-            self.add_error("helper", "请选择帮扶人")
+            self.add_error("helper", f"请选择{self.fields['helper'].label}")
         return data
 
 

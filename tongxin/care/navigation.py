@@ -14,6 +14,7 @@ from .services.reports import RAISERS
 # Home-page card by role: (title, description, url name).
 _ACTIONS = [
     (Role.CLASS_TEACHER, "留守儿童关爱", "本班关爱对象：月度核对、谈心与家访记录、风险评估", "care:todo"),
+    (Role.SUBJECT_TEACHER, "每月谈心", "本月谈心待办：与班主任为您安排的留守学生每月谈心一次并记录", "care:todo"),
     (Role.VOLUNTEER, "结对帮扶", "我结对的孩子：联系、书信、陪伴记录与本月待办", "care:todo"),
     (Role.SCHOOL_LEADER, "关爱台账", "全校留守、困境儿童台账，核对进度、风险评估与结对", "care:ledger"),
     (Role.SCHOOL_LEADER, "关爱工作设置", "本校代理人数上限、风险评估月份、留守认定月数与联系频次", "care:settings"),
@@ -31,9 +32,10 @@ _ACTIONS = [
 def nav(user) -> list[Link]:
     roles = scope.roles(user)
     links = []
-    if roles & scope.CARE_LEDGER_ROLES - {Role.VOLUNTEER, Role.CLASS_TEACHER}:
+    helpers = {Role.VOLUNTEER, Role.CLASS_TEACHER, Role.SUBJECT_TEACHER}  # whose care page is their to-do list
+    if roles & scope.CARE_LEDGER_ROLES - helpers:
         links.append(Link("关爱", reverse("care:ledger")))
-    elif roles & {Role.VOLUNTEER, Role.CLASS_TEACHER}:
+    elif roles & helpers:
         links.append(Link("关爱", reverse("care:todo")))
     if roles & scope.REPORT_HANDLER_ROLES:
         waiting = reports.waiting_for(user, now=timezone.now())

@@ -1,6 +1,6 @@
 """The care line's rules as pure functions: who is covered (P-01, P-02), when a file's risk assessment is due
 (P-14), the risk level (P-15, P-09), and the contact rules with the windows they count over (P-31, P-33, P-34,
-P-37, P-43).
+P-37, P-43, P-44).
 
 No database and no clock: every date is passed in, so tests and the to-do list can ask about any day.
 """
@@ -367,7 +367,7 @@ def risk_level(
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 4. Contact rules and their windows (P-31, P-33, P-34, P-37, P-43)
+# 4. Contact rules and their windows (P-31, P-33, P-34, P-37, P-43, P-44)
 
 TERM_STARTS: tuple[tuple[int, int], ...] = ((2, 1), (9, 1))  # spring 2-01…8-31, autumn 9-01…next 1-31
 SCHOOL_YEAR_START = (9, 1)
@@ -446,6 +446,18 @@ DEFAULT_RULES: tuple[ContactRule, ...] = (
         parties=_CHILD,
         categories=_LEFT,
         source="P-43",
+    ),
+    # Each subject teacher's monthly talk with the left-behind pupils assigned to them (001·P3).
+    ContactRule(
+        key="p44_talk",
+        name="任课教师每月与结对的留守学生谈心一次",
+        helper=HelperRole.SUBJECT_TEACHER,
+        kinds=frozenset({RecordKind.TALK}),
+        count=1,
+        window=Window.MONTH,
+        parties=_CHILD,
+        categories=_LEFT,
+        source="P-44",
     ),
     # Volunteers' 「五个一」 (001·P23); its monthly call or letter also meets P-34 (at least a contact a month).
     ContactRule(
@@ -526,6 +538,7 @@ RULE_SUBJECTS: dict[str, str] = {
     "p31_month": "三个二：与儿童父母、任课教师、托管人联系",
     "p31_visits": "三个二：到儿童家中走访",
     "p43_talk": "班主任与留守儿童谈心，填写记录卡",
+    "p44_talk": "任课教师与结对的留守学生谈心",
     "p33_school": "五个一：了解儿童在校表现",
     "p33_call": "五个一：与儿童通电话或写信谈心",
     "p33_weekend": "五个一：陪儿童过有意义的双休日",

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
+from tongxin.orgs.models import Role
 from tongxin.web.downloads import xlsx_download
 from tongxin.web.feedback import attempt, refusal_text
 from tongxin.web.forms import error_text
 
 from . import access, forms, services
+from .choices import PairingKind
 from .selectors import board as board_sel
 from .selectors import contact_rules as rules_sel
 from .selectors import exchange
@@ -154,7 +156,9 @@ def record_add(request, file_id: int):
         if attempt(request, services.record_add, request.user, found, today=today, success="已记录",
                     **form.cleaned_data):
             return redirect("care:todo") if request.GET.get("next") == "todo" else redirect("care:file", file_id)
-    return render(request, "care/record_form.html", {"form": form, "file": found}, status=400 if form.errors else 200)
+    return render(request, "care/record_form.html", {"form": form, "file": found,
+                                                     "from_todo": request.GET.get("next") == "todo"},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -196,7 +200,7 @@ def census(request, class_id: int):
     """排查: the class teacher confirms the class's list for the term."""
     today = timezone.localdate()
     klass = next((a.school_class for a in scope.assignments(request.user)
-                  if a.school_class_id == class_id), None)
+                  if a.role == Role.CLASS_TEACHER and a.school_class_id == class_id), None)
     if klass is None:
         raise PermissionDenied("只能确认本人所带班级的排查")
     attempt(request, services.census_confirm, request.user, school_class_id=class_id,
@@ -207,12 +211,15 @@ def census(request, class_id: int):
 
 @login_required
 def pair(request, file_id: int):
-    """结对: pair a teacher, volunteer, staff helper or a pupil with the child."""
+    """结对: pair a teacher, volunteer, staff helper or a pupil with the child (a class teacher: a subject teacher of
+    the class, for the monthly talk)."""
     found = access.access_file(request.user, file_id)
-    if not access.is_arranger(request.user):
-        raise PermissionDenied("只有学校领导、村（社区）儿童主任和乡镇干部可以安排结对")
-    helpers, peers = helper_choices(request.user, found), peer_choices(request.user, found)
-    form = forms.PairingForm(request.POST or None, helpers=helpers, peers=peers,
+    kinds = access.arrangeable_kinds(request.user, found)
+    if not kinds:
+        raise PermissionDenied("只有学校领导、班主任、村（社区）儿童主任和乡镇干部可以为其负责的儿童安排结对")
+    helpers = helper_choices(request.user, found, kinds)
+    peers = peer_choices(request.user, found) if PairingKind.STUDY_HELPER in kinds else []
+    form = forms.PairingForm(request.POST or None, helpers=helpers, peers=peers, kinds=kinds,
                              initial={"start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -220,7 +227,9 @@ def pair(request, file_id: int):
                     helper_id=data["helper"], peer_child_id=data["peer"], card_signed_on=data["card_signed_on"], note=data["note"],
                     success="结对已安排"):
             return redirect("care:file", file_id)
-    return render(request, "care/pair.html", {"form": form, "file": found}, status=400 if form.errors else 200)
+    return render(request, "care/pair.html", {"form": form, "file": found, "no_helpers": not helpers,
+                                              "only_talks": kinds == [PairingKind.SUBJECT_TEACHER]},
+                  status=400 if form.errors else 200)
 
 
 @login_required

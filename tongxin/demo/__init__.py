@@ -1,6 +1,7 @@
 """A realistic, deterministic demo county: 青溪县 with 3 townships/streets, 8 communities/villages,
 4 primary schools (6 grades, 2 classes each), about 2,000 pupils and some infants, their families and
-guardians, the left-behind children of its villages, staff accounts and one demo login per role.
+guardians, the left-behind children of its villages, staff accounts (class teachers, a maths and an English
+teacher per school, leaders, village and township staff) and one demo login per role.
 
 The same seed always gives the same county (names, ID numbers, families, who lives where), so tests and
 screenshots can refer to it.
@@ -61,8 +62,22 @@ DEMO_LOGINS = [
     ("community", "东门社区 何主任", Role.COMMUNITY_WORKER, "361199100001"),
     ("leader", "实验小学 陈校长", Role.SCHOOL_LEADER, "3611990001"),
     ("teacher", "三年级（1）班 王老师", Role.CLASS_TEACHER, ("3611990001", 3, 1)),
+    ("subject", "石门中心小学 数学 赵老师", Role.SUBJECT_TEACHER, (("3611990004", 3, 1), ("3611990004", 3, 2))),
     ("volunteer", "志愿者 刘晓", Role.VOLUNTEER, "361199100001"),
     ("parent", "家长（见登录后首页）", Role.PARENT, None),
+]
+
+
+# Subject teachers (任课教师), one assignment per class taught, besides the demo login `subject`: username, real
+# name, school code, classes taught (grade, number). Each talks monthly with a few left-behind pupils (`demo.care`).
+SUBJECT_TEACHERS = [
+    ("s4e", "石门中心小学 英语 钱老师", "3611990004", ((3, 1), (4, 1))),
+    ("s1m", "实验小学 数学 孙老师", "3611990001", ((3, 1), (3, 2))),
+    ("s1e", "实验小学 英语 李老师", "3611990001", ((3, 1), (5, 1))),
+    ("s2m", "城关二小 数学 周老师", "3611990002", ((2, 1), (2, 2))),
+    ("s2e", "城关二小 英语 吴老师", "3611990002", ((3, 1), (6, 2))),
+    ("s3m", "滨河小学 数学 郑老师", "3611990003", ((4, 1), (4, 2))),
+    ("s3e", "滨河小学 英语 冯老师", "3611990003", ((2, 1), (6, 2))),
 ]
 
 
@@ -332,6 +347,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .care import build_care_demo
 
     build_care_demo(random.Random(seed + 3))
+    from .care import build_subject_talks
+
+    build_subject_talks(random.Random(seed + 5))
     from .reports import build_reports_demo
 
     build_reports_demo()
@@ -383,6 +401,8 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
             assignments.append((u, dict(role=role, school=schools[target])))
         elif role == Role.CLASS_TEACHER:
             assignments.append((u, dict(role=role, school_class=classes[target])))
+        elif role == Role.SUBJECT_TEACHER:
+            assignments += [(u, dict(role=role, school_class=classes[key])) for key in target]
         else:
             assignments.append((u, dict(role=role, region=by_code[target])))
     # The rest of the county's staff: a head teacher for every class, a leader per school, a children's
@@ -393,6 +413,10 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
             continue
         u = user(username, f"{school_class.school.name.removeprefix('青溪县')}{school_class.label}班主任")
         assignments.append((u, dict(role=Role.CLASS_TEACHER, school_class=school_class)))
+    for username, real_name, code, taught in SUBJECT_TEACHERS:
+        u = user(username, real_name)
+        assignments += [(u, dict(role=Role.SUBJECT_TEACHER, school_class=classes[(code, year, number)]))
+                        for year, number in taught]
     for code, school in schools.items():
         if code != "3611990001":
             u = user(f"leader{code[-1]}", f"{school.name}校长")

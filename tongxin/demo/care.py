@@ -254,3 +254,68 @@ def _record(rng: random.Random, child_id: int, user: User, kind: str, party: str
                  "state": rng.choice(["精神状态良好", "略显孤僻"]), "needs": rng.choice(["学习辅导", "冬衣", "亲情陪伴"]),
                  "measures": rng.choice(["每周辅导两次", "联系爱心人士捐赠冬衣", "安排每周亲情视频"])}
     return ContactRecord(child_id=child_id, by=user, kind=kind, party=party, day=day, summary=text, **visit)
+
+
+SUBJECT_TALKS = ["课后谈心：了解数学学习困难，约定每周答疑", "谈心：说起想念外出打工的爸爸妈妈，给予安慰和鼓励",
+                 "谈心：最近上课走神，了解到晚上看电视较晚", "课间谈心：英语单词进步明显，表扬并鼓励坚持",
+                 "谈心：与同桌闹矛盾，已帮助和好", "谈心：期中考试后情绪低落，一起分析试卷、制定计划"]
+PUPILS_PER_SUBJECT_TEACHER = 5
+
+
+def build_subject_talks(rng: random.Random, today: dt.date | None = None) -> int:
+    """Each subject teacher's monthly talk (P-44): a handful of the left-behind pupils of the classes they teach,
+    assigned by the class teacher at the start of the term (spread so a pupil has one subject teacher where there
+    are enough), a talk with each in every month since — except last month's with one pupil, so each teacher is
+    behind once (not in September: no month of the term has closed) — and this month's with about half so far.
+    Deterministic: pupils by class and id, days from `rng`."""
+    today = today or timezone.localdate()
+    term = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    class_teacher = {a.school_class_id: a.user_id for a in RoleAssignment.objects.filter(role=Role.CLASS_TEACHER)
+                     .order_by("pk")}
+    taught: dict[int, list[int]] = defaultdict(list)  # subject teacher -> classes, in the order assigned
+    for user_id, class_id in (RoleAssignment.objects.filter(role=Role.SUBJECT_TEACHER, active=True)
+                              .order_by("pk").values_list("user_id", "school_class_id")):
+        taught[user_id].append(class_id)
+    left_behind: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)  # class -> (child, file opened)
+    for child_id, class_id, added in (CareFile.objects.filter(category=Category.LEFT_BEHIND, child__school_class__isnull=False)
+                                      .order_by("child__school_class_id", "child_id")
+                                      .values_list("child_id", "child__school_class_id", "added_on")):
+        left_behind[class_id].append((child_id, added))
+    assigned: set[int] = set()
+    pairings: list[Pairing] = []
+    records: list[ContactRecord] = []
+    for user_id in sorted(taught):
+        # Alternate between the classes taught: pupils not yet assigned to another subject teacher first, then those
+        # whose file was opened before last month (they have a history to show).
+        queues = [sorted(left_behind[c], key=lambda p: (p[0] in assigned, p[1] >= last_month, p[0]))
+                  for c in taught[user_id]]
+        chosen: list[tuple[int, int, dt.date]] = []  # (class, child, file opened)
+        while len(chosen) < PUPILS_PER_SUBJECT_TEACHER and any(queues):
+            for class_id, queue in zip(taught[user_id], queues, strict=True):
+                if queue and len(chosen) < PUPILS_PER_SUBJECT_TEACHER:
+                    child_id, added = queue.pop(0)
+                    chosen.append((class_id, child_id, added))
+        behind = next((child for _, child, added in reversed(chosen) if added <= last_month), None)
+        for i, (class_id, child_id, added) in enumerate(chosen):
+            assigned.add(child_id)
+            start = max(term, added)
+            pairings.append(Pairing(child_id=child_id, kind=PairingKind.SUBJECT_TEACHER, helper_id=user_id,
+                                    start=start, created_by_id=class_teacher.get(class_id),
+                                    note="班主任安排：每月谈心一次"))
+            month = start.replace(day=1)
+            while month < this_month:
+                last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+                day = min(month + dt.timedelta(days=rng.randrange(4, 26)), last)
+                if not (month == last_month and child_id == behind) and day >= start:
+                    records.append(ContactRecord(child_id=child_id, by_id=user_id, kind=RecordKind.TALK,
+                                                 party=Party.CHILD, day=day, summary=rng.choice(SUBJECT_TALKS)))
+                month = last + dt.timedelta(days=1)
+            if i % 2 == 1:  # this month's, with about half so far (not yet with the one behind, the last)
+                day = max(start, this_month + dt.timedelta(days=rng.randrange(0, today.day)))
+                records.append(ContactRecord(child_id=child_id, by_id=user_id, kind=RecordKind.TALK, party=Party.CHILD,
+                                             day=day, summary=rng.choice(SUBJECT_TALKS)))
+    Pairing.objects.bulk_create(pairings, batch_size=2000)
+    ContactRecord.objects.bulk_create(records, batch_size=2000)
+    return len(pairings)

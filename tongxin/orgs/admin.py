@@ -46,9 +46,11 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 class RoleAssignmentInline(admin.TabularInline):
+    """One row per role and scope: a subject teacher (任课教师) has one row for each class taught."""
+
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["region", "school"]
+    autocomplete_fields = ["region", "school", "school_class"]
 
 
 @admin.register(User)
@@ -64,7 +66,7 @@ class RoleAssignmentAdmin(AuditedAdmin):
     list_display = ("user", "role", "region", "school", "school_class", "active")
     list_filter = ("role", "active")
     search_fields = ("user__username", "user__real_name")
-    autocomplete_fields = ["user", "region", "school"]
+    autocomplete_fields = ["user", "region", "school", "school_class"]
 
 
 @admin.register(ApiToken)

@@ -203,6 +203,7 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     PARENT = "parent", "家长"
     CLASS_TEACHER = "class_teacher", "班主任"
+    SUBJECT_TEACHER = "subject_teacher", "任课教师"
     SCHOOL_LEADER = "school_leader", "学校领导"
     VOLUNTEER = "volunteer", "志愿者"
     COMMUNITY_WORKER = "community_worker", "社区（村）儿童主任"
@@ -222,10 +223,13 @@ class ScopeKind(models.TextChoices):
 
 
 # Which kind of scope each role is held in. A volunteer may be attached to a community for rostering,
-# but sees children only through pairings; a parent sees their own children through guardianship.
+# but sees children only through pairings; a parent sees their own children through guardianship. A subject
+# teacher holds one assignment per class taught (a user may hold several) but, like a volunteer, sees only the
+# pupils paired with them (the monthly talk, P-44), not the class.
 ROLE_SCOPE = {
     Role.PARENT: ScopeKind.NONE,
     Role.CLASS_TEACHER: ScopeKind.CLASS,
+    Role.SUBJECT_TEACHER: ScopeKind.CLASS,
     Role.SCHOOL_LEADER: ScopeKind.SCHOOL,
     Role.VOLUNTEER: ScopeKind.COMMUNITY,
     Role.COMMUNITY_WORKER: ScopeKind.COMMUNITY,

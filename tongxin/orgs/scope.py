@@ -9,6 +9,8 @@ A user's visibility is the union over their active role assignments:
 - 县教育局 (county education bureau): pupils of the county's schools
 - 县民政局 (county civil affairs): children living in the county
 - 志愿者 (volunteer): only the children paired with them (providers registered by the care line)
+- 任课教师 (subject teacher): held per class taught, yet only the pupils paired with them for the monthly talk
+  (P-44), through the same providers — not the class's roster, not the other pupils' files or notes
 - anyone paired with a child (a teacher as proxy parent) also reads that child's care file (`care_ledger_q`)
 - 家长 (parent): only the children they are a guardian of
 - 系统管理员 (administrator) and superusers: everything
@@ -147,7 +149,7 @@ def _assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
             return _schooling(prefix, a.area.path)
         case Role.COUNTY_CIVIL:
             return _residence(prefix, a.area.path)
-        case Role.VOLUNTEER:
+        case Role.VOLUNTEER | Role.SUBJECT_TEACHER:
             return _paired(user, prefix)
         case Role.PARENT:
             return _own(user, prefix)
@@ -199,9 +201,11 @@ def child_q(user, prefix: str = "", roles_allowed: frozenset | None = None) -> Q
 # The care line (留守/困境儿童关爱). Its ledger (who is covered, why, the family's situation) is seen by the staff
 # of the child's class, school, village and township, by the county bureaus, and by the child's paired helpers.
 # Its notes (talks, home visits, assessments) are narrower: never the county bureaus (they see figures) and
-# never a parent, not even of their own child (they are the helpers' working record).
+# never a parent, not even of their own child (they are the helpers' working record). A volunteer and a subject
+# teacher hold these roles but their scope is their pairings alone: they read the files and notes of the children
+# paired with them, nobody else's.
 CARE_NOTE_ROLES = frozenset({Role.ADMIN, Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER,
-                             Role.TOWNSHIP_OFFICER, Role.VOLUNTEER})
+                             Role.TOWNSHIP_OFFICER, Role.VOLUNTEER, Role.SUBJECT_TEACHER})
 CARE_LEDGER_ROLES = CARE_NOTE_ROLES | {Role.COUNTY_EDU, Role.COUNTY_CIVIL}
 
 
@@ -361,7 +365,7 @@ def _class_assignment_q(user, a: RoleAssignment, prefix: str) -> Q:
             return _schooling(prefix, a.area.path) | _pupils_living_in(prefix, a.area)
         case Role.COMMUNITY_WORKER | Role.COUNTY_CIVIL:
             return _pupils_living_in(prefix, a.area)
-        case Role.VOLUNTEER:
+        case Role.VOLUNTEER | Role.SUBJECT_TEACHER:
             return _classes_of(prefix, _paired(user, ""))
         case Role.PARENT:
             return _classes_of(prefix, _own(user, ""))

@@ -30,7 +30,7 @@ def staff_near(*, school_id: int | None, area_path: str, roles: frozenset[str]) 
                      | Q(school_class__school_id=school_id, school_class__isnull=False)
                      | Q(region__path__in=prefixes) | Q(region__path__startswith=area_path or "-"))
              .select_related("user", "region", "school", "school_class__grade")
-             .order_by("user__first_name", "user__username", "role"))
+             .order_by("user__real_name", "user__username", "role"))
     choices: dict[int, str] = {}
     for a in found:
         name = a.user.display_name
@@ -114,6 +114,17 @@ def class_teachers(class_ids: list[int]) -> dict[int, list[tuple[int, str, dt.da
     found: dict[int, list[tuple[int, str, dt.date]]] = {}
     for class_id, user_id, real_name, username, created in RoleAssignment.objects.filter(
             role=Role.CLASS_TEACHER, active=True, user__is_active=True, school_class_id__in=class_ids).values_list(
+            "school_class_id", "user_id", "user__real_name", "user__username", "created_at"):
+        found.setdefault(class_id, []).append((user_id, real_name or username, created.date()))
+    return found
+
+
+def subject_teachers(class_ids: list[int]) -> dict[int, list[tuple[int, str, dt.date]]]:
+    """Each class's active subject teachers (任课教师): {class id: [(user id, display name, since)]}, by name."""
+    found: dict[int, list[tuple[int, str, dt.date]]] = {}
+    for class_id, user_id, real_name, username, created in RoleAssignment.objects.filter(
+            role=Role.SUBJECT_TEACHER, active=True, user__is_active=True, school_class_id__in=class_ids).order_by(
+            "user__real_name", "user__username").values_list(
             "school_class_id", "user_id", "user__real_name", "user__username", "created_at"):
         found.setdefault(class_id, []).append((user_id, real_name or username, created.date()))
     return found

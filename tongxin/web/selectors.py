@@ -9,12 +9,13 @@ from tongxin.people.models import Child
 
 from .navigation import actions_for
 
-_NOT_STAFF = {Role.PARENT, Role.VOLUNTEER}
+# Who sees only their own or their paired children: the registry's statistics are of no use to them.
+_NO_STATISTICS = {Role.PARENT, Role.VOLUNTEER, Role.SUBJECT_TEACHER}
 
 
 def home_for(user) -> dict:
     stats = None
-    if scope.roles(user) - _NOT_STAFF:  # a parent or a volunteer has no use for the registry's statistics
+    if scope.roles(user) - _NO_STATISTICS:  # a parent, a volunteer or a subject teacher sees only a few children
         stats = scope.children(user).aggregate(
             total=Count("id"),
             left_behind=Count("id", filter=Q(care_status=Child.CareStatus.LEFT_BEHIND)),

@@ -1,4 +1,4 @@
-"""The compliance board (P-31…P-43): for every file in the reader's scope, every duty (a paired helper's, the class
+"""The compliance board (P-31…P-44): for every file in the reader's scope, every duty (a paired helper's, the class
 teacher's) under every contact rule in force — who is behind, on which rule, by how much — summed per class, school
 or township. The same pure `rules.rule_status` as each person's to-do list, so the two always agree."""
 

@@ -158,6 +158,7 @@ class FileDetail:
     records: list[ContactRecord]
     can_edit: bool
     can_read_notes: bool
+    arrange_kinds: list[PairingKind]  # the pairings this reader may arrange for the child
     checked: bool
     screening: list[tuple[str, str]]
     problems: list[str]
@@ -167,6 +168,15 @@ class FileDetail:
     @property
     def has_key_helper(self) -> bool:
         return any(p.kind == PairingKind.KEY_CASE for p in self.pairings)
+
+    @property
+    def can_arrange_key_helper(self) -> bool:
+        return PairingKind.KEY_CASE in self.arrange_kinds
+
+    @property
+    def arranges_only_talks(self) -> bool:
+        """A class teacher: assigns the pupil's subject teachers for the monthly talk, nothing else."""
+        return self.arrange_kinds == [PairingKind.SUBJECT_TEACHER]
 
 
 def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
@@ -189,6 +199,7 @@ def file_detail(user, file_id: int, *, on: dt.date) -> FileDetail:
         file=file, carers=people.carers_of(file.child_id, full=full, on=on), assessment=due, assessments=assessments,
         pairings=pairings, versions=list(FileVersion.objects.filter(file=file).select_related("by")[:20]),
         records=records, can_edit=_can_edit(user, file), can_read_notes=notes,
+        arrange_kinds=access.arrangeable_kinds(user, file),
         checked=_checked(file.checked_month, on.replace(day=1)),
         screening=[(Dimension(k).label, v) for k, v in file.screening.items() if k in Dimension.values and v],
         problems=[Problem(p).label for p in file.problems if p in Problem.values], records_total=total,

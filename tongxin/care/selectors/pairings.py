@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from ..choices import PairingKind
 from ..models import Pairing
 
 
@@ -20,15 +21,22 @@ def pairing_provider(user, prefix: str) -> Q:
     return Q(**{f"{prefix}pk__in": ids})
 
 
-def helper_choices(user, file) -> list[tuple[int, str]]:
-    """Who may be paired with the file's child: the staff of the child's school and area, and the volunteers
-    attached there (the service checks the role for the kind chosen)."""
+def helper_choices(user, file, kinds=None) -> list[tuple[int, str]]:
+    """Who may be paired with the file's child, for the kinds the arranger may arrange (all when None): the staff
+    of the child's school and area and the volunteers attached there, and for the monthly talk (P-44) the subject
+    teachers of the child's class (the service checks the role for the kind chosen)."""
     from tongxin.orgs import selectors as orgs
     from tongxin.people import selectors as people
 
-    school_id, _, path = people.where_of([file.child_id])[file.child_id]
-    return orgs.staff_near(school_id=school_id, area_path=path, roles=frozenset(
-        {"class_teacher", "school_leader", "volunteer", "community_worker", "township_officer"}))
+    kinds = set(PairingKind) if kinds is None else set(kinds)
+    school_id, class_id, path = people.where_of([file.child_id])[file.child_id]
+    found: list[tuple[int, str]] = []
+    if kinds - {PairingKind.SUBJECT_TEACHER, PairingKind.STUDY_HELPER}:
+        found = orgs.staff_near(school_id=school_id, area_path=path, roles=frozenset(
+            {"class_teacher", "subject_teacher", "school_leader", "volunteer", "community_worker", "township_officer"}))
+    elif PairingKind.SUBJECT_TEACHER in kinds and class_id:
+        found = [(pk, f"{name}（任课教师）") for pk, name, _ in orgs.subject_teachers([class_id]).get(class_id, [])]
+    return found
 
 
 def peer_choices(user, file) -> list[tuple[int, str]]:

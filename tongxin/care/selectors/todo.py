@@ -1,4 +1,4 @@
-"""A person's care to-do list for any date (P-04, P-14, P-31…P-43): the contacts their rules ask of them this
+"""A person's care to-do list for any date (P-04, P-14, P-31…P-44): the contacts their rules ask of them this
 window and what they missed last window, the files of their class not checked this month, the assessments due
 or overdue, and their class's census. The same answer for a page and the API (`?on=YYYY-MM-DD`), so a school can
 plan next week."""
@@ -22,7 +22,7 @@ from .pairings import running
 from .settings import settings_for_places
 
 HELPER_OF_KIND = {PairingKind.PROXY_PARENT: HelperRole.PROXY_PARENT, PairingKind.VOLUNTEER: HelperRole.VOLUNTEER,
-                  PairingKind.KEY_CASE: HelperRole.KEY_CASE}
+                  PairingKind.KEY_CASE: HelperRole.KEY_CASE, PairingKind.SUBJECT_TEACHER: HelperRole.SUBJECT_TEACHER}
 # The longest window a rule counts over is a school year; the one before it is read for what was missed.
 LOOKBACK_DAYS = 2 * 366
 
@@ -85,6 +85,7 @@ class Todo:
     term_start: dt.date | None = None
     today: dt.date | None = None
     publicity: bool = False  # a 控辍保学 publicity month (P-25), for the school's teachers and leaders
+    keeps_class: bool = False  # a class teacher: the class's checks, assessments and census are theirs too
 
     @property
     def this_month(self) -> bool:
@@ -94,6 +95,11 @@ class Todo:
     @property
     def open_duties(self) -> list[Duty]:
         return [d for d in self.duties if d.status.state != "done" or d.status.missed_last]
+
+    @property
+    def due_duties(self) -> list[Duty]:
+        """Duties short in the current window (those done this window but short last window are listed, not due)."""
+        return [d for d in self.duties if d.status.state != "done"]
 
     @property
     def done_duties(self) -> int:
@@ -152,6 +158,7 @@ def todo_for(user, on: dt.date, *, today: dt.date | None = None) -> Todo:
                 duties.append((row, HELPER_OF_KIND[PairingKind(kind)], max(start, row.added_on)))
     class_assignments = [a for a in scope.assignments(user) if a.role == Role.CLASS_TEACHER and a.school_class_id]
     class_files: list[FileRow] = []
+    todo.keeps_class = bool(class_assignments)
     for a in class_assignments:
         rows = _file_rows(Q(child__school_class_id=a.school_class_id))
         class_files += rows

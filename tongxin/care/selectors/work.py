@@ -19,7 +19,7 @@ from ..org_models import GroupRole
 from .board import board
 from .picker import child_labels
 
-TEACHER_KINDS = (PairingKind.PROXY_PARENT, PairingKind.KEY_CASE)
+TEACHER_KINDS = (PairingKind.PROXY_PARENT, PairingKind.KEY_CASE, PairingKind.SUBJECT_TEACHER)
 
 
 @dataclass
@@ -52,13 +52,28 @@ class WorkSheet:
     schools: list[SchoolWork]
 
 
+_STAFF_ORDER = {Role.SCHOOL_LEADER: 0, Role.CLASS_TEACHER: 1, Role.SUBJECT_TEACHER: 2}
+
+
 def school_staff(school: School) -> dict[int, str]:
+    """The school's leaders, class teachers and subject teachers (in that order, classes by grade): user id -> duty
+    (a subject teacher's with the classes taught)."""
     found: dict[int, str] = {}
-    for a in (RoleAssignment.objects.filter(active=True, user__is_active=True)
-              .filter(Q(role=Role.CLASS_TEACHER, school_class__school=school) | Q(role=Role.SCHOOL_LEADER, school=school))
-              .select_related("school_class__grade").order_by("-role", "school_class__grade__year",
-                                                               "school_class__number")):
+    taught: dict[int, list[str]] = defaultdict(list)
+    assignments = sorted(
+        RoleAssignment.objects.filter(active=True, user__is_active=True)
+        .filter(Q(role__in=[Role.CLASS_TEACHER, Role.SUBJECT_TEACHER], school_class__school=school)
+                | Q(role=Role.SCHOOL_LEADER, school=school))
+        .select_related("school_class__grade").order_by("school_class__grade__year", "school_class__number", "pk"),
+        key=lambda a: _STAFF_ORDER[Role(a.role)])
+    for a in assignments:
+        if a.role == Role.SUBJECT_TEACHER:
+            if a.user_id not in found and a.school_class is not None:
+                taught[a.user_id].append(a.school_class.label)
+            continue
         found.setdefault(a.user_id, f"{a.school_class.label}班主任" if a.school_class else "学校领导")
+    for user_id, classes in taught.items():
+        found[user_id] = f"任课教师（{'、'.join(classes)}）"
     return found
 
 

@@ -15,7 +15,8 @@ from tongxin.orgs.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["parent", "teacher", "leader", "volunteer", "community", "township", "county_edu", "county_civil", "admin"]
+ROLES = ["parent", "teacher", "subject", "leader", "volunteer", "community", "township", "county_edu", "county_civil",
+         "admin"]
 OK, NO = 200, 403
 
 
@@ -35,6 +36,7 @@ def _grants(role: str, file: CareFile) -> dict[str, bool]:
         "county_civil": True,
         "admin": True,
         "volunteer": False,
+        "subject": False,  # a subject teacher's classes give nothing: only the pupils paired with them
         "parent": False,
     }[role]
     return {"scope": in_scope, "paired": paired}
@@ -45,18 +47,25 @@ def _expected(page: str, role: str, file: CareFile) -> int:
     reads = g["scope"] or g["paired"]
     notes = (g["scope"] and role not in {"county_edu", "county_civil"}) or g["paired"]
     edits = g["scope"] and role in {"teacher", "leader", "community", "township", "admin"}
-    arranges = edits and role in {"leader", "community", "township", "admin"}
+    # The class teacher arranges her pupils' subject teachers for the monthly talk (P-44); the others every kind.
+    arranges = edits and role in {"teacher", "leader", "community", "township", "admin"}
     return OK if {"file": reads, "growth": reads, "record_add": notes, "file_edit": edits, "family_change": edits,
                   "assess": edits, "pair": arranges}[page] else NO
 
 
 def _files() -> list[CareFile]:
-    """The demo volunteer's paired child, a left-behind child of the demo teacher's class, and a 石门乡 child."""
+    """The demo volunteer's paired child, a left-behind child of the demo teacher's class, a 石门乡 child, the demo
+    subject teacher's paired pupil, and a pupil of a class the subject teacher teaches who is not paired with them."""
     paired = Pairing.objects.filter(helper__username="volunteer", kind=PairingKind.VOLUNTEER).first()
     teacher = RoleAssignment.objects.get(user__username="teacher")
+    talks = Pairing.objects.filter(helper__username="subject", kind=PairingKind.SUBJECT_TEACHER).first()
+    taught = RoleAssignment.objects.filter(user__username="subject").values("school_class_id")
+    unpaired = (CareFile.objects.filter(child__school_class__in=taught)
+                .exclude(child__care_pairings__helper__username="subject").first())
     return [CareFile.objects.get(child=paired.child),
             CareFile.objects.filter(child__school_class=teacher.school_class).first(),
-            CareFile.objects.filter(child__school__name="石门中心小学").first()]
+            CareFile.objects.filter(child__school__name="石门中心小学").first(),
+            CareFile.objects.get(child=talks.child), unpaired]
 
 
 @pytest.mark.parametrize("page", ["file", "growth", "record_add", "file_edit", "family_change", "assess", "pair"])
@@ -155,6 +164,7 @@ def test_who_opens_a_demo_report(login, username):
         "leader": a is not None and child.school_id == a.school_id,
         "community": a is not None and child.family.community_id == a.region_id,
         "volunteer": Pairing.objects.filter(child=child, helper__username="volunteer", end__isnull=True).exists(),
+        "subject": Pairing.objects.filter(child=child, helper__username="subject", end__isnull=True).exists(),
     }[username]
     assert login(username).get(reverse("care:report", args=[report.pk])).status_code == (200 if sees else 403)
 
@@ -178,7 +188,7 @@ def test_who_opens_a_demo_list(login, username):
     a = RoleAssignment.objects.filter(user__username=username).select_related("region").first()
     sees = {
         "admin": True, "county_edu": True, "county_civil": True, "parent": False, "teacher": False,
-        "volunteer": False,
+        "volunteer": False, "subject": False,
         "leader": a is not None and a.school_id == handover.round.school_id,
         "community": a is not None and a.region_id == handover.community_id,
         "township": a is not None and a.region is not None and handover.community.path.startswith(a.region.path),
@@ -227,6 +237,7 @@ def test_who_opens_a_schools_activity(login):
         a = RoleAssignment.objects.filter(user__username=role).select_related("region", "school_class").first()
         sees = {
             "admin": True, "county_edu": True, "county_civil": False, "parent": False, "volunteer": False,
+            "subject": False,  # a subject teacher's classes open nothing but its paired pupils' files
             "teacher": a is not None and a.school_class is not None and a.school_class.school_id == activity.school_id,
             "leader": a is not None and a.school_id == activity.school_id,
             "community": False,

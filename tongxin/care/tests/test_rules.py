@@ -470,6 +470,7 @@ def test_default_rules_name_their_sources():
         "p31_month": "P-31",
         "p31_visits": "P-31",
         "p43_talk": "P-43",
+        "p44_talk": "P-44",
         "p33_school": "P-33",
         "p33_call": "P-33、P-34",
         "p33_weekend": "P-33",
@@ -522,6 +523,14 @@ def test_proxy_parent_of_a_child_not_left_behind_owes_no_default_rule():
 def test_class_teacher_owes_the_monthly_talk_to_left_behind_pupils_only():
     assert picked(HelperRole.CLASS_TEACHER, Level.MEDIUM, LEFT) == ["p43_talk"]
     assert picked(HelperRole.CLASS_TEACHER, Level.MEDIUM, frozenset()) == []
+
+
+def test_subject_teacher_owes_the_monthly_talk_to_left_behind_pupils_only():
+    assert picked(HelperRole.SUBJECT_TEACHER, None, LEFT) == ["p44_talk"]
+    assert picked(HelperRole.SUBJECT_TEACHER, Level.HIGH, LEFT | VULN) == ["p44_talk"]
+    assert picked(HelperRole.SUBJECT_TEACHER, Level.HIGH, VULN) == []
+    talk = RULES["p44_talk"]
+    assert (talk.count, talk.window, talk.kinds, talk.parties) == (1, Window.MONTH, {RecordKind.TALK}, {Party.CHILD})
 
 
 def test_volunteer_owes_the_five_ones_whatever_the_category_or_level():
@@ -657,3 +666,59 @@ def test_a_default_rule_keeps_its_name_and_a_changed_one_names_its_own_count_and
     own = rules.ContactRule(key="x", name="每周家访", helper=HelperRole.VOLUNTEER, kinds=frozenset({RecordKind.HOME_VISIT}),
                             count=1, window=Window.WEEK)
     assert own.title == "每周家访（每周1次）"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The subject teacher's monthly talk (P-44) at month ends and the year end
+
+SUBJECT_TALK = RULES["p44_talk"]
+
+
+def test_a_talk_on_the_months_last_day_meets_that_month_and_not_the_next():
+    on_31 = rules.rule_status(SUBJECT_TALK, talks(D(2027, 1, 31)), D(2027, 1, 31))
+    assert (on_31.start, on_31.end, on_31.done, on_31.state) == (D(2027, 1, 1), D(2027, 1, 31), 1, "done")
+    next_day = rules.rule_status(SUBJECT_TALK, talks(D(2027, 1, 31)), D(2027, 2, 1))
+    assert (next_day.start, next_day.end, next_day.done, next_day.state) == (D(2027, 2, 1), D(2027, 2, 28), 0, "due")
+    assert (next_day.last_start, next_day.last_end, next_day.last_done, next_day.missed_last) == (
+        D(2027, 1, 1), D(2027, 1, 31), 1, 0)
+
+
+def test_a_talk_on_the_leap_day_counts_for_february_and_march_looks_back_on_it():
+    status = rules.rule_status(SUBJECT_TALK, talks(D(2028, 2, 29)), D(2028, 3, 1))
+    assert (status.last_start, status.last_end, status.missed_last) == (D(2028, 2, 1), D(2028, 2, 29), 0)
+    assert rules.rule_status(SUBJECT_TALK, talks(D(2028, 2, 28)), D(2028, 2, 29)).state == "done"
+
+
+def test_decembers_talk_is_missed_in_january_unless_held_by_new_years_eve():
+    missed = rules.rule_status(SUBJECT_TALK, talks(D(2026, 11, 30), D(2027, 1, 1)), D(2027, 1, 4))
+    assert (missed.start, missed.done, missed.state) == (D(2027, 1, 1), 1, "done")
+    assert (missed.last_start, missed.last_end, missed.last_done, missed.missed_last) == (
+        D(2026, 12, 1), D(2026, 12, 31), 0, 1)
+    held = rules.rule_status(SUBJECT_TALK, talks(D(2026, 12, 31)), D(2027, 1, 4))
+    assert (held.done, held.state, held.missed_last) == (0, "due", 0)
+
+
+def test_only_a_talk_with_the_pupil_counts_and_a_second_talk_adds_nothing_owed():
+    records = (talks(D(2026, 12, 2), kind=RecordKind.CONTACT) + talks(D(2026, 12, 3), party=Party.PARENT)
+               + talks(D(2026, 12, 4), kind=RecordKind.HOMEWORK))
+    assert rules.rule_status(SUBJECT_TALK, records, D(2026, 12, 31)).done == 0
+    two = rules.rule_status(SUBJECT_TALK, talks(D(2026, 12, 2), D(2026, 12, 20)), D(2026, 12, 31))
+    assert (two.done, two.short, two.state) == (2, 0, "done")
+
+
+def test_a_pupil_assigned_mid_month_owes_the_first_talk_in_the_next_full_month():
+    since = D(2026, 11, 15)
+    december = rules.rule_status(SUBJECT_TALK, [], D(2026, 12, 3), since=since)
+    assert december.binding and (december.missed_last, december.last_start) == (0, None)  # November was already running
+    november = rules.rule_status(SUBJECT_TALK, [], D(2026, 11, 30), since=since)
+    assert not november.binding and november.state == "due"
+    january = rules.rule_status(SUBJECT_TALK, [], D(2027, 1, 2), since=since)
+    assert (january.last_start, january.missed_last) == (D(2026, 12, 1), 1)
+
+
+def test_compliance_counts_the_subject_teachers_talk_as_rule_status_does():
+    records = talks(D(2026, 10, 9), D(2026, 12, 1))
+    on = D(2026, 12, 1)
+    [status] = rules.compliance([SUBJECT_TALK], iter(records), on, since=D(2026, 9, 1))
+    assert status == rules.rule_status(SUBJECT_TALK, records, on, since=D(2026, 9, 1))
+    assert (status.done, status.state, status.missed_last) == (1, "done", 1)  # nothing in November

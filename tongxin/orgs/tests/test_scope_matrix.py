@@ -48,7 +48,7 @@ class County:
                     return schooling.startswith(target.path)
                 case Role.ADMIN:
                     return True
-            return False
+            return False  # a subject teacher's class gives nothing by itself: only pairings do (see below)
 
         return {cid for cid, c in self.children.items() if match(c)}
 
@@ -72,6 +72,7 @@ def visible(user) -> set[int]:
 def all_scopes():
     for c in SchoolClass.objects.all():
         yield Role.CLASS_TEACHER, c, {"school_class": c}
+        yield Role.SUBJECT_TEACHER, c, {"school_class": c}
     for s in School.objects.all():
         yield Role.SCHOOL_LEADER, s, {"school": s}
     for r in Region.objects.filter(level=Region.Level.COMMUNITY):
@@ -91,10 +92,12 @@ def test_every_role_in_every_scope_sees_exactly_its_children(county):
         expected = county.expected(role, target)
         got = visible(user)
         assert got == expected, f"{role} @ {target}: leaked {len(got - expected)}, missed {len(expected - got)}"
-        if role not in (Role.ADMIN, Role.COUNTY_CIVIL):  # everyone in the demo lives in the county
+        if role == Role.SUBJECT_TEACHER:  # unpaired: sees no child of the class taught
+            assert got == set()
+        elif role not in (Role.ADMIN, Role.COUNTY_CIVIL):  # everyone in the demo lives in the county
             assert 0 < len(expected) < len(county.children), f"{role} @ {target} is not a meaningful scope"
         checked += 1
-    assert checked == 48 + 4 + 8 + 3 + 2 + 1
+    assert checked == 48 * 2 + 4 + 8 + 3 + 2 + 1
 
 
 def test_every_scope_sees_exactly_the_families_guardians_and_records_of_its_children(county):
@@ -134,13 +137,38 @@ def test_demo_logins_see_their_scope(county, demo_user):
     assert visible(demo_user("admin")) == set(county.children)
     parent = demo_user("parent")
     assert visible(parent) == {cid for cid, gid in county.links if gid == parent.guardian.pk} != set()
-    # A volunteer sees exactly the children of their running pairings (the care line's rows).
+    # A volunteer and a subject teacher see exactly the children of their running pairings (the care line's rows).
+    assert visible(demo_user("volunteer")) == running_pairings("volunteer") != set()
+    assert visible(demo_user("subject")) == running_pairings("subject") != set()
+
+
+def running_pairings(username: str) -> set[int]:
+    """The children paired with this login today, from the raw pairing rows."""
     from tongxin.care.models import Pairing
 
     today = timezone.localdate()
-    paired = {c for c, start, end in Pairing.objects.filter(helper__username="volunteer").values_list("child_id", "start", "end")
-              if start <= today and (end is None or end >= today)}
-    assert visible(demo_user("volunteer")) == paired != set()
+    return {c for c, start, end in Pairing.objects.filter(helper__username=username).values_list("child_id", "start", "end")
+            if start <= today and (end is None or end >= today)}
+
+
+def test_every_demo_subject_teacher_sees_its_paired_pupils_and_no_other_pupil_of_its_classes(county):
+    """A subject teacher holds one assignment per class taught, and sees (registry, care file, care notes, class
+    filter) exactly the pupils paired with them — never the rest of those classes."""
+    from tongxin.care.models import CareFile
+
+    teachers = User.objects.filter(assignments__role=Role.SUBJECT_TEACHER).distinct().order_by("username")
+    assert teachers.count() >= 8
+    for user in teachers:
+        taught = set(RoleAssignment.objects.filter(user=user, role=Role.SUBJECT_TEACHER).values_list("school_class_id", flat=True))
+        paired = running_pairings(user.username)
+        pupils = {cid for cid, c in county.children.items() if c["school_class_id"] in taught}
+        assert paired and paired < pupils, user.username
+        assert visible(user) == paired, user.username
+        for q in (scope.care_ledger_q(user, prefix="child__"), scope.care_notes_q(user, prefix="child__")):
+            assert set(CareFile.objects.filter(q).values_list("child_id", flat=True)) == paired, user.username
+        assert set(scope.classes(user).values_list("pk", flat=True)) == {
+            county.children[c]["school_class_id"] for c in paired}
+        assert not scope.full_phone_child_ids(user, Child.objects.filter(pk__in=paired))
 
 
 def test_county_edu_does_not_see_infants_and_civil_affairs_does():
@@ -198,3 +226,18 @@ def test_full_number_capabilities_follow_the_granting_assignment():
     class_only = set(Child.objects.filter(school_class=c1).exclude(family__community=home).values_list("id", flat=True))
     assert full == residents and class_only and not (full & class_only)
     assert scope.full_phone_child_ids(user, qs) == residents | class_only
+
+
+def test_a_subject_teacher_is_held_in_a_class_and_may_hold_several():
+    from django.core.exceptions import ValidationError
+
+    user = User.objects.create(username="maths")
+    school = School.objects.get(code="3611990004")
+    with pytest.raises(ValidationError, match="任课教师的范围应为班级"):
+        RoleAssignment(user=user, role=Role.SUBJECT_TEACHER, school=school).clean()
+    for c in SchoolClass.objects.filter(school=school, grade__year=3):
+        a = RoleAssignment(user=user, role=Role.SUBJECT_TEACHER, school_class=c)
+        a.clean()
+        a.save()
+    assert RoleAssignment.objects.filter(user=user, role=Role.SUBJECT_TEACHER).count() == 2
+    assert visible(User.objects.get(pk=user.pk)) == set()  # the classes taught open no child by themselves

@@ -16,7 +16,8 @@ def test_login_page_lists_demo_logins_only_in_demo_mode(client, settings):
     settings.DEMO_MODE = True
     page = client.get(reverse("login")).text
     assert "演示账号" in page and "tongxin2026" in page
-    for username in ("teacher", "leader", "community", "township", "county_edu", "county_civil", "volunteer", "parent", "admin"):
+    for username in ("teacher", "subject", "leader", "community", "township", "county_edu", "county_civil", "volunteer",
+                     "parent", "admin"):
         assert f"<code>{username}</code>" in page
 
 
@@ -36,7 +37,7 @@ def test_pages_require_login(client):
 
 
 @pytest.mark.parametrize("username, expected", [
-    ("teacher", "本班学生"), ("leader", "全校学生"), ("community", "辖区儿童"), ("township", "全镇儿童"),
+    ("teacher", "本班学生"), ("subject", "每月谈心"), ("leader", "全校学生"), ("community", "辖区儿童"), ("township", "全镇儿童"),
     ("county_edu", "全县学生"), ("county_civil", "全县儿童"), ("volunteer", "结对儿童"), ("parent", "我的孩子"),
     ("admin", "系统管理"),
 ])
