@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, aid_views, dashboard_views, handover_views, report_views, views, work_views
+from . import activity_views, aid_views, counsel_views, dashboard_views, handover_views, report_views, views, work_views
 
 app_name = "care"
 urlpatterns = [
@@ -41,4 +41,15 @@ urlpatterns = [
     path("reports/routes/", report_views.routes, name="report_routes"),
     path("reports/<int:report_id>/", report_views.report, name="report"),
     path("reports/<int:report_id>/<str:action>/", report_views.report_action, name="report_action"),
+]
+urlpatterns += [  # counselling and support (P-55, P-58, P-59)
+    path("study/", counsel_views.study_plans, name="study_plans"),
+    path("study/<int:file_id>/", counsel_views.study, name="study"),
+    path("counsel/", counsel_views.counsel, name="counsel"),
+    path("counsel/new/", counsel_views.counsel_new, name="counsel_new"),
+    path("counsel/staff/", counsel_views.counsellors, name="counsellors"),
+    path("counsel/<int:record_id>/", counsel_views.counsel_record, name="counsel_record"),
+    path("mailbox/", counsel_views.mailbox, name="mailbox"),
+    path("mailbox/inbox/", counsel_views.mailbox_inbox, name="mailbox_inbox"),
+    path("mailbox/<int:message_id>/", counsel_views.mailbox_letter, name="mailbox_letter"),
 ]

@@ -61,6 +61,7 @@ DEMO_LOGINS = [
     ("community", "东门社区 何主任", Role.COMMUNITY_WORKER, "361199100001"),
     ("leader", "实验小学 陈校长", Role.SCHOOL_LEADER, "3611990001"),
     ("teacher", "三年级（1）班 王老师", Role.CLASS_TEACHER, ("3611990001", 3, 1)),
+    ("counsellor", "五年级（1）班 林老师（心理辅导教师）", Role.CLASS_TEACHER, ("3611990001", 5, 1)),
     ("volunteer", "志愿者 刘晓", Role.VOLUNTEER, "361199100001"),
     ("parent", "家长（见登录后首页）", Role.PARENT, None),
 ]
@@ -347,6 +348,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .group import build_group_demo
 
     build_group_demo()
+    from .counsel import build_counsel_demo
+
+    build_counsel_demo()
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))
@@ -370,8 +374,12 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
 
     assignments = []
     by_code = {r.code: r for r in [county, *townships.values(), *communities.values()]}
+    # A demo login that heads a class other than the demo teacher's is made where that class's own account would
+    # be (the same place in the order, so every later row keeps its identifier).
+    in_class_loop = {target: (username, real_name) for username, real_name, role, target in DEMO_LOGINS
+                     if role == Role.CLASS_TEACHER and username != "teacher"}
     for username, real_name, role, target in DEMO_LOGINS:
-        if role == Role.PARENT:
+        if role == Role.PARENT or target in in_class_loop:
             continue
         u = user(username, real_name, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
         if role == Role.ADMIN:
@@ -388,7 +396,9 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
         username = f"t{code[-1]}{year}{number}"
         if (code, year, number) == ("3611990001", 3, 1):
             continue
-        u = user(username, f"{school_class.school.name.removeprefix('青溪县')}{school_class.label}班主任")
+        username, real_name = in_class_loop.get(
+            (code, year, number), (username, f"{school_class.school.name.removeprefix('青溪县')}{school_class.label}班主任"))
+        u = user(username, real_name)
         assignments.append((u, dict(role=Role.CLASS_TEACHER, school_class=school_class)))
     for code, school in schools.items():
         if code != "3611990001":

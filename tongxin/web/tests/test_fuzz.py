@@ -60,7 +60,7 @@ FUZZ_ADDRESS = "192.0.2.44"  # a documentation address: failed logins here lock 
 
 # Everyday users first: a form they all see is poisoned as the first of them to reach it.
 ROLES = ["leader", "teacher", "community", "volunteer", "parent", "township", "county_edu", "county_civil", "admin",
-         "anonymous"]
+         "counsellor", "anonymous"]
 assert set(ROLES) == {username for username, *_ in DEMO_LOGINS} | {"anonymous"}
 API_ROLES = ["admin", "teacher"]
 
@@ -191,6 +191,15 @@ def _candidates(username: str, param: str) -> list[int]:
         from tongxin.care.report_models import MandatoryReport
 
         ids = _ids(MandatoryReport.objects.filter(scope.report_q(user)).order_by("pk"), 2)
+    elif param == "record_id":
+        from tongxin.care.counsel_models import CounsellingRecord
+
+        ids = _ids(CounsellingRecord.objects.filter(scope.counselling_q(user)).order_by("pk"), 2)
+    elif param == "message_id":
+        from tongxin.care.counsel_models import MailboxMessage
+
+        ids = (_ids(MailboxMessage.objects.filter(scope.mailbox_q(user), answer__isnull=True).order_by("pk"), 1)
+               + _ids(MailboxMessage.objects.filter(scope.mailbox_q(user)).order_by("pk"), 1))
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
