@@ -242,6 +242,7 @@ class CareSettings(models.Model):
         return f"{self.school or self.region}的关爱工作设置"
 
 
+from . import counsel_models  # noqa: E402, F401  (counselling and support's tables)
 from .absence_models import Absence, AbsenceRegister, AbsenceSettings, CaseEvent, DropoutCase  # noqa: E402, F401
 from .activity_models import Activity, ActivityChild  # noqa: E402, F401  (the activities' tables)
 from .aid_models import AidRecord  # noqa: E402, F401  (the aid records' table)

@@ -8,7 +8,7 @@ from tongxin.orgs.models import Role
 from tongxin.web.navigation import Link, role_cards
 
 from . import absence_navigation
-from .selectors import reports
+from .selectors import counsel, reports
 from .services.reports import RAISERS
 
 # Home-page card by role: (title, description, url name).
@@ -64,7 +64,28 @@ def actions(user) -> list[Link]:
                           "类别与风险、建档率、入学率、评估、联系达标、强制报告、假期交接、资助比例"))
     if roles & {Role.ADMIN, Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU}:
         cards.append(Link("教师关爱工作", reverse("care:work"), "领导小组，教师本学期结对、谈心、家访与一票否决提示"))
+    cards += _counsel_cards(user, roles)
     if roles & RAISERS and not roles & scope.REPORT_HANDLER_ROLES:
         cards.append(Link("强制报告", reverse("care:report_new"),
                           "发现儿童脱离监护、失踪或疑似受到伤害，立即报告派出所和乡镇政府"))
     return cards + absence_navigation.actions(user)
+
+
+def _counsel_cards(user, roles: set[str]) -> list[Link]:
+    """Counselling and support (P-55, P-58, P-59): the counsellor's mailbox and records, the leader's view of
+    them, the staff's mailbox for a child, the study support plans."""
+    cards = []
+    designations = counsel.designations(user) if roles & {Role.CLASS_TEACHER, Role.SCHOOL_LEADER} else []
+    if designations:
+        counts = counsel.mailbox_counts([d.school_id for d in designations], today=timezone.localdate()).values()
+        waiting, overdue = sum(c.waiting for c in counts), sum(c.overdue for c in counts)
+        cards.append(Link("悄悄话信箱来信", reverse("care:mailbox_inbox"),
+                          (f"{waiting} 封信待回复，其中 {overdue} 封已过回信日" if overdue else f"{waiting} 封信待回复")
+                          if waiting else "每周回信日打开信箱，给孩子们回信"))
+        cards.append(Link("心理辅导记录", reverse("care:counsel"), "个别心理疏导与专题（团体）心理辅导的记录"))
+    elif Role.SCHOOL_LEADER in roles:
+        cards.append(Link("心理辅导", reverse("care:counsel"), "本校心理辅导记录、心理辅导教师与悄悄话信箱的回复情况"))
+    if roles & {Role.CLASS_TEACHER, Role.SCHOOL_LEADER}:
+        cards.append(Link("悄悄话信箱", reverse("care:mailbox"), "孩子不署名写信给心理老师（可由老师代写），看回音板上的回信"))
+        cards.append(Link("学习帮扶计划", reverse("care:study_plans"), "每名留守、困境儿童本学期的帮扶时间、内容和阶段成效"))
+    return cards

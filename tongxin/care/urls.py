@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import absence_views, activity_views, aid_views, dashboard_views, handover_views, report_views, views, work_views
+from . import (
+    absence_views,
+    activity_views,
+    aid_views,
+    counsel_views,
+    dashboard_views,
+    handover_views,
+    report_views,
+    views,
+    work_views,
+)
 
 app_name = "care"
 urlpatterns = [
@@ -46,4 +56,15 @@ urlpatterns = [
     path("absence/cases/<int:case_id>/", absence_views.case, name="absence_case"),
     path("absence/cases/<int:case_id>/report.pdf", absence_views.case_pdf, name="absence_report"),
     path("absence/cases/<int:case_id>/<str:action>/", absence_views.case_action, name="absence_action"),
+]
+urlpatterns += [  # counselling and support (P-55, P-58, P-59)
+    path("study/", counsel_views.study_plans, name="study_plans"),
+    path("study/<int:file_id>/", counsel_views.study, name="study"),
+    path("counsel/", counsel_views.counsel, name="counsel"),
+    path("counsel/new/", counsel_views.counsel_new, name="counsel_new"),
+    path("counsel/staff/", counsel_views.counsellors, name="counsellors"),
+    path("counsel/<int:record_id>/", counsel_views.counsel_record, name="counsel_record"),
+    path("mailbox/", counsel_views.mailbox, name="mailbox"),
+    path("mailbox/inbox/", counsel_views.mailbox_inbox, name="mailbox_inbox"),
+    path("mailbox/<int:message_id>/", counsel_views.mailbox_letter, name="mailbox_letter"),
 ]

@@ -63,6 +63,7 @@ DEMO_LOGINS = [
     ("leader", "实验小学 陈校长", Role.SCHOOL_LEADER, "3611990001"),
     ("teacher", "三年级（1）班 王老师", Role.CLASS_TEACHER, ("3611990001", 3, 1)),
     ("subject", "石门中心小学 数学 赵老师", Role.SUBJECT_TEACHER, (("3611990004", 3, 1), ("3611990004", 3, 2))),
+    ("counsellor", "五年级（1）班 林老师（心理辅导教师）", Role.CLASS_TEACHER, ("3611990001", 5, 1)),
     ("volunteer", "志愿者 刘晓", Role.VOLUNTEER, "361199100001"),
     ("parent", "家长（见登录后首页）", Role.PARENT, None),
 ]
@@ -368,6 +369,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .absence import build_absence_demo
 
     build_absence_demo(random.Random(seed + 4))
+    from .counsel import build_counsel_demo
+
+    build_counsel_demo()
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))
@@ -391,8 +395,12 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
 
     assignments = []
     by_code = {r.code: r for r in [county, *townships.values(), *communities.values()]}
+    # A demo login that heads a class other than the demo teacher's is made where that class's own account would
+    # be (the same place in the order, so every later row keeps its identifier).
+    in_class_loop = {target: (username, real_name) for username, real_name, role, target in DEMO_LOGINS
+                     if role == Role.CLASS_TEACHER and username != "teacher"}
     for username, real_name, role, target in DEMO_LOGINS:
-        if role == Role.PARENT:
+        if role == Role.PARENT or target in in_class_loop:
             continue
         u = user(username, real_name, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
         if role == Role.ADMIN:
@@ -411,7 +419,9 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
         username = f"t{code[-1]}{year}{number}"
         if (code, year, number) == ("3611990001", 3, 1):
             continue
-        u = user(username, f"{school_class.school.name.removeprefix('青溪县')}{school_class.label}班主任")
+        username, real_name = in_class_loop.get(
+            (code, year, number), (username, f"{school_class.school.name.removeprefix('青溪县')}{school_class.label}班主任"))
+        u = user(username, real_name)
         assignments.append((u, dict(role=Role.CLASS_TEACHER, school_class=school_class)))
     for username, real_name, code, taught in SUBJECT_TEACHERS:
         u = user(username, real_name)

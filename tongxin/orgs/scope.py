@@ -280,6 +280,70 @@ def handover_q(user, prefix: str = "") -> Q:
     return _union(user, lambda a: _handover_area_q(a, prefix), lambda: NOTHING)
 
 
+# Counselling (心理辅导, P-58, P-59). A school's counsellors (心理辅导教师) are designated by its leader among its
+# staff and kept by the care line (a row of school, user and whether still designated: `counsellor__user`,
+# `counsellor__active` below are its fields). A counselling record is the narrowest thing the care line keeps: the
+# counsellor who wrote it, while still designated, and the school's leaders read it, and the administrator; never
+# the class teacher, a township, the county, a volunteer or a parent. The mailbox's letters (nameless) are read by
+# the school's counsellors; the answers put on the board by the school's staff.
+COUNSELLING_LEADER_ROLES = frozenset({Role.ADMIN, Role.SCHOOL_LEADER})
+
+
+def _counselling_lead_q(a: RoleAssignment, prefix: str) -> Q:
+    match a.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.SCHOOL_LEADER:
+            return Q(**{f"{prefix}counsellor__school_id": a.school_id})
+    return NOTHING
+
+
+def counselling_q(user, prefix: str = "") -> Q:
+    """Counselling records (or records, with `prefix`) the user may read: their own while designated, those of
+    the schools they lead, all for the administrator."""
+    led = _union(user, lambda a: _counselling_lead_q(a, prefix), lambda: NOTHING, COUNSELLING_LEADER_ROLES)
+    if led == Q() or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return led
+    return led | Q(**{f"{prefix}counsellor__user": user, f"{prefix}counsellor__active": True})
+
+
+def mailbox_q(user, prefix: str = "") -> Q:
+    """Mailbox letters (or records, with `prefix`) the user reads and answers: those of the schools where they
+    are a designated counsellor; all for the administrator."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser or any(a.role == Role.ADMIN for a in assignments(user)):
+        return Q()
+    return Q(**{f"{prefix}school__counsellors__user": user, f"{prefix}school__counsellors__active": True})
+
+
+def staff_school_ids(user) -> set[int] | None:
+    """The schools the user works at (their classes' and the ones they lead); None for the administrator (every
+    school)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    found: set[int] = set()
+    for a in assignments(user):
+        if a.role == Role.ADMIN:
+            return None
+        if a.role == Role.SCHOOL_LEADER and a.school_id:
+            found.add(a.school_id)
+        elif a.role == Role.CLASS_TEACHER and a.school_class is not None:
+            found.add(a.school_class.school_id)
+    return found
+
+
+def mailbox_board_q(user, prefix: str = "") -> Q:
+    """Mailbox letters (or records, with `prefix`) whose answers the user may read on the board, and the schools
+    whose mailbox they may write to (for a child, or a child on their phone): their own schools'."""
+    ids = staff_school_ids(user)
+    if ids is None:
+        return Q()
+    return Q(**{f"{prefix}school_id__in": sorted(ids)}) if ids else NOTHING
+
+
 # Activities (关爱活动) are seen by the staff of the school or village that held them, the township of either and
 # the county bureaus (education: schools' activities; civil affairs: villages').
 def _activity_area_q(a: RoleAssignment, prefix: str) -> Q:

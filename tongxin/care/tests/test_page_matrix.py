@@ -312,3 +312,77 @@ def test_who_opens_each_demo_case_and_its_written_report(login, username):
         assert client.get(reverse("care:absence_case", args=[case.pk])).status_code == (OK if reads else NO), case
         pdf = client.get(reverse("care:absence_report", args=[case.pk])).status_code
         assert pdf == (OK if reads and school_side and case.failed_on else NO), (case, pdf)
+# ---------------------------------------------------------------- counselling and support (P-55, P-58, P-59)
+
+COUNSEL_ROLES = [*ROLES, "counsellor"]
+
+
+def _staff_school(username: str) -> int | None:
+    """The school a demo login works at, from its raw assignment row (a class's school, or the school led)."""
+    a = RoleAssignment.objects.filter(user__username=username).select_related("school_class").first()
+    if a is None:
+        return None
+    return a.school_class.school_id if a.school_class_id else a.school_id
+
+
+def _designated(username: str) -> set[int]:
+    from tongxin.care.counsel_models import Counsellor
+
+    return set(Counsellor.objects.filter(user__username=username, active=True).values_list("school_id", flat=True))
+
+
+@pytest.mark.parametrize("username", COUNSEL_ROLES)
+def test_who_opens_the_counselling_pages(login, username):
+    """Study plans: whoever keeps care notes (staff of a class, school, village or township, volunteers, the
+    administrator); the records: the school's counsellors and leaders; writing one and the mailbox's letters: a
+    designated counsellor (letters also the administrator); designating: the leaders; the mailbox to write to:
+    the school's staff."""
+    roles = set(RoleAssignment.objects.filter(user__username=username).values_list("role", flat=True))
+    admin = username == "admin"
+    counsellor = bool(_designated(username))
+    leader = Role.SCHOOL_LEADER in roles or admin
+    staff = bool(roles & {Role.CLASS_TEACHER, Role.SCHOOL_LEADER}) or admin
+    notes = bool(roles & {Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.VOLUNTEER, Role.COMMUNITY_WORKER,
+                          Role.TOWNSHIP_OFFICER}) or admin
+    expected = {"study_plans": notes, "counsel": counsellor or leader, "counsel_new": counsellor,
+                "counsellors": leader, "mailbox": staff, "mailbox_inbox": counsellor or admin}
+    client = login(username)
+    for page, allowed in expected.items():
+        assert client.get(reverse(f"care:{page}")).status_code == (OK if allowed else NO), page
+
+
+@pytest.mark.parametrize("username", COUNSEL_ROLES)
+def test_who_opens_a_demo_counselling_record_and_letter(login, username):
+    """A record and a letter of 青溪县实验小学: the record its counsellor, its leaders and the administrator; the
+    letter its counsellors and the administrator."""
+    from tongxin.care.counsel_models import CounsellingRecord, MailboxMessage
+
+    record = CounsellingRecord.objects.filter(counsellor__school__name="青溪县实验小学").order_by("pk").first()
+    letter = MailboxMessage.objects.filter(school__name="青溪县实验小学").order_by("pk").first()
+    a = RoleAssignment.objects.filter(user__username=username).first()
+    writer = record.counsellor.user.username == username
+    leads = a is not None and a.role == Role.SCHOOL_LEADER and a.school_id == record.counsellor.school_id
+    admin = username == "admin"
+    client = login(username)
+    assert client.get(reverse("care:counsel_record", args=[record.pk])).status_code == (
+        OK if writer or leads or admin else NO)
+    assert client.get(reverse("care:mailbox_letter", args=[letter.pk])).status_code == (
+        OK if letter.school_id in _designated(username) or admin else NO)
+
+
+@pytest.mark.parametrize("username", COUNSEL_ROLES)
+def test_who_opens_a_childs_study_plan(login, username):
+    """The study plan page of a child of the demo teacher's class (where the demo volunteer has a paired child):
+    as the child's care notes — never the county bureaus, never a parent."""
+    from tongxin.care.counsel_models import StudyPlan
+
+    plan = StudyPlan.objects.filter(child__school_class=RoleAssignment.objects.get(user__username="teacher")
+                                    .school_class).order_by("pk").first()
+    file = CareFile.objects.get(child_id=plan.child_id)
+    if username == "counsellor":  # a class teacher of another class, not paired with the child
+        a = RoleAssignment.objects.get(user__username=username)
+        allowed = a.school_class_id == file.child.school_class_id or Pairing.objects.filter(
+            child=file.child, helper__username=username, end__isnull=True).exists()
+    else:
+        allowed = _expected("record_add", username, file) == OK
+    assert login(username).get(reverse("care:study", args=[file.pk])).status_code == (OK if allowed else NO)

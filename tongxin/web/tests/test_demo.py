@@ -3,6 +3,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection
 
+from tongxin.care import counsel_models as counsel
 from tongxin.care import models as care
 from tongxin.custody.models import Application, Attendance, DemandSurvey, Placement, Programme, SurveyAnswer
 from tongxin.demo import build_demo_county
@@ -55,6 +56,9 @@ def test_demo_county_is_deterministic_and_the_right_size():
     care.GroupMember.objects.all().delete()
     for model in (care.CaseEvent, care.DropoutCase, care.Absence, care.AbsenceRegister, care.AbsenceSettings):
         model.objects.all().delete()
+    for model in (counsel.CounsellingRecord, counsel.Counsellor, counsel.StudyPlan, counsel.MailboxMessage,
+                  counsel.MailboxSetting):
+        model.objects.all().delete()  # (their answers, results and children's links go with them)
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()

@@ -59,8 +59,8 @@ BIGINT = 2**63 - 1
 FUZZ_ADDRESS = "192.0.2.44"  # a documentation address: failed logins here lock out no other test's client
 
 # Everyday users first: a form they all see is poisoned as the first of them to reach it.
-ROLES = ["leader", "teacher", "subject", "community", "volunteer", "parent", "township", "county_edu", "county_civil",
-         "admin", "anonymous"]
+ROLES = ["leader", "teacher", "subject", "counsellor", "community", "volunteer", "parent", "township", "county_edu",
+         "county_civil", "admin", "anonymous"]
 assert set(ROLES) == {username for username, *_ in DEMO_LOGINS} | {"anonymous"}
 API_ROLES = ["admin", "teacher"]
 
@@ -196,6 +196,15 @@ def _candidates(username: str, param: str) -> list[int]:
         from tongxin.care.selectors.absence import case_q
 
         ids = _ids(DropoutCase.objects.filter(case_q(user)).order_by("pk"), 2)
+    elif param == "record_id":
+        from tongxin.care.counsel_models import CounsellingRecord
+
+        ids = _ids(CounsellingRecord.objects.filter(scope.counselling_q(user)).order_by("pk"), 2)
+    elif param == "message_id":
+        from tongxin.care.counsel_models import MailboxMessage
+
+        ids = (_ids(MailboxMessage.objects.filter(scope.mailbox_q(user), answer__isnull=True).order_by("pk"), 1)
+               + _ids(MailboxMessage.objects.filter(scope.mailbox_q(user)).order_by("pk"), 1))
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
