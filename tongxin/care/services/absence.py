@@ -22,19 +22,13 @@ from .. import absence_rules as rules
 from ..absence_choices import Closing, Delivery, EventKind, Method, Reason, Recipient, Result
 from ..absence_models import Absence, AbsenceRegister, CaseEvent, DropoutCase
 from ..selectors import absence as sel
+from .common import clean_text
 
 A = AuditEntry.Action
 
 
 def _text(value: str, label: str, *, required: bool, limit: int) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(f"{label}含有无效字符")
-    if required and not value:
-        raise ValidationError(f"请填写{label}")
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字")
-    return value
+    return clean_text(value, label, limit=limit, required=required)
 
 
 def _md(day: dt.date) -> str:

@@ -13,6 +13,7 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
 
 from ..activity_models import Activity, ActivityChild, ActivityKind
+from .common import clean_text
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,7 @@ def places_of(user: User) -> list[tuple[str, int, str]]:
 
 
 def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(f"请填写{label}")
-    if "\x00" in value:
-        raise ValidationError(f"{label}含有无效字符")
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字")
-    return value
+    return clean_text(value, label, limit=limit, required=required)
 
 
 @transaction.atomic

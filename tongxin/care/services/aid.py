@@ -15,20 +15,14 @@ from tongxin.people import selectors as people
 
 from .. import access, aid_rules
 from ..aid_models import AidKind, AidRecord
+from .common import clean_text
 
 # Gifts get a donation receipt; policy subsidies and the nutrition plan are not gifts.
 GIFTS = frozenset({AidKind.CASH, AidKind.MATERIAL, AidKind.RESCUE})
 
 
 def _text(value: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(f"请填写{label}")
-    if "\x00" in value:
-        raise ValidationError(f"{label}含有无效字符")
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字")
-    return value
+    return clean_text(value, label, limit=limit)
 
 
 def _next_receipt(school_code: str, year: int) -> str:

@@ -29,6 +29,7 @@ from ..counsel_models import (
 )
 from ..models import CareFile
 from ..selectors import counsel as sel
+from .common import clean_text
 
 A = AuditEntry.Action
 GROUP_MAX = 60  # a class and a half
@@ -36,14 +37,7 @@ ANSWER_WEEKDAYS = range(0, 5)  # Monday to Friday: the counsellors answer on a s
 
 
 def _text(value: str, label: str, *, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(f"{label}含有无效字符")
-    if required and not value:
-        raise ValidationError(f"请填写{label}")
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字（现有 {len(value)} 字）")
-    return value
+    return clean_text(value, label, limit=limit, required=required)
 
 
 def _day(day: dt.date, today: dt.date, label: str = "日期") -> dt.date:

@@ -21,6 +21,7 @@ from ..models import CareFile, FileVersion
 from ..report_choices import EventKind, Recipient, Situation
 from ..report_models import DEFAULT_ACK_MINUTES, MandatoryReport, ReportEvent, ReportRoute
 from ..selectors.reports import route_townships
+from .common import clean_text
 from .files import _apply, _sync_registry, classify
 
 A = AuditEntry.Action
@@ -30,14 +31,7 @@ TEXT_MAX = 1000
 
 
 def _text(value: str, label: str, *, required: bool, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(f"{label}含有无效字符")
-    if required and not value:
-        raise ValidationError(f"请填写{label}")
-    if len(value) > limit:
-        raise ValidationError(f"{label}最多 {limit} 字")
-    return value
+    return clean_text(value, label, limit=limit, required=required)
 
 
 def access_report(user: User, report_id: int) -> MandatoryReport:
