@@ -280,7 +280,7 @@ def _case_reader(username: str, case) -> tuple[bool, bool]:
     school = a is not None and a.role == Role.SCHOOL_LEADER and child.school_id == a.school_id
     reads = {
         "admin": True, "county_edu": child.school_id is not None, "county_civil": False, "parent": False,
-        "volunteer": False, "teacher": klass, "leader": school,
+        "volunteer": False, "subject": False, "teacher": klass, "leader": school,
         "community": a is not None and child.family.community_id == a.region_id,
         "township": a is not None and (child.family.community.parent_id == a.region_id
                                        or child.school.region.parent_id == a.region_id),
@@ -342,8 +342,8 @@ def test_who_opens_the_counselling_pages(login, username):
     counsellor = bool(_designated(username))
     leader = Role.SCHOOL_LEADER in roles or admin
     staff = bool(roles & {Role.CLASS_TEACHER, Role.SCHOOL_LEADER}) or admin
-    notes = bool(roles & {Role.CLASS_TEACHER, Role.SCHOOL_LEADER, Role.VOLUNTEER, Role.COMMUNITY_WORKER,
-                          Role.TOWNSHIP_OFFICER}) or admin
+    notes = bool(roles & {Role.CLASS_TEACHER, Role.SUBJECT_TEACHER, Role.SCHOOL_LEADER, Role.VOLUNTEER,
+                          Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER}) or admin
     expected = {"study_plans": notes, "counsel": counsellor or leader, "counsel_new": counsellor,
                 "counsellors": leader, "mailbox": staff, "mailbox_inbox": counsellor or admin}
     client = login(username)

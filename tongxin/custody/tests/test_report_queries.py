@@ -253,7 +253,8 @@ def test_county_page_and_export_read_at_most_15_queries_whatever_the_number_of_p
     assert _queries(client, "/custody/county/") == page
     assert _queries(client, "/custody/county.xlsx") == export
     assert len(selectors.area_overview(demo_user("county_edu")).townships) > 2  # several townships and schools
-    assert _queries(login("township"), "/custody/county/") == page
+    # The same page for a township; its top bar also counts the mandatory reports waiting for its acknowledgement.
+    assert _queries(login("township"), "/custody/county/") == page + 1
     assert decrypted["n"] == 0
 
 
