@@ -92,3 +92,20 @@ def require_editor(user, file: CareFile | None = None) -> None:
 def may_read_notes(user, file: CareFile) -> bool:
     """Talks, home-visit notes and assessments of this file's child."""
     return CareFile.objects.filter(scope.care_notes_q(user, prefix="child__"), pk=file.pk).exists()
+
+
+def access_pairing_to_change(user, pairing_id: int):
+    """A pairing the user may end (its kind is one they arrange for the child), with the child's file; 404 when
+    there is none, 403 otherwise."""
+    from .models import Pairing
+
+    pairing = Pairing.objects.filter(pk=pairing_id).select_related("helper", "peer", "child").first()
+    if pairing is None:
+        raise Http404("未找到该结对")
+    file = CareFile.objects.filter(child_id=pairing.child_id).first()
+    if file is None:
+        raise Http404("未找到该儿童的关爱档案")
+    file = access_file(user, file.pk)
+    if pairing.kind not in arrangeable_kinds(user, file):
+        raise PermissionDenied("您不能调整这一结对")
+    return pairing, file

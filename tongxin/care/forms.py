@@ -309,3 +309,12 @@ class GrowthForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000,
                               error_messages={"invalid": "页码应为数字", "min_value": "页码应大于0",
                                               "max_value": "页码过大"})
+
+
+class PairingEndForm(forms.Form):
+    """Ending a pairing: when and why (a helper leaves the school, a child moves, the pairing is replaced)."""
+
+    end = forms.DateField(label="结束日期", widget=DATE_WIDGET, error_messages={"invalid": "日期格式应为 YYYY-MM-DD",
+                                                                           "required": "请填写结束日期"})
+    reason = forms.CharField(label="结束原因", max_length=255, error_messages={"required": "请填写结束结对的原因"},
+                             widget=forms.TextInput(attrs={"placeholder": "如：教师调离本校、儿童转学、改由他人帮扶"}))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("ledger/import/", views.ledger_import, name="import"),
     path("ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("pairings/<int:pairing_id>/card/", views.pairing_card, name="card"),
+    path("pairings/<int:pairing_id>/end/", views.pairing_end, name="pairing_end"),
     path("rules/", views.contact_rules, name="rules"),
     path("settings/", views.care_settings, name="settings"),
     path("village/", views.village, name="village"),

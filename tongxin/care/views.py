@@ -68,7 +68,8 @@ def file(request, file_id: int):
     return render(request, "care/file.html", {"d": detail, "category_form": forms.CategoryForm(
         initial={"category": detail.file.override, "reason": detail.file.override_reason}),
         "reports": reports_sel.child_reports(request.user, detail.file.child_id, now=timezone.now()),
-        "may_report": bool(scope.roles(request.user) & RAISERS)})
+        "may_report": bool(scope.roles(request.user) & RAISERS),
+        "end_kinds": access.arrangeable_kinds(request.user, detail.file) if access.is_arranger(request.user) else []})
 
 
 @login_required
@@ -300,6 +301,20 @@ def village(request):
             messages.success(request, f"已核实 {done} 份档案")
         return redirect("care:village")
     return render(request, "care/village.html", {"dock": found, "categories": forms.VILLAGE_CATEGORIES})
+
+
+@login_required
+def pairing_end(request, pairing_id: int):
+    """结束结对: a helper leaves, a child moves, a pairing is replaced — ended on a date with a reason (the pairing
+    and its records stay; the helper stops seeing the child from the next day)."""
+    pairing, found = access.access_pairing_to_change(request.user, pairing_id)
+    form = forms.PairingEndForm(request.POST or None, initial={"end": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if attempt(request, services.pairing_end, request.user, pairing, end=form.cleaned_data["end"],
+                   reason=form.cleaned_data["reason"], success="结对已结束"):
+            return redirect("care:file", found.pk)
+    return render(request, "care/pairing_end.html", {"form": form, "pairing": pairing, "file": found},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -386,3 +386,18 @@ def test_who_opens_a_childs_study_plan(login, username):
     else:
         allowed = _expected("record_add", username, file) == OK
     assert login(username).get(reverse("care:study", args=[file.pk])).status_code == (OK if allowed else NO)
+
+
+# ---------------------------------------------------------------- ending a pairing
+
+
+def test_who_opens_the_end_of_a_volunteers_pairing(login):
+    """A volunteer's pairing is ended by whoever arranges that kind for the child: the school's leader, the village's
+    worker, the township (in scope, from the raw rows) and the administrator; never the helper or the class teacher
+    (who arranges only the subject teachers' talks)."""
+    pairing = Pairing.objects.filter(helper__username="volunteer", kind=PairingKind.VOLUNTEER, end__isnull=True).first()
+    file = CareFile.objects.get(child=pairing.child)
+    for role in ROLES:
+        g = _grants(role, file)
+        expected = OK if g["scope"] and role in {"leader", "community", "township", "admin"} else NO
+        assert login(role).get(reverse("care:pairing_end", args=[pairing.pk])).status_code == expected, role
