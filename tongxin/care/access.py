@@ -32,6 +32,18 @@ def office_area(user) -> tuple[int | None, int | None, str] | None:
     return None
 
 
+def leads_school(user, school_id: int) -> bool:
+    """The user leads this school (or is the administrator)."""
+    return Role.ADMIN in scope.roles(user) or any(
+        a.role == Role.SCHOOL_LEADER and a.school_id == school_id for a in scope.assignments(user))
+
+
+def require_school_leader(user, school_id: int, refusal: str) -> None:
+    """Raises `refusal` unless the user leads this school (or is the administrator)."""
+    if not leads_school(user, school_id):
+        raise PermissionDenied(refusal)
+
+
 def is_editor(user) -> bool:
     return bool(scope.roles(user) & EDITORS)
 

@@ -110,9 +110,11 @@ def study_result_add(actor: User, plan: StudyPlan, *, day: dt.date, result: str,
 
 
 def _require_leader(actor: User, school_id: int) -> School:
-    school = next((s for s in sel.led_schools(actor) if s.pk == school_id), None)
+    refusal = "只有本校领导可以指定心理辅导教师和设置信箱"
+    access.require_school_leader(actor, school_id, refusal)
+    school = School.objects.filter(pk=school_id).first()
     if school is None:
-        raise PermissionDenied("只有本校领导可以指定心理辅导教师和设置信箱")
+        raise PermissionDenied(refusal)
     return school
 
 

@@ -2,23 +2,20 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
-from tongxin.orgs import scope
-from tongxin.orgs.models import Role, School, User
+from tongxin.orgs.models import School, User
 
+from .. import access
 from ..org_models import GroupMember, GroupRole
 from ..selectors.work import school_staff
 
 
 def _require_leader(actor: User, school_id: int) -> None:
-    if Role.ADMIN in scope.roles(actor):
-        return
-    if not any(a.role == Role.SCHOOL_LEADER and a.school_id == school_id for a in scope.assignments(actor)):
-        raise PermissionDenied("只有本校领导可以调整领导小组")
+    access.require_school_leader(actor, school_id, "只有本校领导可以调整领导小组")
 
 
 @transaction.atomic

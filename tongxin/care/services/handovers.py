@@ -12,7 +12,7 @@ from tongxin.audit.services import record
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
 
-from .. import handover_rules
+from .. import access, handover_rules
 from ..choices import Category
 from ..handover_models import HandoverList, HandoverRound, Holiday
 from ..models import CareFile
@@ -33,10 +33,7 @@ def _left_behind_by_village(school_id: int) -> dict[int, list[int]]:
 
 
 def _require_leader(actor: User, school_id: int) -> None:
-    if Role.ADMIN in scope.roles(actor):
-        return
-    if not any(a.role == Role.SCHOOL_LEADER and a.school_id == school_id for a in scope.assignments(actor)):
-        raise PermissionDenied("只有本校领导可以办理假期交接")
+    access.require_school_leader(actor, school_id, "只有本校领导可以办理假期交接")
 
 
 @transaction.atomic
