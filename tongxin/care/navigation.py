@@ -29,6 +29,16 @@ _ACTIONS = [
 ]
 
 
+def _waiting(user) -> int:
+    """The reports waiting for the user's acknowledgement, counted once a request (the top bar and the home page's
+    card both show it), kept on the user object as `orgs.scope` keeps the assignments."""
+    cached = getattr(user, "_care_reports_waiting", None)
+    if cached is None:
+        cached = reports.waiting_for(user, now=timezone.now())
+        user._care_reports_waiting = cached
+    return cached
+
+
 def nav(user) -> list[Link]:
     roles = scope.roles(user)
     links = []
@@ -38,7 +48,7 @@ def nav(user) -> list[Link]:
     elif roles & helpers:
         links.append(Link("关爱", reverse("care:todo")))
     if roles & scope.REPORT_HANDLER_ROLES:
-        waiting = reports.waiting_for(user, now=timezone.now())
+        waiting = _waiting(user)
         links.append(Link(f"强制报告（{waiting}待签收）" if waiting else "强制报告", reverse("care:reports")))
     return links + absence_navigation.nav(user)
 
@@ -47,7 +57,7 @@ def actions(user) -> list[Link]:
     roles = scope.roles(user)
     cards = role_cards(_ACTIONS, roles)
     if roles & scope.REPORT_HANDLER_ROLES:
-        waiting = reports.waiting_for(user, now=timezone.now())
+        waiting = _waiting(user)
         cards.insert(0, Link("强制报告办理", reverse("care:reports"),
                              f"{waiting} 份报告待签收，请立即处理" if waiting else "辖区强制报告的签收、处置与结案"))
     if roles & {Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU,

@@ -9,15 +9,16 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
 from tongxin.people import selectors as people
 
-from .. import report_rules, rules
+from .. import rules
 from ..absence_choices import Stage
 from ..choices import Category, Level
-from ..models import CareFile, DropoutCase, MandatoryReport, ReportEvent
+from ..models import CareFile, DropoutCase, MandatoryReport
 from ..report_choices import EventKind
 from . import absence as absence_sel
 from . import aid as aid_sel
 from . import handovers as handover_sel
 from .board import board
+from .reports import report_states
 from .todo import _file_rows, assessment_states
 
 READERS = frozenset({Role.ADMIN, Role.SCHOOL_LEADER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL})
@@ -119,18 +120,15 @@ def _compliance(user: User, on: dt.date, by: str) -> Section:
 
 
 def _reports(user: User, now: dt.datetime) -> Section:
-    found = list(MandatoryReport.objects.filter(scope.report_q(user))
-                 .exclude(events__kind=EventKind.CLOSED).values_list("pk", "raised_at", "ack_minutes"))
-    events: dict[int, list[report_rules.Event]] = {pk: [] for pk, _, _ in found}
-    for report_id, kind, at, level in ReportEvent.objects.filter(report_id__in=list(events)).values_list(
-            "report_id", "kind", "at", "level"):
-        events[report_id].append(report_rules.Event(kind, at, level))
+    found = list(MandatoryReport.objects.filter(scope.report_q(user)).exclude(events__kind=EventKind.CLOSED)
+                 .only("pk", "raised_at", "ack_minutes"))
+    states = report_states(found, now)
     buckets = {label: [0, 0] for _, label in AGE_BUCKETS}  # [open, not acknowledged]
-    for pk, raised, minutes in found:
-        hours = (now - raised).total_seconds() / 3600
+    for report in found:
+        hours = (now - report.raised_at).total_seconds() / 3600
         label = next(label for limit, label in AGE_BUCKETS if limit is None or hours < limit)
         buckets[label][0] += 1
-        buckets[label][1] += report_rules.state(raised, minutes, events[pk], now).acknowledged_at is None
+        buckets[label][1] += states[report.pk].acknowledged_at is None
     s = Section("reports", "未结案的强制报告（按已过时间）", "报告应在规定时限内签收", ["已过时间", "未结案", "其中未签收"])
     s.rows = [[label, n, waiting] for label, (n, waiting) in buckets.items()]
     s.bars = [Bar(label, n, max(len(found), 1), f"{n} 份") for label, (n, _) in buckets.items()]

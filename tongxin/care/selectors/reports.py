@@ -64,7 +64,8 @@ class ReportDetail:
 
 
 
-def _states(reports: list[MandatoryReport], now: dt.datetime) -> dict[int, report_rules.ReportState]:
+def report_states(reports: list[MandatoryReport], now: dt.datetime) -> dict[int, report_rules.ReportState]:
+    """Each report's state at `now` from its events, in one read however many reports."""
     events: dict[int, list[report_rules.Event]] = {r.pk: [] for r in reports}
     for report_id, kind, at, level in ReportEvent.objects.filter(report__in=[r.pk for r in reports]).values_list(
             "report_id", "kind", "at", "level"):
@@ -73,7 +74,7 @@ def _states(reports: list[MandatoryReport], now: dt.datetime) -> dict[int, repor
 
 
 def _rows(user: User, reports: list[MandatoryReport], now: dt.datetime) -> list[ReportRow]:
-    states = _states(reports, now)
+    states = report_states(reports, now)
     labels = child_labels([r.child_id for r in reports])
     handled = set(MandatoryReport.objects.filter(scope.report_handler_q(user), pk__in=[r.pk for r in reports])
                   .values_list("pk", flat=True))
@@ -96,7 +97,7 @@ def _closed() -> Exists:
 
 
 def is_handler_anywhere(user: User) -> bool:
-    return scope.report_handler_q(user) != scope.NOTHING
+    return bool(scope.roles(user) & scope.REPORT_HANDLER_ROLES)
 
 
 def report_list(user: User, *, now: dt.datetime, tab: str, page: int = 1) -> tuple[Page, list[ReportRow], str]:

@@ -20,7 +20,7 @@ from ..choices import Category, Level
 from ..models import CareFile, FileVersion
 from ..report_choices import EventKind, Recipient, Situation
 from ..report_models import DEFAULT_ACK_MINUTES, MandatoryReport, ReportEvent, ReportRoute
-from ..selectors.reports import route_townships
+from ..selectors.reports import report_states, route_townships
 from .common import clean_text
 from .files import _apply, _sync_registry, classify
 
@@ -54,13 +54,8 @@ def _require_handler(user: User, report: MandatoryReport) -> None:
         raise PermissionDenied("只有儿童居住地的乡镇（街道）和县民政局可以办理该报告")
 
 
-def _events(report: MandatoryReport) -> list[report_rules.Event]:
-    return [report_rules.Event(kind, at, level) for kind, at, level in
-            ReportEvent.objects.filter(report=report).values_list("kind", "at", "level")]
-
-
 def _state(report: MandatoryReport, now: dt.datetime) -> report_rules.ReportState:
-    return report_rules.state(report.raised_at, report.ack_minutes, _events(report), now)
+    return report_states([report], now)[report.pk]
 
 
 def _raise_risk(actor: User, child_id: int, report: MandatoryReport, now: dt.datetime) -> None:
@@ -214,13 +209,13 @@ def reports_escalate(*, now: dt.datetime) -> int:
     """Send every report nobody acknowledged in time to the next level (the township's leader, then the county
     civil affairs bureau), each step recorded; returns how many steps were sent. Safe to run at any time and
     twice at once: a level is sent once."""
-    waiting = (MandatoryReport.objects.select_for_update(of=("self",))
-               .exclude(events__kind__in=[EventKind.RECEIVED, EventKind.CLOSED])
-               .filter(raised_at__lte=now - dt.timedelta(minutes=1)).select_related("township"))
+    waiting = list(MandatoryReport.objects.select_for_update(of=("self",))
+                   .exclude(events__kind__in=[EventKind.RECEIVED, EventKind.CLOSED])
+                   .filter(raised_at__lte=now - dt.timedelta(minutes=1)).select_related("township"))
+    states = report_states(waiting, now)
     sent = 0
     for report in waiting:
-        events = _events(report)
-        found = report_rules.state(report.raised_at, report.ack_minutes, events, now)
+        found = states[report.pk]
         due = [lv for lv in report_rules.levels_due(report.raised_at, report.ack_minutes, found.acknowledged_at, now)
                if lv > found.level]
         if not due:
