@@ -22,7 +22,7 @@ READERS = frozenset({Role.ADMIN, Role.SCHOOL_LEADER, Role.COMMUNITY_WORKER, Role
 
 
 def _schools(user) -> list[tuple[int, str]]:
-    return [(s.pk, s.name) for s in sel._leader_schools(user)]
+    return [(s.pk, s.name) for s in sel.leader_schools(user)]
 
 
 @login_required
@@ -32,9 +32,9 @@ def handovers(request):
         raise PermissionDenied("当前角色不办理假期交接")
     today = timezone.localdate()
     schools = _schools(request.user)
+    page = sel.handover_page(request.user, today=today)  # a refused form shows the same page; a success redirects
     form = None
     if schools:
-        page = sel.handover_page(request.user, today=today)
         focus = page.due[0].holiday if page.due else None
         initial = {"school": schools[0][0]} | ({"holiday": focus.holiday, "year": focus.year,
                                                  "holiday_start": focus.start, "school_start": focus.school_start}
@@ -48,9 +48,8 @@ def handovers(request):
                 return redirect("care:handovers")
     elif request.method == "POST":
         raise PermissionDenied("只有学校领导可以办理假期交接")
-    page = sel.handover_page(request.user, today=today)
-    return render(request, "care/handovers.html", {"page": page, "form": form, "rounds": HandoverRound.objects.filter(
-        school_id__in=[pk for pk, _ in schools]).order_by("-holiday_start")[:4] if schools else []},
+    return render(request, "care/handovers.html", {
+        "page": page, "form": form, "rounds": sel.recent_rounds([pk for pk, _ in schools])},
         status=400 if form is not None and form.errors else 200)
 
 

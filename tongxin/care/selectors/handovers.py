@@ -59,8 +59,13 @@ class HandoverPage:
         return self.lists - self.received
 
 
-def _leader_schools(user: User) -> list[School]:
+def leader_schools(user: User) -> list[School]:
     return [a.school for a in scope.assignments(user) if a.role == Role.SCHOOL_LEADER and a.school is not None]
+
+
+def recent_rounds(school_ids: list[int], n: int = 4) -> list[HandoverRound]:
+    """The latest handovers of these schools (for the leader to bring their lists up to date)."""
+    return list(HandoverRound.objects.filter(school_id__in=school_ids).order_by("-holiday_start")[:n]) if school_ids else []
 
 
 OVERSEERS = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL, Role.ADMIN})
@@ -78,7 +83,7 @@ def handover_page(user: User, *, today: dt.date) -> HandoverPage:
     focus = handover_rules.in_focus(today)
     done = set(HandoverRound.objects.filter(holiday=focus.holiday, year=focus.year)
                .values_list("school_id", flat=True)) if focus else set()
-    due = [Due(s, focus) for s in _leader_schools(user) if focus and s.pk not in done]
+    due = [Due(s, focus) for s in leader_schools(user) if focus and s.pk not in done]
     visible = HandoverList.objects.filter(scope.handover_q(user))
     holidays = list(visible.order_by("-round__holiday_start").values_list("round__holiday", "round__year")
                     .distinct()[:SHOWN_HOLIDAYS])
