@@ -28,6 +28,7 @@ class Behind:
     role: HelperRole
     file: FileRow
     status: rules.RuleStatus
+    helper_id: int
 
 
 @dataclass
@@ -121,7 +122,7 @@ def board(user, *, on: dt.date, by: str = "school") -> Board:
                 behind_helpers.add(helper_id)
                 raw_behind.append((helper_id, role, f, status))
     names = orgs.display_names(behind_helpers)
-    result.behind = sorted((Behind(names.get(h, "—"), role, f, s) for h, role, f, s in raw_behind),
+    result.behind = sorted((Behind(names.get(h, "—"), role, f, s, h) for h, role, f, s in raw_behind),
                            key=lambda b: (-b.status.missed_last, b.helper, b.file.name))
     result.helpers_behind = len(behind_helpers)
     result.units = sorted(units.values(), key=lambda u: (u.percent, u.label))

@@ -80,9 +80,9 @@ def school_staff(school: School) -> dict[int, str]:
 def work_sheet(user: User, *, on: dt.date) -> WorkSheet:
     term = rules.window_of(Window.TERM, on)
     schools = orgs.schools_in_area(user)
-    behind_by_name: dict[str, int] = defaultdict(int)
+    behind: dict[int, int] = defaultdict(int)
     for b in board(user, on=on, by="class").behind:
-        behind_by_name[b.helper] += 1
+        behind[b.helper_id] += 1
     result = WorkSheet(term=term, schools=[])
     for school in schools:
         staff = school_staff(school)
@@ -121,7 +121,7 @@ def work_sheet(user: User, *, on: dt.date) -> WorkSheet:
             if why:
                 rows[helper_id].neglect.append(f"{labels.get(child_id, ('', ''))[0]}：{why}")
         for row in rows.values():
-            row.behind = behind_by_name.get(row.name, 0)
+            row.behind = behind.get(row.user_id, 0)
         members = sorted(GroupMember.objects.filter(school=school).values_list("role", "user__real_name"),
                          key=lambda m: GroupRole.values.index(m[0]))
         group = [(GroupRole(role).label.split("（")[0], name) for role, name in members if role != GroupRole.MEMBER]
