@@ -66,7 +66,8 @@ def visible(user: User):
     return AidRecord.objects.filter(scope.care_ledger_q(user, prefix="child__"))
 
 
-def _school_shares(user: User, year: tuple[dt.date, dt.date]) -> list[SchoolShares]:
+def school_shares(user: User, year: tuple[dt.date, dt.date]) -> list[SchoolShares]:
+    """Each school in the user's area: its pupils aided with cash and with material in the school year."""
     schools = orgs.schools_in_area(user)
     given = (AidRecord.objects.filter(school__in=schools, given_on__range=year, kind__in=[AidKind.CASH,
                                                                                            AidKind.MATERIAL])
@@ -111,7 +112,7 @@ def aid_page(user: User, *, today: dt.date, child_id: int | None = None, page: i
     result = AidPage(year=year, rows=rows, page=paged)
     roles = scope.roles(user)
     if roles & (OVERSEERS | {Role.SCHOOL_LEADER}):
-        result.schools = _school_shares(user, year)
+        result.schools = school_shares(user, year)
     if roles & OVERSEERS:
         result.by_category = _by_category(user, year)
     return result

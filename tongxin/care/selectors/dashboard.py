@@ -9,7 +9,7 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
 from tongxin.people import selectors as people
 
-from .. import rules
+from .. import aid_rules, rules
 from ..absence_choices import Stage
 from ..choices import Category, Level
 from ..models import CareFile, DropoutCase, MandatoryReport
@@ -151,13 +151,14 @@ def _handovers(user: User, on: dt.date) -> Section:
 
 
 def _aid(user: User, on: dt.date) -> Section:
-    found = aid_sel.aid_page(user, today=on)
-    s = Section("aid", f"{found.year[0]:%Y}—{found.year[1]:%Y}学年受助比例", "现金约 20%、物资约 30%、合计不超过 50%",
+    year = aid_rules.school_year(on)
+    schools = aid_sel.school_shares(user, year)
+    s = Section("aid", f"{year[0]:%Y}—{year[1]:%Y}学年受助比例", "现金约 20%、物资约 30%、合计不超过 50%",
                 ["学校", "在校生", "现金帮扶（%）", "物资帮扶（%）", "合计受助（%）"])
     s.rows = [[x.school, x.shares.enrolled, x.shares.cash_percent, x.shares.material_percent,
-               x.shares.either_percent] for x in found.schools]
-    s.bars = [Bar(x.school, x.shares.either_percent, 100, f"{x.shares.either_percent}%") for x in found.schools]
-    over = [x.school for x in found.schools if x.shares.over_cap]
+               x.shares.either_percent] for x in schools]
+    s.bars = [Bar(x.school, x.shares.either_percent, 100, f"{x.shares.either_percent}%") for x in schools]
+    over = [x.school for x in schools if x.shares.over_cap]
     if over:
         s.alert = "受助比例超过 50%：" + "、".join(over)
     return s
