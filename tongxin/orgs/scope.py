@@ -257,27 +257,31 @@ def report_q(user, prefix: str = "") -> Q:
     return handled | Q(**{f"{prefix}raised_by": user}) | care_notes_q(user, f"{prefix}child__")
 
 
-# Holiday handover lists (假期交接): a school's list for one village is seen by the school's leaders, the village's
-# worker, the township of either, and the county bureaus (education: the school's; civil affairs: the village's).
-def _handover_area_q(a: RoleAssignment, prefix: str) -> Q:
+# Records of a school or a village (a holiday handover list, an activity) are seen by the school's leaders (and,
+# where `teachers`, its class teachers), the village's worker, the township of either, and the county bureaus
+# (education: the school's; civil affairs: the village's).
+def _school_or_village_q(a: RoleAssignment, school: str, village: str, *, teachers: bool) -> Q:
     match a.role:
         case Role.ADMIN:
             return Q()
         case Role.SCHOOL_LEADER:
-            return Q(**{f"{prefix}round__school_id": a.school_id})
+            return Q(**{f"{school}_id": a.school_id})
+        case Role.CLASS_TEACHER if teachers:
+            return Q(**{f"{school}_id": a.school_class.school_id}) if a.school_class else NOTHING
         case Role.COMMUNITY_WORKER | Role.COUNTY_CIVIL:
-            return Q(**{f"{prefix}community__path__startswith": a.area.path})
+            return Q(**{f"{village}__path__startswith": a.area.path})
         case Role.TOWNSHIP_OFFICER:
-            return (Q(**{f"{prefix}community__path__startswith": a.area.path})
-                    | Q(**{f"{prefix}round__school__region__path__startswith": a.area.path}))
+            return (Q(**{f"{village}__path__startswith": a.area.path})
+                    | Q(**{f"{school}__region__path__startswith": a.area.path}))
         case Role.COUNTY_EDU:
-            return Q(**{f"{prefix}round__school__region__path__startswith": a.area.path})
+            return Q(**{f"{school}__region__path__startswith": a.area.path})
     return NOTHING
 
 
 def handover_q(user, prefix: str = "") -> Q:
     """Holiday handover lists (or records, with `prefix`) the user may read."""
-    return _union(user, lambda a: _handover_area_q(a, prefix), lambda: NOTHING)
+    return _union(user, lambda a: _school_or_village_q(a, f"{prefix}round__school", f"{prefix}community",
+                                                       teachers=False), lambda: NOTHING)
 
 
 # Counselling (心理辅导, P-58, P-59). A school's counsellors (心理辅导教师) are designated by its leader among its
@@ -344,29 +348,11 @@ def mailbox_board_q(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}school_id__in": sorted(ids)}) if ids else NOTHING
 
 
-# Activities (关爱活动) are seen by the staff of the school or village that held them, the township of either and
-# the county bureaus (education: schools' activities; civil affairs: villages').
-def _activity_area_q(a: RoleAssignment, prefix: str) -> Q:
-    match a.role:
-        case Role.ADMIN:
-            return Q()
-        case Role.SCHOOL_LEADER:
-            return Q(**{f"{prefix}school_id": a.school_id})
-        case Role.CLASS_TEACHER:
-            return Q(**{f"{prefix}school_id": a.school_class.school_id}) if a.school_class else NOTHING
-        case Role.COMMUNITY_WORKER | Role.COUNTY_CIVIL:
-            return Q(**{f"{prefix}community__path__startswith": a.area.path})
-        case Role.TOWNSHIP_OFFICER:
-            return (Q(**{f"{prefix}community__path__startswith": a.area.path})
-                    | Q(**{f"{prefix}school__region__path__startswith": a.area.path}))
-        case Role.COUNTY_EDU:
-            return Q(**{f"{prefix}school__region__path__startswith": a.area.path})
-    return NOTHING
-
-
 def activity_q(user, prefix: str = "") -> Q:
-    """Activities (or records, with `prefix`) the user may read."""
-    return _union(user, lambda a: _activity_area_q(a, prefix), lambda: NOTHING)
+    """Activities (or records, with `prefix`) the user may read: those of their school (class teachers included) or
+    village, and above."""
+    return _union(user, lambda a: _school_or_village_q(a, f"{prefix}school", f"{prefix}community", teachers=True),
+                  lambda: NOTHING)
 
 
 def children(user, queryset: QuerySet | None = None) -> QuerySet:
