@@ -243,6 +243,8 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Custody: the most a programme may charge per child per day, lunch apart (yuan).
+# The site's address as people open it (https://tongxin.example.gov.cn), for the links in SMS and WeChat messages.
+SITE_URL = os.environ.get("TONGXIN_SITE_URL", "").rstrip("/")
 CUSTODY_FEE_CAP = os.environ.get("TONGXIN_CUSTODY_FEE_CAP", "24.00")
 
 # Custody: how often the worker recomputes every programme's summary figures for the area overviews (minutes).

@@ -355,6 +355,23 @@ def activity_q(user, prefix: str = "") -> Q:
                   lambda: NOTHING)
 
 
+def notice_q(user, prefix: str = "") -> Q:
+    """A person's own inbox: nobody reads another's notices, an administrator neither."""
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    return Q(**{f"{prefix}user_id": user.pk})
+
+
+def outbox_q(user, prefix: str = "") -> Q:
+    """Messages sent outside the platform: the administrator sees all (to follow up a failed SMS), everyone
+    else those sent to themselves."""
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if user.is_superuser or Role.ADMIN in roles(user):
+        return Q()
+    return Q(**{f"{prefix}user_id": user.pk})
+
+
 def children(user, queryset: QuerySet | None = None) -> QuerySet:
     from tongxin.people.models import Child
 

@@ -109,6 +109,12 @@ def communities_of(county_paths: list[str]) -> list[tuple[int, str, str, str]]:
     return sorted(rows, key=lambda r: -len(r[1]))
 
 
+def users_with_role(role: str) -> list[int]:
+    """The active people holding `role` anywhere (user ids)."""
+    return list(RoleAssignment.objects.filter(role=role, active=True, user__is_active=True)
+                .values_list("user_id", flat=True).distinct())
+
+
 def class_teachers(class_ids: list[int]) -> dict[int, list[tuple[int, str, dt.date]]]:
     """Each class's active class teachers: {class id: [(user id, display name, since)]}."""
     found: dict[int, list[tuple[int, str, dt.date]]] = {}

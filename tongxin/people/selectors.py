@@ -608,3 +608,26 @@ def exchange_children(child_ids: list[int], *, full: set[int]) -> list[ExchangeC
 def children_by_ids(child_ids: Iterable[int]) -> QuerySet:
     """A queryset of these children (for `orgs.scope`'s capability checks over another app's list)."""
     return Child.objects.filter(pk__in=list(child_ids))
+
+
+@dataclass(frozen=True)
+class GuardianAddress:
+    child_id: int
+    label: str              # 「母亲王芳」, as the care line names a carer
+    phone: str              # in full: only for messages the platform sends itself, never shown
+    user_id: int | None     # the guardian's own login, if any
+
+
+def guardians_to_notify(child_ids: Iterable[int]) -> dict[int, list[GuardianAddress]]:
+    """For messages the platform sends about a child (a missing child, a late pick-up, an absence): the main
+    guardian and those living with the child who have a phone, at most two a child, the main one first; one read."""
+    found: dict[int, list[GuardianAddress]] = defaultdict(list)
+    links = (Guardianship.objects.filter(child_id__in=list(child_ids))
+             .filter(Q(is_primary=True) | Q(lives_with_child=True)).exclude(guardian__phone_hash="")
+             .filter(guardian__status=Guardian.Status.PRESENT)
+             .order_by("child_id", "-is_primary", "-lives_with_child", "id")
+             .values_list("child_id", "relationship", "guardian__name", "guardian__phone", "guardian__user_id"))
+    for child_id, relationship, name, phone, user_id in links:
+        if len(found[child_id]) < 2:
+            found[child_id].append(GuardianAddress(child_id, person_label(relationship, name), phone, user_id))
+    return found

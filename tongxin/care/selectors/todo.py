@@ -12,6 +12,7 @@ from django.db.models import Q
 from tongxin.custody.selectors.day import CareEvent, care_events
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, grade_label
+from tongxin.orgs.selectors import users_with_role
 
 from .. import absence_rules, rules
 from ..choices import Category, HelperRole, Level, PairingKind, Party, RecordKind, Window
@@ -236,3 +237,25 @@ def term_start(on: dt.date) -> dt.date:
 def covered_in_class(class_id: int) -> int:
     """How many covered children (any category but none) a class has, for its census."""
     return CareFile.objects.filter(child__school_class_id=class_id).exclude(category=Category.NONE).count()
+
+
+def helpers_on(on: dt.date) -> list[int]:
+    """Everyone with a care to-do on `on`: the helpers of running pairings (pupils helping pupils aside) and the
+    class teachers; user ids, for the weekly digest."""
+    paired = set(Pairing.objects.filter(running(on), helper__isnull=False, helper__is_active=True)
+                 .exclude(kind=PairingKind.STUDY_HELPER).values_list("helper_id", flat=True))
+    return sorted(paired | set(users_with_role(Role.CLASS_TEACHER)))
+
+
+@dataclass(frozen=True)
+class TodoSummary:
+    count: int
+    parts: list[tuple[str, int]]   # (what, how many), only the non-zero ones
+
+
+def todo_summary(user, on: dt.date) -> TodoSummary:
+    """The to-do of `on` in counts, as the weekly digest tells it."""
+    todo = todo_for(user, on, today=on)
+    parts = [("谈心、家访与联系", len(todo.open_duties)), ("月度核查", len(todo.unchecked)),
+             ("风险评估", len(todo.assessments)), ("情况变动复核", len(todo.reviews)), ("班级摸底", len(todo.census_due))]
+    return TodoSummary(todo.count, [(what, n) for what, n in parts if n])

@@ -23,6 +23,7 @@ from ..absence_choices import Closing, Delivery, EventKind, Method, Reason, Reci
 from ..absence_models import Absence, AbsenceRegister, CaseEvent, DropoutCase
 from ..selectors import absence as sel
 from .common import clean_text
+from .notices import absence_notices_send
 
 A = AuditEntry.Action
 
@@ -114,6 +115,9 @@ def register_save(*, actor: User, class_id: int, day: dt.date, marks: Mapping[in
             result.withdrawn.append(pupils[child_id])
     result.back.extend((pupils[c], case.pk) for c, case in open_cases.items()
                        if c not in marks and case.opened_on < day)
+    absence_notices_send({c: pupils[c] for c, reason in marks.items()
+                          if reason == Reason.UNEXPLAINED and before.get(c) != Reason.UNEXPLAINED},
+                         day=day, school=label, now=now)
     c = result.counts
     record(actor, A.CREATE if created else A.UPDATE, register,
            reason=(f"点名 {label} {day:%Y-%m-%d}：应到{c['roster']}人，缺课{c['absent']}人"

@@ -23,6 +23,7 @@ from ..report_models import DEFAULT_ACK_MINUTES, MandatoryReport, ReportEvent, R
 from ..selectors.reports import report_states, route_townships
 from .common import clean_text
 from .files import _apply, _sync_registry, classify
+from .notices import escalation_notices_send, report_notices_send
 
 A = AuditEntry.Action
 # Everyone working with children may (and must) report; a parent goes to the police directly.
@@ -118,6 +119,7 @@ def report_raise(actor: User, *, child_id: int, situation: str, description: str
         ReportEvent(report=report, kind=EventKind.SENT, level=Recipient.FIRST, to_label=label[:128], to_user=user,
                     at=now) for label, user in _first_recipients(route, township.name)])
     _raise_risk(actor, child_id, report, now)
+    report_notices_send(report, route, now=now)
     record(actor, A.CREATE, report, child_id=child_id, reason=f"强制报告：{report.get_situation_display()}"[:255])
     return report
 
@@ -232,6 +234,7 @@ def reports_escalate(*, now: dt.datetime) -> int:
             else:
                 label, user = _county_recipients(report), None
             waited = report_rules.waited(report.raised_at, at)
+            escalation_notices_send(report, level, user.pk if user else None, waited=waited, now=now)
             rows += [ReportEvent(report=report, kind=EventKind.ESCALATED, level=level, at=now, to_label=label[:128],
                                  text=f"报告后{waited}内无人签收"),
                      ReportEvent(report=report, kind=EventKind.SENT, level=level, at=now, to_label=label[:128],

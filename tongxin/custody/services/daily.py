@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..selectors import leader_on_duty
 from ._common import A, period_days
+from .notices import alert_notices_send
 
 _UNKNOWN = object()
 
@@ -371,27 +372,30 @@ def _scan(now: dt.datetime | None, programme_id: int | None = None) -> list[Aler
                  notify_id=leaders.get(running[period_id].programme_id), raised_at=raised_at,
                  placement=Placement.from_db(None, ["id", "child_id", "period_id"], (pk, child_id, period_id)))
            for pk, period_id, child_id, kind, message in due]
-    try:
-        with transaction.atomic():  # thousands at the first scan of a county's morning: plain rows in one statement
-            insert_rows(Alert, ["programme_id", "placement_id", "kind", "message", "notify_id"],
-                        [(a.programme_id, a.placement_id, a.kind, a.message, a.notify_id) for a in new],
-                        date=date, raised_at=raised_at)
-    except IntegrityError:  # another scan raised some of them meanwhile: fall back to one at a time
-        raised = []
-        for a in new:
-            alert, created = Alert.objects.get_or_create(
-                placement=a.placement, date=date, kind=a.kind,
-                defaults={"programme_id": a.programme_id, "message": a.message, "notify_id": a.notify_id})
-            if created:
-                raised.append(alert)
-        new = raised
-    else:
-        ids = {(p, k): pk for pk, p, k in Alert.objects.filter(programme_id__in=programme_ids, date=date)
-               .values_list("pk", "placement_id", "kind")}
-        for a in new:
-            a.pk = ids[(a.placement_id, a.kind)]
-            a._state.adding = False
-    record_each(None, Alert, [(A.CREATE, a.pk, a.placement.child_id, "托管预警", str(a)) for a in new])
+    with transaction.atomic():  # the alerts, their audit and their notices land together or not at all
+        try:
+            with transaction.atomic():  # thousands at the first scan of a county's morning: plain rows in one statement
+                insert_rows(Alert, ["programme_id", "placement_id", "kind", "message", "notify_id"],
+                            [(a.programme_id, a.placement_id, a.kind, a.message, a.notify_id) for a in new],
+                            date=date, raised_at=raised_at)
+        except IntegrityError:  # another scan raised some of them meanwhile: fall back to one at a time
+            raised = []
+            for a in new:
+                alert, created = Alert.objects.get_or_create(
+                    placement=a.placement, date=date, kind=a.kind,
+                    defaults={"programme_id": a.programme_id, "message": a.message, "notify_id": a.notify_id})
+                if created:
+                    raised.append(alert)
+            new = raised
+        else:
+            ids = {(p, k): pk for pk, p, k in Alert.objects.filter(programme_id__in=programme_ids, date=date)
+                   .values_list("pk", "placement_id", "kind")}
+            for a in new:
+                a.pk = ids[(a.placement_id, a.kind)]
+                a._state.adding = False
+        record_each(None, Alert, [(A.CREATE, a.pk, a.placement.child_id, "托管预警", str(a)) for a in new])
+        alert_notices_send(new, {pid: s.day_end for pid, s in ((s.programme_id, s) for s in running.values())},
+                           now=now)
     return new
 
 
