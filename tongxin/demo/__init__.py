@@ -389,6 +389,8 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
     users: dict[str, User] = {}
 
     def user(username, real_name, **extra):
+        # Fictitious mobiles (139 0000 xxxx, in order) so that SMS can be tried against a provider's test account.
+        extra.setdefault("phone", f"1390000{len(users) + 1:04d}")
         u = User(username=username, real_name=real_name, password=password, **extra)
         users[username] = u
         return u

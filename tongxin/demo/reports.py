@@ -21,7 +21,7 @@ POLICE = {"城关镇": ("城关派出所", "赵警官", "0795-6812110"), "滨河
 def _leader(township: Region, password: str) -> User:
     username = f"tl{township.code[-6:-3]}"
     user, _ = User.objects.get_or_create(username=username, defaults={
-        "real_name": f"{township.name}分管领导", "password": password})
+        "real_name": f"{township.name}分管领导", "password": password, "phone": f"1390001{township.code[-6:-3]}0"})
     RoleAssignment.objects.get_or_create(user=user, role=Role.TOWNSHIP_OFFICER, region=township)
     return user
 

@@ -12,5 +12,5 @@ urlpatterns = [
     path("wechat/callback/", views.wechat_callback, name="wechat_callback"),
     path("wechat/unbind/", views.wechat_unbind, name="wechat_unbind"),
     path("outbox/", views.outbox, name="outbox"),
-    path("outbox/<int:message_id>/", views.outbox_message, name="outbox_message"),
+    path("outbox/<int:outbox_id>/", views.outbox_message, name="outbox_message"),
 ]

@@ -135,9 +135,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def outbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
+def outbox_message(request: HttpRequest, outbox_id: int) -> HttpResponse:
     access.require_outbox(request.user)
-    message = selectors.outbox_message(request.user, message_id)
+    message = selectors.outbox_message(request.user, outbox_id)
     if message is None:
         raise Http404("没有这条外发消息")
     if request.method == "POST":

@@ -20,7 +20,7 @@ def _at(now: dt.datetime) -> str:
 
 
 def _township_officers(path: str) -> list[Recipient]:
-    return [Recipient(f"乡镇干部{name}", user_id=pk) for pk, name in orgs.users_holding(Role.TOWNSHIP_OFFICER,
+    return [Recipient(name, user_id=pk) for pk, name in orgs.users_holding(Role.TOWNSHIP_OFFICER,
                                                                                        region_path=path)]
 
 
@@ -53,7 +53,7 @@ def escalation_notices_send(report: MandatoryReport, level: int, leader_id: int 
         recipients = ([Recipient("乡镇分管领导", user_id=leader_id)] if leader_id
                       else _township_officers(report.township.path))
     else:
-        recipients = [Recipient(f"县民政局{name}", user_id=pk) for pk, name in orgs.users_holding(
+        recipients = [Recipient(name, user_id=pk) for pk, name in orgs.users_holding(
             Role.COUNTY_CIVIL, region_path=orgs.county_path(report.township.path))]
     text = (f"强制报告逾期未签收：{township}儿童{child}的强制报告已{waited}无人签收（{_at(now)}）。"
             f"请立即督促签收并处置。")

@@ -205,6 +205,14 @@ def _candidates(username: str, param: str) -> list[int]:
 
         ids = (_ids(MailboxMessage.objects.filter(scope.mailbox_q(user), answer__isnull=True).order_by("pk"), 1)
                + _ids(MailboxMessage.objects.filter(scope.mailbox_q(user)).order_by("pk"), 1))
+    elif param == "notice_id":
+        from tongxin.notifications.models import Notice
+
+        ids = _ids(Notice.objects.filter(scope.notice_q(user)).order_by("pk"), 2)
+    elif param == "outbox_id":
+        from tongxin.notifications.models import OutboundMessage
+
+        ids = _ids(OutboundMessage.objects.filter(scope.outbox_q(user)).order_by("pk"), 2)
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
