@@ -30,9 +30,9 @@ def report_notices_send(report: MandatoryReport, route: ReportRoute | None, *, n
     child = people.children_by_ids([report.child_id]).values_list("name", flat=True).first() or ""
     township = report.township.name
     situation = report.get_situation_display()
-    recipients = ([Recipient(f"{township}人民政府：{route.government_contact.display_name}",
-                             user_id=route.government_contact_id)]
-                  if route is not None and route.government_contact_id else _township_officers(report.township.path))
+    contact = route.government_contact if route is not None else None
+    recipients = ([Recipient(f"{township}人民政府：{contact.display_name}", user_id=contact.pk)]
+                  if contact is not None else _township_officers(report.township.path))
     if route is not None and route.police_phone:
         recipients.append(Recipient(f"{route.police_name}{route.police_contact}", phone=route.police_phone))
     text = (f"强制报告：{township}儿童{child}，{situation}（{_at(now)}）。"
