@@ -17,6 +17,13 @@ from .models import Notice, OutboundMessage, Preference, WechatBinding
 _NOT_STAFF = {Role.PARENT}
 
 
+def enabled_channels() -> frozenset[str]:
+    """The outbound channels this site has credentials for; none means the inbox alone."""
+    from .channels.registry import configured
+
+    return frozenset(configured())
+
+
 def unread_count(user: User) -> int:
     return Notice.objects.filter(scope.notice_q(user), read_at__isnull=True).count()
 
@@ -53,9 +60,11 @@ class Settings:
     quiet_end: dt.time
     phone_masked: str
     wechat_bound_at: dt.datetime | None
+    enabled: frozenset[str]
 
 
-def settings_of(user: User) -> Settings:
+def settings_of(user: User, *, enabled: frozenset[str]) -> Settings:
+    """The person's choices as the form shows them, for the channels the site has set up."""
     pref = Preference.objects.filter(user=user).first()
     binding = WechatBinding.objects.filter(user=user).first()
     staff = bool(scope.roles(user) - _NOT_STAFF)
@@ -66,9 +75,10 @@ def settings_of(user: User) -> Settings:
         on = rules.channels_for(kind, chosen=frozenset(chosen) if chosen is not None else None, staff=staff)
         must = kind.staff_must if staff else frozenset()
         rows.append(KindRow(code, kind.label, kind.urgent, [
-            ChannelChoice(ch, label, ch in on, ch in must, reachable[ch]) for ch, label in rules.CHANNELS.items()]))
+            ChannelChoice(ch, label, ch in on, ch in must, reachable[ch]) for ch, label in rules.CHANNELS.items()
+            if ch in enabled]))
     return Settings(rows, pref.quiet_start if pref else rules.QUIET_START, pref.quiet_end if pref else rules.QUIET_END,
-                    mask_phone(user.phone), binding.bound_at if binding else None)
+                    mask_phone(user.phone), binding.bound_at if binding else None, enabled)
 
 
 def outbox(user: User, *, page: int, state: str = "") -> Page:

@@ -63,15 +63,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "消息设置已保存")
             return redirect("notifications:settings")
-    current = selectors.settings_of(request.user)
+    enabled = selectors.enabled_channels()
+    current = selectors.settings_of(request.user, enabled=enabled)
     return render(request, "notifications/settings.html", {
-        "form": form, "current": current, "wechat_ready": _wechat_ready()}, status=400 if form.errors else 200)
+        "form": form, "current": current, "wechat_ready": "wechat" in enabled, "sms_ready": "sms" in enabled,
+        "times": [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)]}, status=400 if form.errors else 200)
 
 
 def _wechat_ready() -> bool:
-    from .channels.registry import configured
-
-    return "wechat" in configured()
+    return "wechat" in selectors.enabled_channels()
 
 
 @login_required

@@ -19,6 +19,7 @@ from tongxin.people.validators import normalize_mobile
 
 from .. import rules
 from ..models import Notice, OutboundMessage, Preference, WechatBinding
+from ..selectors import enabled_channels
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,6 @@ def _clean(message: Message) -> Message:
                    text=rules.without_id_numbers(message.text)[:500],
                    params={name: rules.clip_param(message.params.get(name, "")) for name in kind.params},
                    link=message.link[:200])
-
-
-def enabled_channels() -> frozenset[str]:
-    """The outbound channels this site has credentials for; none means the inbox alone."""
-    from ..channels.registry import configured
-
-    return frozenset(configured())
 
 
 def notices_send(*, messages: list[tuple[Message, list[Recipient]]], now: dt.datetime) -> int:
