@@ -16,6 +16,13 @@ ROLES = ["parent", "teacher", "subject", "counsellor", "leader", "volunteer", "c
          "county_civil", "admin"]
 
 
+@pytest.fixture(autouse=True)
+def sms_on(monkeypatch):
+    from tongxin.notifications import selectors
+
+    monkeypatch.setattr(selectors, "enabled_channels", lambda: frozenset({"sms"}))
+
+
 def _is_admin(username: str) -> bool:
     user = User.objects.get(username=username)
     return user.is_superuser or RoleAssignment.objects.filter(user=user, role=Role.ADMIN, active=True).exists()
@@ -158,3 +165,12 @@ def test_wechat_binding_without_wechat_set_up_says_so(client, demo_user):
     client.force_login(demo_user("teacher"))
     response = client.get(reverse("notifications:wechat_bind"), follow=True)
     assert "尚未开通微信通知" in response.content.decode()
+
+
+def test_without_channels_the_settings_page_says_only_the_inbox_works(client, demo_user, monkeypatch):
+    from tongxin.notifications import selectors
+
+    monkeypatch.setattr(selectors, "enabled_channels", lambda: frozenset())
+    client.force_login(demo_user("teacher"))
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "尚未开通短信和微信通知" in page and 'name="quiet_start"' not in page
