@@ -174,3 +174,21 @@ def test_without_channels_the_settings_page_says_only_the_inbox_works(client, de
     client.force_login(demo_user("teacher"))
     page = client.get(reverse("notifications:settings")).content.decode()
     assert "尚未开通短信和微信通知" in page and 'name="quiet_start"' not in page
+
+
+def test_the_api_lists_ones_own_notices_and_marks_them_read(client, demo_user):
+    user, other = demo_user("teacher"), demo_user("leader")
+    Notice.objects.filter(user=user).update(read_at=timezone.now())
+    mine = _notice(user, "mine")
+    _notice(other, "theirs")
+    client.force_login(user)
+    body = client.get("/api/notices?unread=true").json()
+    assert body["unread"] == 1 and [n["id"] for n in body["notices"]] == [mine.pk]
+    assert client.post("/api/notices/read", {"ids": [mine.pk]}, content_type="application/json").json() == {"marked": 1}
+    assert client.get("/api/notices").json()["unread"] == 0
+
+
+def test_the_api_refuses_a_bad_page_in_chinese(client, demo_user):
+    client.force_login(demo_user("teacher"))
+    response = client.get("/api/notices?page=abc")
+    assert response.status_code == 400 and "page" in response.json()["detail"]
