@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tongxin.custody",
     "tongxin.care",
     "tongxin.notifications",
+    "tongxin.ops",
     "tongxin.web",
 ]
 
