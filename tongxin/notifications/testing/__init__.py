@@ -1,5 +1,2 @@
-"""Local stand-ins for the notifications' providers (Alibaba Cloud SMS, WeChat's official-account API)."""
-
-from .fakes import OK, Code, Delay, Drop, FakeAliyunSms, FakeWechat, Ok, Status
-
-__all__ = ["OK", "Code", "Delay", "Drop", "FakeAliyunSms", "FakeWechat", "Ok", "Status"]
+"""Local stand-ins for the notifications' providers (Alibaba Cloud SMS, WeChat's official-account API): see
+fakes.py (`from tongxin.notifications.testing.fakes import FakeAliyunSms, FakeWechat, Code, ...`)."""

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from tongxin.notifications.channels.registry import configured
-from tongxin.notifications.testing import FakeAliyunSms, FakeWechat
+from tongxin.notifications.testing.fakes import FakeAliyunSms, FakeWechat
 
 ROOT = Path(__file__).resolve().parents[3]
 NONE = {"NOTIFY_SMS_ACCESS_KEY_ID": "", "NOTIFY_SMS_ACCESS_KEY_SECRET": "",

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from tongxin.notifications.channels.base import Failure, Outgoing
 from tongxin.notifications.channels.sms_aliyun import AliyunSms, SmsSettings, classify
-from tongxin.notifications.testing import Code, Delay, Drop, FakeAliyunSms, Status
+from tongxin.notifications.testing.fakes import Code, Delay, Drop, FakeAliyunSms, Status
 
 CHINA = ZoneInfo("Asia/Shanghai")
 PHONE = "13800138000"
@@ -163,10 +164,10 @@ def test_find_does_not_count_a_send_the_provider_reports_failed(fake, channel):
 
 
 def test_find_looks_at_the_next_day_for_a_message_made_just_before_midnight(fake, channel):
-    fake.clock = lambda: dt.datetime(2026, 3, 2, 0, 3, tzinfo=CHINA)
+    yesterday = timezone.localtime(timezone.now(), CHINA).date() - dt.timedelta(days=1)
+    made = dt.datetime.combine(yesterday, dt.time(23, 58), CHINA)
+    fake.clock = lambda: made + dt.timedelta(minutes=5)  # sent just after midnight
     channel.send(message(key="n-late"))
-
-    made = dt.datetime(2026, 3, 1, 23, 58, tzinfo=CHINA)
 
     assert channel.find(message(key="n-late", created_at=made)) is not None
 

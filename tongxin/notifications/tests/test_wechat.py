@@ -12,7 +12,7 @@ from django.test import override_settings
 from tongxin.notifications.channels import wechat
 from tongxin.notifications.channels.base import Failure, Outgoing
 from tongxin.notifications.channels.wechat import Wechat, WechatSettings
-from tongxin.notifications.testing import Code, Delay, FakeWechat, Status
+from tongxin.notifications.testing.fakes import Code, Delay, FakeWechat, Status
 
 OPENID = "oTx3Q5zv-A1b2C3d4E5f6G7h8I9j"
 
