@@ -14,9 +14,11 @@ TONGXIN_LOGIN_FAILURE_LIMIT    failed logins per account or per address before a
 TONGXIN_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default 15)
 TONGXIN_CUSTODY_FEE_CAP  the county's cap on custody fees per child per day, lunch apart (default 24.00)
 TONGXIN_FIGURES_EVERY_MINUTES  how often the worker recomputes the programmes' summary figures (default 60)
+TONGXIN_SMS_* / TONGXIN_WECHAT_* / TONGXIN_NOTIFY_*  the notifications' SMS and WeChat channels (see their block below)
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -238,7 +240,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TONGXIN_LOG_LEVEL", "WARNING")},
     # Every task's RUNNING/SUCCESSFUL line is noise in the scheduled loop's log; failures still show.
-    "loggers": {"django.tasks": {"level": os.environ.get("TONGXIN_TASK_LOG_LEVEL", "WARNING")}},
+    # urllib3's debug lines name the URLs the notifications' channels ask, with WeChat's app secret and tokens or
+    # the phone numbers sent to: never at debug level.
+    "loggers": {
+        "django.tasks": {"level": os.environ.get("TONGXIN_TASK_LOG_LEVEL", "WARNING")},
+        "urllib3": {"level": "INFO"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
@@ -250,3 +257,71 @@ CUSTODY_FEE_CAP = os.environ.get("TONGXIN_CUSTODY_FEE_CAP", "24.00")
 
 # Custody: how often the worker recomputes every programme's summary figures for the area overviews (minutes).
 CUSTODY_FIGURES_EVERY_MINUTES = int(os.environ.get("TONGXIN_FIGURES_EVERY_MINUTES", "60"))
+
+
+# Notifications: the outbound channels (tongxin/notifications/channels). A channel is on when its credentials are set;
+# with none, only the in-app inbox delivers. Template maps are "kind=CODE,kind=CODE" (e.g.
+# TONGXIN_SMS_TEMPLATES="custody.late_pickup=SMS_123456789"), a kind without its own template takes the default.
+# Anything mis-set stops the start here, not the first send. The *_ENDPOINT/*_BASE overrides point a channel at
+# the local fakes (python -m tongxin.notifications.testing.fakes); plain http is refused for any other host.
+def _notify_settings(prefix: str, key: str, secret: str) -> tuple[str, str, dict[str, str], str]:
+    def need(name: str) -> str:
+        return os.environ.get(f"TONGXIN_{prefix}_{name}", "").strip()
+
+    templates: dict[str, str] = {}
+    for item in env_list(f"TONGXIN_{prefix}_TEMPLATES"):
+        kind, _, code = (part.strip() for part in item.partition("="))
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", kind) or not re.fullmatch(r"[A-Za-z0-9_-]+", code) or kind in templates:
+            raise ImproperlyConfigured(
+                f"TONGXIN_{prefix}_TEMPLATES 中“{item}”无法识别：应为“通知类型=模板编号”，以英文逗号分隔，每类只写一次"
+                f"（如 custody.late_pickup=SMS_123456789）。"
+            )
+        templates[kind] = code
+    if bool(need(key)) != bool(need(secret)):
+        raise ImproperlyConfigured(f"TONGXIN_{prefix}_{key} 与 TONGXIN_{prefix}_{secret} 须同时设置（或都不设置）。")
+    if need(key) and not (templates or need("DEFAULT_TEMPLATE")):
+        raise ImproperlyConfigured(f"已设置 TONGXIN_{prefix}_{key}，但未设置 TONGXIN_{prefix}_TEMPLATES 或 TONGXIN_{prefix}_DEFAULT_TEMPLATE。")
+    return need(key), need(secret), templates, need("DEFAULT_TEMPLATE")
+
+
+def _notify_url(name: str, default: str) -> str:
+    url = os.environ.get(name, "").strip() or default
+    match = re.fullmatch(r"(https?)://([^/?#@]+)(/[^?#]*)?", url)
+    if not match or (match[1] == "http" and re.sub(r":\d+$", "", match[2]) not in {"127.0.0.1", "localhost", "[::1]"}):
+        raise ImproperlyConfigured(f"{name}=“{url}”无效：应为 https:// 地址（仅本机 127.0.0.1/localhost 可用 http://）。")
+    return url
+
+
+def _notify_seconds(name: str, default: str) -> float:
+    try:
+        seconds = float(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 60:
+        raise ImproperlyConfigured(f"{name} 应为 0 到 60 之间的秒数。")
+    return seconds
+
+
+NOTIFY_SMS_ACCESS_KEY_ID, NOTIFY_SMS_ACCESS_KEY_SECRET, NOTIFY_SMS_TEMPLATES, NOTIFY_SMS_DEFAULT_TEMPLATE = (
+    _notify_settings("SMS", "ACCESS_KEY_ID", "ACCESS_KEY_SECRET")
+)
+NOTIFY_SMS_SIGN_NAME = os.environ.get("TONGXIN_SMS_SIGN_NAME", "").strip()
+if NOTIFY_SMS_ACCESS_KEY_ID and not NOTIFY_SMS_SIGN_NAME:
+    raise ImproperlyConfigured("已设置 TONGXIN_SMS_ACCESS_KEY_ID，但未设置短信签名 TONGXIN_SMS_SIGN_NAME。")
+NOTIFY_SMS_ENDPOINT = _notify_url("TONGXIN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+NOTIFY_WECHAT_APP_ID, NOTIFY_WECHAT_APP_SECRET, NOTIFY_WECHAT_TEMPLATES, NOTIFY_WECHAT_DEFAULT_TEMPLATE = (
+    _notify_settings("WECHAT", "APP_ID", "APP_SECRET")
+)
+NOTIFY_WECHAT_API_BASE = _notify_url("TONGXIN_WECHAT_API_BASE", "https://api.weixin.qq.com/")
+NOTIFY_WECHAT_OAUTH_BASE = _notify_url("TONGXIN_WECHAT_OAUTH_BASE", "https://open.weixin.qq.com/connect/")
+NOTIFY_CONNECT_TIMEOUT = _notify_seconds("TONGXIN_NOTIFY_CONNECT_TIMEOUT", "3")
+NOTIFY_READ_TIMEOUT = _notify_seconds("TONGXIN_NOTIFY_READ_TIMEOUT", "5")
+# The WeChat access token (2 h, a few thousand fetches a day) is shared by every process of this machine through
+# this file cache; a new token invalidates the old one 5 minutes later, so processes must not each keep their own.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "notifications": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("TONGXIN_NOTIFY_CACHE_DIR") or str(BASE_DIR / "var" / "cache" / "notifications"),
+    },
+}
