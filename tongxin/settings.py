@@ -314,6 +314,15 @@ NOTIFY_WECHAT_APP_ID, NOTIFY_WECHAT_APP_SECRET, NOTIFY_WECHAT_TEMPLATES, NOTIFY_
 )
 NOTIFY_WECHAT_API_BASE = _notify_url("TONGXIN_WECHAT_API_BASE", "https://api.weixin.qq.com/")
 NOTIFY_WECHAT_OAUTH_BASE = _notify_url("TONGXIN_WECHAT_OAUTH_BASE", "https://open.weixin.qq.com/connect/")
+# A WeChat template names its fields itself (thing1, time2…): TONGXIN_WECHAT_FIELDS="child=thing1,place=thing2,
+# time=time3,count=number4" renames the platform's template variables (child, place, time, count) to them.
+NOTIFY_WECHAT_FIELDS: dict[str, str] = {}
+for _item in env_list("TONGXIN_WECHAT_FIELDS"):
+    _ours, _, _theirs = (part.strip() for part in _item.partition("="))
+    if _ours not in {"child", "place", "time", "count"} or not re.fullmatch(r"[a-z_]+[0-9]*", _theirs):
+        raise ImproperlyConfigured(f"TONGXIN_WECHAT_FIELDS 中“{_item}”无法识别：应为“变量=模板字段”，变量为 child、place、"
+                                   f"time、count 之一（如 child=thing1）。")
+    NOTIFY_WECHAT_FIELDS[_ours] = _theirs
 NOTIFY_CONNECT_TIMEOUT = _notify_seconds("TONGXIN_NOTIFY_CONNECT_TIMEOUT", "3")
 NOTIFY_READ_TIMEOUT = _notify_seconds("TONGXIN_NOTIFY_READ_TIMEOUT", "5")
 # The WeChat access token (2 h, a few thousand fetches a day) is shared by every process of this machine through

@@ -81,6 +81,7 @@ class WechatSettings:
     oauth_base: str             # https://open.weixin.qq.com/connect/
     connect_timeout: float      # seconds
     read_timeout: float
+    fields: Mapping[str, str] = field(default_factory=dict)  # our variable -> the template's field name
 
     @classmethod
     def from_settings(cls) -> "WechatSettings | None":
@@ -99,6 +100,7 @@ class WechatSettings:
             oauth_base=_slashed(getattr(settings, "NOTIFY_WECHAT_OAUTH_BASE", "https://open.weixin.qq.com/connect/")),
             connect_timeout=float(getattr(settings, "NOTIFY_CONNECT_TIMEOUT", 3)),
             read_timeout=float(getattr(settings, "NOTIFY_READ_TIMEOUT", 5)),
+            fields=dict(getattr(settings, "NOTIFY_WECHAT_FIELDS", {})),
         )
         missing = [name for name, value in [("TONGXIN_WECHAT_APP_ID", app_id), ("TONGXIN_WECHAT_APP_SECRET", secret)]
                    if not value]
@@ -211,7 +213,7 @@ class Wechat:
         if not template:
             raise Failure(f"未给“{message.kind}”类通知配置微信模板（TONGXIN_WECHAT_TEMPLATES 或 "
                           f"TONGXIN_WECHAT_DEFAULT_TEMPLATE）", retryable=False)
-        data = {name: {"value": value} for name, value in message.params.items()}
+        data = {self.config.fields.get(name, name): {"value": value} for name, value in message.params.items()}
         try:
             try:
                 result = self._client.message.send_template(message.address, template, data, url=message.link or None)
