@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from . import selectors
 from .services import prefs
@@ -38,7 +38,7 @@ class ReadOut(Schema):
 
 
 @router.get("", response=InboxOut, summary="我的消息")
-def inbox(request, page: int = Field(1, ge=1, le=10_000), unread: bool = False):
+def inbox(request, page: int = Query(1, ge=1, le=10_000), unread: bool = False):
     """The caller's own notices, newest first, 20 a page (`unread=true` for the unread ones only)."""
     found = selectors.inbox(request.auth, page=page, unread_only=unread)
     return {"unread": selectors.unread_count(request.auth), "page": found.number, "pages": found.paginator.num_pages,
