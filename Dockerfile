@@ -11,15 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 WORKDIR /app
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin tongxin
 
-# The dependencies first (a layer kept while only the code changes), then the code, installed in place.
-COPY pyproject.toml README.md ./
-RUN mkdir tongxin && touch tongxin/__init__.py && pip install ".[prod]" && pip uninstall -y tongxin && rm -rf tongxin build
-COPY manage.py ./
+COPY pyproject.toml README.md manage.py ./
 COPY tongxin ./tongxin
-RUN pip install --no-deps -e . \
+# Installed in place (editable), so that manage.py, gunicorn and the static files all use /app/tongxin. The static
+# files are collected here, with a throwaway key and no database: settings need both to load, collectstatic neither.
+RUN pip install -e ".[prod]" \
     && TONGXIN_SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
-       python manage.py collectstatic --noinput -v 0 \
-    && rm -f /tmp/unused.sqlite3
+       python manage.py collectstatic --noinput -v 0
 
 USER tongxin
 EXPOSE 8000

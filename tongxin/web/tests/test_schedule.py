@@ -1,6 +1,7 @@
 """`manage.py schedule`: the table's entries enqueued at their periods, failures reported without stopping the loop,
 one scheduler per PostgreSQL database (advisory lock), and the database task backend's round trip."""
 
+import datetime as dt
 import signal
 import threading
 
@@ -190,6 +191,25 @@ def test_the_database_backend_queues_the_entries_for_db_worker_which_runs_them(s
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
     assert set(queued.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_old_task_results_are_pruned_and_recent_ones_and_failures_kept_longer():
+    from django_tasks_db.models import DBTaskResult
+
+    from tongxin.web.tasks import prune_task_results_task
+
+    now = timezone.now()
+
+    def row(status, days_ago):
+        return DBTaskResult.objects.create(task_path=f"{HERE}.every_ten_task", status=status, backend_name="default",
+                                           args_kwargs={"args": [], "kwargs": {}},
+                                           finished_at=now - dt.timedelta(days=days_ago))
+
+    old, recent = row("SUCCESSFUL", 8), row("SUCCESSFUL", 6)
+    old_failure, failure = row("FAILED", 31), row("FAILED", 8)
+    assert prune_task_results_task.call() == 2
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) >= {recent.pk, failure.pk}
+    assert not DBTaskResult.objects.filter(pk__in=[old.pk, old_failure.pk]).exists()
 
 
 def test_the_admin_does_not_show_the_task_queue_in_english(login):
