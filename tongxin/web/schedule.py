@@ -110,18 +110,20 @@ class Scheduler:
     def run(self, stop: threading.Event, lock: "ScheduleLock") -> None:
         """Until `stop` is set: while this scheduler holds the lock, enqueue what is due and sleep until the next
         entry is; while another holds it, try again every LOCK_RETRY seconds."""
-        waiting = False
+        waiting = ""  # why this scheduler is not running the table, as last reported
         try:
             while not stop.is_set():
                 if not lock.acquire():
-                    if not waiting:
-                        self.out("另一个调度进程正在运行（PostgreSQL 咨询锁被占用）：本进程待命，待其停止后接替")
-                        waiting = True
+                    why = (f"调度锁的数据库连接失败（{lock.failure}），{LOCK_RETRY:g} 秒后重试" if lock.failure else
+                           "另一个调度进程正在运行（PostgreSQL 咨询锁被占用）：本进程待命，待其停止后接替")
+                    if why != waiting:
+                        (self.err if lock.failure else self.out)(why)
+                        waiting = why
                     stop.wait(LOCK_RETRY)
                     continue
                 if waiting:
-                    self.out("已接替调度")
-                    waiting = False
+                    self.out("已接替调度" if "待命" in waiting else "已恢复调度")
+                    waiting = ""
                 try:
                     pause = self.run_due()
                 finally:
@@ -141,6 +143,7 @@ class ScheduleLock:
         self.alias = alias
         self.connection: BaseDatabaseWrapper | None = None
         self.held = False
+        self.failure = ""  # the error of the last try, if it failed for want of the database
 
     def acquire(self) -> bool:
         if connections[self.alias].vendor != "postgresql":
@@ -154,9 +157,11 @@ class ScheduleLock:
                 else:
                     cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
                     self.held = bool(cursor.fetchone()[0])
-        except Error:
-            logger.warning("调度锁的数据库连接失败，稍后重试", exc_info=True)
+        except Error as exc:
             self.release()
+            self.failure = f"{type(exc).__name__}：{str(exc).strip()[:200]}"
+            return False
+        self.failure = ""
         return self.held
 
     def release(self) -> None:

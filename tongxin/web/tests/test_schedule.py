@@ -251,6 +251,41 @@ def test_a_second_scheduler_idles_while_the_first_runs_and_takes_over_when_it_st
     assert out[0].startswith("另一个调度进程正在运行") and "已接替调度" in out
 
 
+class DownThenUp:
+    """A lock whose database is away for the first `down` tries."""
+
+    def __init__(self, down: int) -> None:
+        self.down, self.failure = down, ""
+
+    def acquire(self) -> bool:
+        self.down -= 1
+        self.failure = "OperationalError：connection refused" if self.down >= 0 else ""
+        return not self.failure
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_scheduler_without_its_database_says_so_once_waits_and_resumes():
+    clock = Clock()
+    s, out, err = scheduler([TEN], clock)
+    s.run(Rounds(clock, rounds=4), DownThenUp(down=2))
+    assert err == ["调度锁的数据库连接失败（OperationalError：connection refused），10 秒后重试"]
+    assert out == ["已恢复调度", "十秒：完成（1）", "十秒：完成（1）"]
+
+
+@postgres_only
+def test_the_lock_reports_a_database_it_cannot_reach(monkeypatch):
+    from django.db import OperationalError
+
+    def refuse(alias):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections, "create_connection", refuse)
+    lock = ScheduleLock()
+    assert not lock.acquire() and lock.failure == "OperationalError：connection refused"
+
+
 @postgres_only
 def test_a_scheduler_that_lost_its_lock_connection_tries_for_the_lock_again():
     lock = ScheduleLock()
