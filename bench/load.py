@@ -1,6 +1,7 @@
 """Load the production server with the key pages, each against the plain "ok" view (/healthz) in the same run.
 
     .venv/bin/python bench/load.py [--scale N] [--server gunicorn|granian|both] [--threads 4] [--seconds 3]
+    .venv/bin/python bench/load.py --processes 1,2,3,4 [--database-url postgres://…/tx_load_bench]
 
 Builds (or reuses) an SQLite database of the demo county at the given scale under var/bench/, starts the server
 itself on 127.0.0.1 as production runs it (DEBUG off, 2 workers), logs in as the demo roles and, page by page,
@@ -8,6 +9,11 @@ alternates batches of /healthz and of the page. For each page it prints requests
 "ok" view's, median and p95 latency under load, and — measured once in this process with Django's test client,
 not on the server — the page's SQL query count and its time alone. Bounded: every batch stops at --seconds or
 --max-requests, the whole run at --budget seconds; it only ever talks to 127.0.0.1 and stops the server it started.
+
+--processes 1,2,3,4 runs the same pages once per number of app processes (gunicorn or granian workers), each
+server started afresh, and ends with a table of req/s per page and process count and the gain over one process.
+--database-url measures on PostgreSQL instead of SQLite: a database whose name contains "bench", wiped and built
+once per scale (a marker under var/bench/ says it was).
 """
 
 import argparse
@@ -68,8 +74,8 @@ class Batch:
 
 # ------------------------------------------------------------------------------------------- database and server
 
-def bench_env(db: Path) -> dict[str, str]:
-    """The environment of production (DEBUG off, own keys) on the bench's SQLite file."""
+def bench_env(db_url: str) -> dict[str, str]:
+    """The environment of production (DEBUG off, own keys) on the bench's database."""
     keys = ROOT / "var" / "bench" / "keys.env"
     if not keys.exists():
         from cryptography.fernet import Fernet
@@ -83,33 +89,54 @@ def bench_env(db: Path) -> dict[str, str]:
     for line in keys.read_text().split():
         name, value = line.split("=", 1)
         env[name] = value
-    env.update(DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="tongxin.settings", TONGXIN_LOG_LEVEL="ERROR")
+    env.update(DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="tongxin.settings", TONGXIN_LOG_LEVEL="ERROR")
+    if not db_url.startswith("sqlite"):
+        env["TONGXIN_DB_CONN_MAX_AGE"] = "60"  # as production runs PostgreSQL (README 「生产部署」)
     return env
 
 
-def build_database(scale: int, seed: int) -> Path:
+def wipe_postgres(db_url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(db_url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urllib.parse.urlunsplit(("postgresql", parts.netloc, "/postgres", "", "")),
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_database(scale: int, seed: int, postgres_url: str = "") -> tuple[str, str]:
+    """The bench's database, built once per scale: (its URL, how to name it in the report)."""
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    db, done = folder / f"scale-{scale}.sqlite3", folder / f"scale-{scale}.done"
     keys_made = (folder / "keys.env").exists()
-    env = bench_env(db)
-    if not (db.exists() and done.exists() and keys_made):
-        for f in folder.glob(f"scale-{scale}.sqlite3*"):
-            f.unlink()
+    if postgres_url:
+        name = urllib.parse.urlsplit(postgres_url).path.lstrip("/")
+        db_url, label, done = postgres_url, f"PostgreSQL {name}", folder / f"{name}-scale-{scale}.done"
+    else:
+        db = folder / f"scale-{scale}.sqlite3"
+        db_url, label, done = f"sqlite:///{db}", str(db.relative_to(ROOT)), folder / f"scale-{scale}.done"
+    env = bench_env(db_url)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    if not (done.exists() and keys_made and (postgres_url or Path(db_url[len("sqlite:///"):]).exists())):
         done.unlink(missing_ok=True)
-        print(f"building the county at scale {scale} in {db.relative_to(ROOT)} …", flush=True)
+        if postgres_url:
+            wipe_postgres(postgres_url)
+        else:
+            for f in folder.glob(f"scale-{scale}.sqlite3*"):
+                f.unlink()
+        print(f"building the county at scale {scale} in {label} …", flush=True)
         started = time.monotonic()
-        manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
         subprocess.run([*manage, "load_demo", "--scale", str(scale), "--seed", str(seed)], cwd=ROOT, env=env, check=True)
         done.write_text(f"built in {time.monotonic() - started:.0f} s\n")
-    manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # a reused one too
     subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     # One round of the scheduled custody work, as the production worker runs it beside the server: today's
     # alerts, and the programmes' figures the county overview reads.
     subprocess.run([*manage, "custody_scan", "-v", "0"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    return db
+    return db_url, label
 
 
 def pad(text: str, width: int) -> str:
@@ -287,14 +314,16 @@ def key_pages(repeat: int) -> tuple[list[Page], str]:
     return pages, note
 
 
-def run_server(kind: str, args, env: dict[str, str], pages: list[Page], deadline: float) -> dict[str, float]:
+def run_server(kind: str, args, env: dict[str, str], pages: list[Page], deadline: float,
+               workers: int | None = None) -> dict[str, float]:
+    workers = workers or args.workers
     port = args.port or free_port()
-    proc = start_server(kind, port, env, args.workers)
+    proc = start_server(kind, port, env, workers)
     rates: dict[str, float] = {}
     try:
         cookies = {user: login(port, user) for user in dict.fromkeys(p.user for p in pages)}
         hammer(port, "/healthz", "", threads=args.threads, seconds=0.5, max_requests=200)  # warm up both workers
-        print(f"\n{kind}, {args.workers} workers on {HOST}:{port}, {args.threads} client threads, "
+        print(f"\n{kind}, {workers} workers on {HOST}:{port}, {args.threads} client threads, "
               f"{args.rounds} rounds of ok/page batches of ≤{args.seconds:g} s or ≤{args.max_requests} requests each")
         print(f"{'page':<22}{'user':<14}{'req/s':>8}{'ok req/s':>10}{'vs ok':>8}{'median ms':>11}{'p95 ms':>8}"
               f"{'SQL':>6}{'alone ms':>10}{'KB':>7}{'errors':>8}")
@@ -321,6 +350,18 @@ def run_server(kind: str, args, env: dict[str, str], pages: list[Page], deadline
     return rates
 
 
+def print_scaling(kind: str, by_count: dict[int, dict[str, float]]) -> None:
+    """req/s per page for each number of app processes, and the gain of the most over the fewest."""
+    counts = sorted(by_count)
+    first, last = counts[0], counts[-1]
+    print(f"\n{kind}: req/s by app processes (each run on a fresh server; the client threads share the machine)")
+    print(pad("", 37) + "".join(f"{f'×{n}':>9}" for n in counts) + f"{f'×{last}/×{first}':>10}")
+    for key in by_count[first]:
+        rates = [by_count[n].get(key, float("nan")) for n in counts]
+        gain = rates[-1] / rates[0] if rates[0] else float("nan")
+        print(pad(key, 37) + "".join(f"{r:>9.1f}" for r in rates) + f"{gain:>10.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1, help="county scale for load_demo --scale (default 1)")
@@ -335,25 +376,44 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="ok/page batch pairs per page")
     parser.add_argument("--repeat", type=int, default=5, help="requests per page for the time alone")
     parser.add_argument("--budget", type=float, default=900, help="seconds the load part of the run may take")
+    parser.add_argument("--processes", default="",
+                        help="e.g. 1,2,3,4: the pages once per number of app processes, and how throughput grows")
+    parser.add_argument("--database-url", default="",
+                        help="PostgreSQL instead of SQLite: postgres://…/NAME, NAME containing 'bench' (it is wiped)")
     args = parser.parse_args()
     if args.host != HOST:
         parser.error(f"--host must be {HOST}: the bench loads only the server it starts on this machine")
     if not (1 <= args.threads <= 32 and 0 < args.seconds <= 60 and 1 <= args.max_requests <= 100_000
             and 1 <= args.rounds <= 10 and 1 <= args.workers <= 8 and 1 <= args.repeat <= 100):
         parser.error("threads 1–32, seconds ≤ 60, max-requests ≤ 100000, rounds 1–10, workers 1–8, repeat 1–100")
+    try:
+        processes = [int(n) for n in args.processes.split(",") if n.strip()]
+    except ValueError:
+        processes = [0]
+    if processes and (not all(1 <= n <= 8 for n in processes) or args.server == "both"):
+        parser.error("--processes: numbers 1–8 separated by commas, with --server gunicorn or granian")
+    if args.database_url:
+        parts = urllib.parse.urlsplit(args.database_url)
+        if parts.scheme not in ("postgres", "postgresql") or "bench" not in parts.path or parts.hostname not in (
+                HOST, "localhost"):
+            parser.error("--database-url: PostgreSQL on this machine, a database whose name contains 'bench'")
 
-    db = build_database(args.scale, args.seed)
-    env = bench_env(db)
+    db_url, label = build_database(args.scale, args.seed, args.database_url)
+    env = bench_env(db_url)
     os.environ.update(env)
     for k in [k for k in os.environ if k.startswith("TONGXIN_") and k not in env]:
         del os.environ[k]
     sys.path.insert(0, str(ROOT))
     pages, note = key_pages(args.repeat)
-    print(f"\ntongxin load bench {dt.datetime.now():%Y-%m-%d %H:%M}: scale {args.scale}, {db.relative_to(ROOT)}, DEBUG off")
+    print(f"\ntongxin load bench {dt.datetime.now():%Y-%m-%d %H:%M}: scale {args.scale}, {label}, DEBUG off")
     print(note)
     print("SQL and 'alone ms' are measured once per page in this process (Django test client, median of "
           f"{args.repeat}); req/s, ratio and latencies on the server under load.")
     deadline = time.monotonic() + args.budget
+    if processes:
+        by_count = {n: run_server(args.server, args, env, pages, deadline, workers=n) for n in processes}
+        print_scaling(args.server, by_count)
+        return
     kinds = ["gunicorn", "granian"] if args.server == "both" else [args.server]
     results = {kind: run_server(kind, args, env, pages, deadline) for kind in kinds}
     if len(results) == 2:

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # 童心 developer entry point.
 #   scripts/dev.sh demo   install, migrate an SQLite database, load the demo county, serve http://127.0.0.1:8000
-#                         with the custody alert scan every 60 s beside it (TONGXIN_SCAN_EVERY=seconds)
+#                         with the scheduler (`manage.py schedule`: alert scans, report escalation…) beside it,
+#                         running each task inline (TONGXIN_SCHEDULE_SCALE=0.5 halves every period)
 #   scripts/dev.sh test   install what the tests need (incl. Debian's chromium) and run the whole test suite
+#   scripts/dev.sh prod   production on one machine with PostgreSQL (README 「生产部署」): DATABASE_URL and the keys
+#                         from the environment; install .[prod], migrate, collectstatic, then run gunicorn
+#                         (TONGXIN_WEB_PROCESSES, default one per core, on TONGXIN_BIND, default 127.0.0.1:8000),
+#                         TONGXIN_TASK_WORKERS task workers (default 2) and the scheduler, and supervise them: if one
+#                         exits, all are stopped and the script exits non-zero (let systemd or the like restart it);
+#                         Ctrl+C or SIGTERM stops all (each gets TONGXIN_STOP_SECONDS, default 30, to finish).
 # Django 6.1 needs Python 3.12 or newer: the first of python3.13, python3.12, python3.14, python3 (or a pyenv
 # install of 3.12+) that is new enough is used; set TONGXIN_PYTHON to choose another.
 set -euo pipefail
@@ -33,8 +40,13 @@ ensure_venv() {
         rm -rf "$VENV"
         "$(find_python)" -m venv "$VENV"
     fi
+    # Installed once per pyproject.toml and set of extras: a restart (production's above all) needs no registry.
+    local stamp="$VENV/.tongxin-installed$extras" want
+    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$extras"
+    echo "$want" >"$stamp"
 }
 
 as_root() {
@@ -96,6 +108,90 @@ PY
     set +a
 }
 
+# Production refuses to start on anything a demo may fall back to: SQLite, keys derived from the secret key, DEBUG.
+require_prod_env() {
+    local missing=() url=${DATABASE_URL:-}
+    if [ -z "$url" ]; then
+        echo "scripts/dev.sh prod 需要 PostgreSQL：请设置 DATABASE_URL，例如 postgres://tongxin:密码@127.0.0.1:5432/tongxin" >&2
+        echo "（只想看看演示站点，请用 scripts/dev.sh demo，它使用 SQLite。）" >&2
+        exit 2
+    fi
+    case "$url" in
+        postgres://*|postgresql://*) ;;
+        *) echo "DATABASE_URL 必须指向 PostgreSQL（postgres://…）：生产环境不使用 SQLite。" >&2; exit 2 ;;
+    esac
+    for name in TONGXIN_SECRET_KEY TONGXIN_FIELD_KEYS TONGXIN_HASH_KEY; do
+        [ -n "${!name:-}" ] || missing+=("$name")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "缺少密钥：${missing[*]}。生产环境的密钥须由部署者设置并保存在数据库备份之外（见 README「生产部署」），例如：" >&2
+        echo "  TONGXIN_SECRET_KEY=\$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >&2
+        echo "  TONGXIN_FIELD_KEYS=\$(python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" >&2
+        echo "  TONGXIN_HASH_KEY=\$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >&2
+        exit 2
+    fi
+    case "${TONGXIN_DEBUG:-}" in
+        1|true|yes|on) echo "生产环境不能开启调试（TONGXIN_DEBUG=${TONGXIN_DEBUG}）：请取消该变量。" >&2; exit 2 ;;
+    esac
+    case "${TONGXIN_TASK_BACKEND:-database}" in
+        database) ;;
+        *) echo "scripts/dev.sh prod 的任务由独立的 db_worker 进程执行，须使用数据库任务后端（TONGXIN_TASK_BACKEND=database 或不设置）。" >&2; exit 2 ;;
+    esac
+}
+
+# The production processes, each in a session of its own (a Ctrl+C in the terminal reaches this script alone, which
+# then stops each process once, in order), supervised: the first one to exit, for whatever reason, stops the rest.
+PROD_PIDS=()
+PROD_NAMES=()
+
+start_prod() {
+    local name=$1
+    shift
+    setsid "$@" &
+    PROD_PIDS+=("$!")
+    PROD_NAMES+=("$name")
+    echo "已启动 $name（pid $!）"
+}
+
+stop_prod() {
+    local pid deadline=$((SECONDS + ${TONGXIN_STOP_SECONDS:-30}))
+    trap '' INT TERM
+    for pid in "${PROD_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PROD_PIDS[@]}"; do
+        while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "pid $pid 未在 ${TONGXIN_STOP_SECONDS:-30} 秒内停止，强制结束" >&2
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        fi
+    done
+    wait 2>/dev/null || true
+    echo "已全部停止"
+}
+
+run_prod() {
+    local bind=${TONGXIN_BIND:-127.0.0.1:8000} web=${TONGXIN_WEB_PROCESSES:-$(nproc 2>/dev/null || echo 2)}
+    local workers=${TONGXIN_TASK_WORKERS:-2} i died rc
+    trap 'echo "收到 Ctrl+C，正在停止…"; stop_prod; exit 130' INT
+    trap 'echo "收到 SIGTERM，正在停止…"; stop_prod; exit 143' TERM
+    # gunicorn (sync workers): README 「生产部署」 says why it and not granian.
+    start_prod "网站 gunicorn ×$web" "$VENV/bin/gunicorn" tongxin.wsgi:application --workers "$web" --bind "$bind" \
+        --graceful-timeout 20 --log-level warning
+    for i in $(seq 1 "$workers"); do
+        start_prod "任务进程 $i" "$VENV/bin/python" manage.py db_worker --no-reload --worker-id "${HOSTNAME:-tongxin}-$$-$i"
+    done
+    start_prod "调度" "$VENV/bin/python" manage.py schedule
+    echo "童心生产服务：http://$bind （Ctrl+C 或 SIGTERM 停止）"
+    set +e
+    wait -n -p died "${PROD_PIDS[@]}"
+    rc=$?
+    set -e
+    for i in "${!PROD_PIDS[@]}"; do
+        [ "${PROD_PIDS[$i]}" = "$died" ] && echo "${PROD_NAMES[$i]}（pid $died）已退出（退出码 $rc），停止其余进程" >&2
+    done
+    stop_prod
+    exit $((rc == 0 ? 1 : rc))
+}
+
 case "${1:-}" in
     demo)
         ensure_venv ""
@@ -106,16 +202,15 @@ case "${1:-}" in
         "$VENV/bin/python" manage.py load_demo
         "$VENV/bin/python" manage.py collectstatic --noinput -v 0
         echo "童心演示站点：http://127.0.0.1:8000 （按 Ctrl+C 停止）"
-        # Alerts (missing child, late pickup, health checks) are raised by a background scan, never by a page:
-        # the scan loop runs beside the server and stops with it.
-        "$VENV/bin/python" manage.py custody_scan --every "${TONGXIN_SCAN_EVERY:-60}" &
-        scan=$!
-        # Mandatory reports nobody acknowledged in time go up a level: checked every minute the same way.
-        "$VENV/bin/python" manage.py care_scan --every "${TONGXIN_SCAN_EVERY:-60}" &
-        care_scan=$!
+        # Alerts (missing child, late pickup, health checks), overdue mandatory reports and the other periodic
+        # work are enqueued by the scheduler (tongxin/web/schedule.py), never by a page; on the demo's immediate
+        # task backend each task runs inline in the scheduler's process, which runs beside the server and stops
+        # with it.
+        "$VENV/bin/python" manage.py schedule &
+        scheduler=$!
         "$VENV/bin/python" manage.py runserver --noreload 127.0.0.1:8000 &
         server=$!
-        trap 'kill "$scan" "$care_scan" "$server" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+        trap 'kill "$scheduler" "$server" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
         trap 'exit 130' INT
         trap 'exit 143' TERM
         wait "$server"
@@ -127,8 +222,17 @@ case "${1:-}" in
         ensure_pdf_libs
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
+    prod)
+        require_prod_env
+        ensure_venv "[prod]"
+        ensure_pdf_libs || echo "未能安装 PDF 所需的系统库：书面报告（PDF）将无法生成。" >&2
+        export TONGXIN_TASK_BACKEND=database TONGXIN_DB_CONN_MAX_AGE="${TONGXIN_DB_CONN_MAX_AGE:-60}"
+        "$VENV/bin/python" manage.py migrate --noinput -v 0
+        "$VENV/bin/python" manage.py collectstatic --noinput -v 0
+        run_prod
+        ;;
     *)
-        echo "用法：scripts/dev.sh demo | test [pytest 参数]" >&2
+        echo "用法：scripts/dev.sh demo | test [pytest 参数] | prod" >&2
         exit 2
         ;;
 esac

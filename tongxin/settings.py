@@ -7,6 +7,8 @@ DATABASE_URL             e.g. postgres://user:pass@host/db (default: SQLite file
 TONGXIN_FIELD_KEYS       comma separated Fernet keys for personal fields; the first encrypts, all decrypt
 TONGXIN_HASH_KEY         key of the keyed hash used to look up ID numbers
 TONGXIN_DEMO_MODE        "1" lists the demo logins on the login page
+TONGXIN_TASK_BACKEND     "immediate" (default: tasks run inline where they are enqueued) or "database" (queued in
+                         PostgreSQL for `manage.py db_worker`; production), or a backend's import path
 TONGXIN_HTTPS            "1" in production behind HTTPS: SSL redirect, secure cookies, HSTS
 TONGXIN_HSTS_SECONDS     HSTS max-age (default one year with TONGXIN_HTTPS, else 0)
 TONGXIN_PROXY_COUNT      reverse proxies in front of Django that append to X-Forwarded-For (default 0)
@@ -15,6 +17,7 @@ TONGXIN_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default 15)
 TONGXIN_CUSTODY_FEE_CAP  the county's cap on custody fees per child per day, lunch apart (default 24.00)
 TONGXIN_FIGURES_EVERY_MINUTES  how often the worker recomputes the programmes' summary figures (default 60)
 TONGXIN_SMS_* / TONGXIN_WECHAT_* / TONGXIN_NOTIFY_*  the notifications' SMS and WeChat channels (see their block below)
+TONGXIN_SCHEDULE_SCALE   multiplies every period of `manage.py schedule` (default 1; tests and the smoke run less)
 """
 
 import os
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "tongxin.audit.axes_app.AxesConfig",  # django-axes, named in Chinese
+    "tongxin.web.tasks_app.TasksDatabaseConfig",  # django-tasks-db (the task queue's table), named in Chinese
     "tongxin.orgs",
     "tongxin.people",
     "tongxin.audit",
@@ -200,7 +204,30 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {"default": {"BACKEND": os.environ.get("TONGXIN_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+# Background work (Django's tasks framework; the tasks are in each app's tasks.py, `manage.py schedule` enqueues the
+# periodic ones from tongxin/web/schedule.py). "immediate", the default for the tests and the SQLite demo, runs a task
+# inline where it is enqueued; "database" (production: scripts/dev.sh prod, the Procfile, compose.yaml) stores it in
+# the django-tasks-db table, where `manage.py db_worker` processes pick it up. The table's migrations run whichever
+# backend is chosen, so switching needs no migration.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_task_backend = os.environ.get("TONGXIN_TASK_BACKEND", "").strip() or "immediate"
+if _task_backend not in TASK_BACKENDS and "." not in _task_backend:
+    raise ImproperlyConfigured(
+        f"TONGXIN_TASK_BACKEND={_task_backend!r} 无效：应为 immediate（默认，任务在提交处立即执行）、"
+        "database（任务存入数据库，由 manage.py db_worker 执行）或任务后端的导入路径。"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(_task_backend, _task_backend)}}
+# `manage.py schedule`: every period of tongxin/web/schedule.py's table multiplied by this (the smoke test's 0.05
+# turns a minute into three seconds; none is shorter than a second).
+try:
+    SCHEDULE_SCALE = float(os.environ.get("TONGXIN_SCHEDULE_SCALE", "") or "1")
+except ValueError:
+    SCHEDULE_SCALE = 0.0
+if not 0 < SCHEDULE_SCALE <= 100:
+    raise ImproperlyConfigured("TONGXIN_SCHEDULE_SCALE 应为大于 0、不超过 100 的数（调度周期的倍数，默认 1）。")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8

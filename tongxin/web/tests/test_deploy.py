@@ -24,6 +24,8 @@ PRODUCTION_ENV = {
     "TONGXIN_HASH_KEY": "c1f0e6b2a94d4b1f8e3a7d25c6b9f0e4",
     "TONGXIN_HTTPS": "1",
     "TONGXIN_PROXY_COUNT": "1",
+    "TONGXIN_TASK_BACKEND": "database",
+    "TONGXIN_DB_CONN_MAX_AGE": "60",
 }
 
 
