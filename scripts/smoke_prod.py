@@ -39,6 +39,7 @@ LEADER = "leader"  # 青溪县实验小学's leader, organiser of the running af
 SCALE = os.environ.get("TONGXIN_SMOKE_SCHEDULE_SCALE", "0.05")  # a minute's period becomes 3 seconds
 SESSION_LEFT = 30  # seconds between setting the scene and the session's end: time to log in and check in
 LOG = ROOT / "var" / "smoke" / "prod.log"
+FAKES_RECORD = ROOT / "var" / "smoke" / "fake-provider.jsonl"
 
 
 class Miss(Exception):
@@ -56,6 +57,7 @@ class Smoke:
     opener: urllib.request.OpenerDirector | None = None
     jar: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
     scene: dict = field(default_factory=dict)
+    fakes: subprocess.Popen | None = None
 
     # ----------------------------------------------------------------------------------- HTTP
 
@@ -129,8 +131,37 @@ def make_database(smoke: Smoke) -> None:
     )
     if "TONGXIN_VENV" in os.environ:
         env["TONGXIN_VENV"] = os.environ["TONGXIN_VENV"]
+    env.update(start_fake_providers(smoke, env))
     smoke.env = env
     say(f"database {name}, port {smoke.port}")
+
+
+def start_fake_providers(smoke: Smoke, env: dict[str, str]) -> dict[str, str]:
+    """The loopback fakes of Aliyun SMS and WeChat (tongxin.notifications.testing.fakes), recording what they are
+    sent; returns the variables that point production at them."""
+    FAKES_RECORD.parent.mkdir(parents=True, exist_ok=True)
+    FAKES_RECORD.unlink(missing_ok=True)
+    quiet = {k: v for k, v in env.items() if k != "TONGXIN_SMOKE_RUN"}
+    out = FAKES_RECORD.with_suffix(".out")
+    smoke.fakes = subprocess.Popen(
+        [sys.executable, "-m", "tongxin.notifications.testing.fakes", "--sms-port", str(free_port()),
+         "--wechat-port", str(free_port()), "--record", str(FAKES_RECORD)],
+        cwd=ROOT, env=quiet, stdout=out.open("w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    found: dict[str, str] = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and smoke.fakes.poll() is None:
+        lines = out.read_text().splitlines()
+        if any(line.startswith("#") for line in lines):
+            for line in lines:
+                if line.startswith("export "):
+                    name, _, value = line[len("export "):].strip().partition("=")
+                    found[name] = value.strip("'")
+            break
+        time.sleep(0.2)
+    if "TONGXIN_SMS_ENDPOINT" not in found:
+        raise Miss("the fake providers did not start")
+    say(f"fake SMS provider at {found['TONGXIN_SMS_ENDPOINT']}")
+    return found
 
 
 def load_demo(smoke: Smoke) -> None:
@@ -272,6 +303,30 @@ def check_the_worker_ran_the_scan(smoke: Smoke) -> None:
     say(f"{runs.count()} scans run by the worker since the check-in")
 
 
+def wait_for_late_pickup_sms(smoke: Smoke) -> None:
+    """The alert's SMS to the child's guardians was queued in the outbox with the alert, and the worker's next
+    delivery round sent it to the (fake) provider: state sent, and the provider recorded it once under its key."""
+    import json
+
+    from tongxin.notifications.models import OutboundMessage
+
+    deadline = time.monotonic() + 60
+    prefix = f"custody-alert-{smoke.scene['alert']}-"
+    while time.monotonic() < deadline:
+        sent = list(OutboundMessage.objects.filter(key__startswith=prefix, channel="sms", state="sent"))
+        if sent:
+            recorded = [json.loads(line) for line in FAKES_RECORD.read_text().splitlines() if line.strip()]
+            keys = [r.get("out_id") for r in recorded]
+            for m in sent:
+                if keys.count(m.key) != 1:
+                    raise Miss(f"the provider recorded message {m.key} {keys.count(m.key)} times")
+            say(f"late pick-up SMS sent to {len(sent)} recipient(s) through the worker: {sent[0].text}")
+            return
+        time.sleep(1)
+    states = list(OutboundMessage.objects.filter(key__startswith=prefix).values_list("channel", "state", "reason"))
+    raise Miss(f"no late pick-up SMS sent within 60 s of the alert (outbox: {states or 'nothing queued'})")
+
+
 def stop_prod(smoke: Smoke) -> None:
     proc = smoke.proc
     assert proc is not None
@@ -294,7 +349,7 @@ def stop_prod(smoke: Smoke) -> None:
 
 STEPS: list[Callable[[Smoke], None]] = [
     make_database, load_demo, start_prod, check_healthz, log_in, set_late_pickup_scene, check_in_on_the_duty_page,
-    wait_for_late_pickup_alert, check_the_worker_ran_the_scan,
+    wait_for_late_pickup_alert, check_the_worker_ran_the_scan, wait_for_late_pickup_sms,
     stop_prod,  # last: the lead's steps go before it
 ]
 
@@ -317,6 +372,8 @@ def run_processes(smoke: Smoke) -> list[str]:
 
 
 def kill_everything(smoke: Smoke) -> None:
+    if smoke.fakes is not None and smoke.fakes.poll() is None:
+        smoke.fakes.terminate()
     if smoke.proc is not None and smoke.proc.poll() is None:
         smoke.proc.send_signal(signal.SIGTERM)
         try:
@@ -357,6 +414,8 @@ def main() -> int:
             kill_everything(smoke)
             show_log()
             return 1
+    if smoke.fakes is not None:
+        smoke.fakes.terminate()
     say(f"passed in {time.monotonic() - started:.0f} s")
     return 0
 

@@ -1,6 +1,6 @@
 """Background work of the care line (Django's tasks framework: inline on the default backend, on a real worker in
-production). `manage.py care_scan --every 60` enqueues `escalate_reports_task` every minute (the demo starts it
-beside the server), or cron runs `manage.py care_scan` alone."""
+production). The scheduler (`manage.py schedule`, tongxin/web/schedule.py) enqueues `escalate_reports_task` every
+minute; cron may run `manage.py care_scan` instead."""
 
 from django.tasks import task
 from django.utils import timezone

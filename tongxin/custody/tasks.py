@@ -1,7 +1,7 @@
 """Background work of the custody line (Django's tasks framework: inline on the default backend, on a real
-worker in production). `manage.py custody_scan --every 300` enqueues `scan_alerts_task` every five minutes (the
-demo starts it beside the server), or cron runs `manage.py custody_scan` alone; each round also enqueues
-`refresh_figures_task` when the area overviews' figures are older than TONGXIN_FIGURES_EVERY_MINUTES."""
+worker in production). The scheduler (`manage.py schedule`, tongxin/web/schedule.py) enqueues `scan_alerts_task`
+every minute and `refresh_figures_task` when the area overviews' figures are older than
+TONGXIN_FIGURES_EVERY_MINUTES; cron may run `manage.py custody_scan` instead."""
 
 from django.tasks import task
 
