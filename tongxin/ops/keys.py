@@ -39,8 +39,8 @@ def current() -> dict:
     if settings.FIELD_ENCRYPTION_KEYS:
         field_keys, field_from = [_root(k) for k in settings.FIELD_ENCRYPTION_KEYS], FIELD_KEYS
     else:  # derived from the secret key, as people.crypto does in development and tests
-        field_keys, field_from = [crypto._derive(b"encrypt")], SECRET_KEY
-    hash_key = settings.FIELD_HASH_KEY.encode() if settings.FIELD_HASH_KEY else crypto._derive(b"lookup-hash")
+        field_keys, field_from = [crypto.derived_key(b"encrypt")], SECRET_KEY
+    hash_key = settings.FIELD_HASH_KEY.encode() if settings.FIELD_HASH_KEY else crypto.derived_key(b"lookup-hash")
     return {
         "field_keys": [fingerprint(k) for k in field_keys],
         "field_keys_from": field_from,

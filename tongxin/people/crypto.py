@@ -89,6 +89,12 @@ def _hash_key() -> bytes:
     return settings.FIELD_HASH_KEY.encode() if settings.FIELD_HASH_KEY else _derive(b"lookup-hash")
 
 
+def derived_key(label: bytes) -> bytes:
+    """The key derived from the secret key for `label` (b"encrypt", b"lookup-hash"), when no key of its own is
+    set: for fingerprinting the keys a backup was made with, never for storing."""
+    return _derive(label)
+
+
 def clear_key_cache() -> None:
     _keyring.cache_clear()
     _hash_key.cache_clear()
