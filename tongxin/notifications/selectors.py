@@ -85,7 +85,7 @@ def outbox(user: User, *, page: int, state: str = "") -> Page:
     messages = OutboundMessage.objects.filter(scope.outbox_q(user)).defer("address", "params", "answer")
     if state in OutboundMessage.State.values:
         messages = messages.filter(state=state)
-    return Paginator(messages, 30).get_page(page)
+    return Paginator(messages, 20).get_page(page)
 
 
 def outbox_counts(user: User) -> dict[str, int]:

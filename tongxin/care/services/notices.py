@@ -72,7 +72,7 @@ def absence_notices_send(pupils: dict[int, str], *, day: dt.date, school: str, n
         family = [Recipient(g.label, user_id=g.user_id, phone=g.phone) for g in guardians.get(child_id, [])]
         if family:
             messages.append((Message(
-                "care.absence", f"care-absence-{child_id}-{day:%Y%m%d}", f"{name}今天未到校",
+                "care.absence", f"care-absence-{child_id}-{day:%Y%m%d}", f"{name}{day.month}月{day.day}日未到校",
                 f"{name}{day.month}月{day.day}日没有到校，也没有请假。请尽快与{school}班主任联系，告知孩子情况。",
                 {"child": name, "place": school, "time": f"{day.month}月{day.day}日"}, reverse("home")), family))
     return notices_send(messages=messages, now=now) if messages else 0
