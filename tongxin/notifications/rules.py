@@ -83,6 +83,21 @@ def max_attempts(urgent: bool) -> int:
     return 10 if urgent else 8
 
 
+# A message not sent by then is stale and dropped with the reason: a missing-child SMS a day late misleads more than
+# it helps (the inbox keeps it), an absence after three days, the week's digest after the week.
+STALE_AFTER = {True: dt.timedelta(hours=24), False: dt.timedelta(days=3)}
+STALE_AFTER_KIND = {"care.digest": dt.timedelta(days=7)}
+
+
+def stale_after(kind: str, urgent: bool) -> dt.timedelta:
+    return STALE_AFTER_KIND.get(kind, STALE_AFTER[urgent])
+
+
+def stale_reason(after: dt.timedelta) -> str:
+    span = f"{after.days} 天" if after.days else f"{after.seconds // 3600} 小时"
+    return f"超过 {span}未能发出，已过时，不再发送（站内消息仍在）"
+
+
 LEASE = dt.timedelta(minutes=2)   # a worker's claim on a message; past it, the worker is taken to have died
 
 

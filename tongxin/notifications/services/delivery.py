@@ -139,6 +139,11 @@ def outbox_deliver(*, now: dt.datetime, channels: Mapping[str, Channel], base_ur
     for m in due:
         if not _claim(m, tick()):
             continue  # another worker took it
+        after = rules.stale_after(m.kind, m.urgent)
+        if m.created_at + after < tick():
+            _finish(m, tick(), state=State.FAILED, reason=rules.stale_reason(after))
+            report.failed += 1
+            continue
         channel = channels.get(m.channel)
         if channel is None:
             _finish(m, tick(), state=State.FAILED, reason=f"未配置{rules.CHANNELS.get(m.channel, m.channel)}发送渠道")

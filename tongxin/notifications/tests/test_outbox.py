@@ -263,3 +263,16 @@ def test_two_workers_at_once_send_each_message_once(sms_on):
         t.join()
     assert channel.sends == 40 and len(channel.delivered) == 40
     assert OutboundMessage.objects.filter(state=State.SENT).count() == 40
+
+
+def test_a_message_not_sent_within_a_day_is_dropped_as_stale(sms_on):
+    m = queue()
+    channel = FakeChannel()
+    outbox_deliver(now=NOON + dt.timedelta(hours=24, seconds=1), channels={"sms": channel})
+    m.refresh_from_db()
+    assert (m.state, channel.sends) == (State.FAILED, 0) and "超过 1 天未能发出" in m.reason
+
+
+def test_a_calm_message_keeps_three_days():
+    assert rules.stale_after("care.absence", False) == dt.timedelta(days=3)
+    assert rules.stale_reason(dt.timedelta(days=3)).startswith("超过 3 天未能发出")
