@@ -108,6 +108,9 @@ def running_today(demo_user):
     today = timezone.localdate()
     if today.weekday() >= 5:
         CalendarDay.objects.update_or_create(date=today, defaults={"workday": True, "name": "测试调休"})
+        # The demo rosters the teacher Monday to Friday: a weekend duty on top would be a sixth day in a row, which
+        # the roster refuses. The test's week starts clean instead.
+        RosterShift.objects.filter(staff=teacher, date__gte=today - dt.timedelta(days=6), date__lt=today).delete()
     programme = services.create_programme(leader, name="今日托管测试", school=leader.assignments.get().school,
                                           fee_per_day=Decimal("20"), status=Programme.Status.OPEN)
     period = services.add_period(leader, programme, name="本期", start=today, end=today + dt.timedelta(days=13))
