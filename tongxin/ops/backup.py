@@ -143,35 +143,29 @@ def _pg_backup(dump: Path) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- reading the database now
 
-def current_sums() -> dict[str, TableSum]:
-    """Every table's rows and checksum in the database now (read outside Django's connection and its adapters)."""
-    vendor = _vendor()
-    if vendor == "sqlite":
-        plain = sqlite3.connect(str(connection.settings_dict["NAME"]), uri=True, timeout=20)
-        try:
-            return sqlite_sums(plain)
-        finally:
-            plain.close()
-    conn = postgres.connect(connection.settings_dict)
+@contextmanager
+def _plain_connection() -> Iterator[Any]:
+    """A connection of the database's own driver, outside Django's connection and its adapters."""
+    if _vendor() == "sqlite":
+        conn: Any = sqlite3.connect(str(connection.settings_dict["NAME"]), uri=True, timeout=20)
+    else:
+        conn = postgres.connect(connection.settings_dict)
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot for every table
     try:
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        return pg_sums(conn)
+        yield conn
     finally:
         conn.close()
+
+
+def current_sums() -> dict[str, TableSum]:
+    """Every table's rows and checksum in the database now."""
+    with _plain_connection() as conn:
+        return sqlite_sums(conn) if _vendor() == "sqlite" else pg_sums(conn)
 
 
 def current_migrations() -> dict[str, list[str]]:
-    if _vendor() == "sqlite":
-        plain = sqlite3.connect(str(connection.settings_dict["NAME"]), uri=True, timeout=20)
-        try:
-            return sqlite_migrations(plain)
-        finally:
-            plain.close()
-    conn = postgres.connect(connection.settings_dict)
-    try:
-        return pg_migrations(conn)
-    finally:
-        conn.close()
+    with _plain_connection() as conn:
+        return sqlite_migrations(conn) if _vendor() == "sqlite" else pg_migrations(conn)
 
 
 # ---------------------------------------------------------------- restore
