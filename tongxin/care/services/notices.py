@@ -7,6 +7,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from tongxin.notifications import rules
+from tongxin.notifications import selectors as notices
 from tongxin.notifications.services.send import Message, Recipient, notices_send
 from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Role
@@ -66,7 +68,7 @@ def escalation_notices_send(report: MandatoryReport, level: int, leader_id: int 
 def absence_notices_send(pupils: dict[int, str], *, day: dt.date, school: str, now: dt.datetime) -> int:
     """Pupils marked absent without a reason: their guardians are told, once a pupil and day (not urgent: after
     the night's quiet hours when marked late)."""
-    guardians = people.guardians_to_notify(pupils)
+    guardians = people.guardians_to_notify(pupils, phones=rules.SMS in notices.enabled_channels())
     messages = []
     for child_id, name in pupils.items():
         family = [Recipient(g.label, user_id=g.user_id, phone=g.phone) for g in guardians.get(child_id, [])]

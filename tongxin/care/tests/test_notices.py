@@ -15,8 +15,8 @@ from tongxin.care.services.digest import digest_send
 from tongxin.care.tests.test_absence import _class, _pupils
 from tongxin.care.tests.test_reports import MIN, T0, _raise, _teacher_and_pupil
 from tongxin.notifications import rules
+from tongxin.notifications import selectors as notice_selectors
 from tongxin.notifications.models import Notice, OutboundMessage, Preference
-from tongxin.notifications.services import send as send_service
 from tongxin.people.selectors import guardians_to_notify
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(autouse=True)
 def sms_on(monkeypatch):
-    monkeypatch.setattr(send_service, "enabled_channels", lambda: frozenset({rules.SMS, rules.WECHAT}))
+    monkeypatch.setattr(notice_selectors, "enabled_channels", lambda: frozenset({rules.SMS, rules.WECHAT}))
 
 
 def test_a_report_reaches_the_township_contact_and_the_police_mobile_at_once(demo_user):

@@ -6,6 +6,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from tongxin.notifications import rules
+from tongxin.notifications import selectors as notices
 from tongxin.notifications.services.send import Message, Recipient, notices_send
 from tongxin.people import selectors as people
 
@@ -23,7 +25,7 @@ def alert_notices_send(alerts: list[Alert], day_end: dict[int, dt.time], *, now:
         return 0
     child_ids = {a.placement.child_id for a in sent}
     names = dict(people.children_by_ids(child_ids).values_list("pk", "name"))
-    guardians = people.guardians_to_notify(child_ids)
+    guardians = people.guardians_to_notify(child_ids, phones=rules.SMS in notices.enabled_channels())
     programmes = dict(Programme.objects.filter(pk__in={a.programme_id for a in sent}).values_list("pk", "name"))
     link = reverse("custody:alerts")
     at = timezone.localtime(now).strftime("%H:%M")

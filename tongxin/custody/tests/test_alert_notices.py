@@ -9,8 +9,8 @@ import pytest
 from tongxin.custody import services
 from tongxin.custody.models import Alert, Placement, RosterShift
 from tongxin.notifications import rules
+from tongxin.notifications import selectors as notice_selectors
 from tongxin.notifications.models import Notice, OutboundMessage
-from tongxin.notifications.services import send as send_service
 from tongxin.people.selectors import guardians_to_notify
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def at(day, hour, minute=0):
 
 @pytest.fixture(autouse=True)
 def sms_on(monkeypatch):
-    monkeypatch.setattr(send_service, "enabled_channels", lambda: frozenset({rules.SMS, rules.WECHAT}))
+    monkeypatch.setattr(notice_selectors, "enabled_channels", lambda: frozenset({rules.SMS, rules.WECHAT}))
 
 
 @pytest.fixture

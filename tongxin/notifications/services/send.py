@@ -17,9 +17,8 @@ from tongxin.people.crypto import lookup_hash
 from tongxin.people.masking import mask_phone
 from tongxin.people.validators import normalize_mobile
 
-from .. import rules
+from .. import rules, selectors
 from ..models import Notice, OutboundMessage, Preference, WechatBinding
-from ..selectors import enabled_channels
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def notices_send(*, messages: list[tuple[Message, list[Recipient]]], now: dt.dat
     """Write the inbox notices and outbox rows of many messages in a few statements; returns how many outbox
     rows are new. Call it inside the transaction of the event it reports, so that both land or neither. Outbox
     rows are written only for the channels the site has set up."""
-    enabled = enabled_channels()
+    enabled = selectors.enabled_channels()
     user_ids = {r.user_id for _, recipients in messages for r in recipients if r.user_id}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids, is_active=True)}
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection, connections
 
 from tongxin.notifications import rules
+from tongxin.notifications import selectors as notice_selectors
 from tongxin.notifications.channels.base import Failure, Outgoing, Sent
 from tongxin.notifications.models import Notice, OutboundMessage
-from tongxin.notifications.services import send as send_service
 from tongxin.notifications.services.delivery import outbox_deliver
 from tongxin.notifications.services.send import Message, Recipient, notice_send
 
@@ -51,7 +51,7 @@ class FakeChannel:
 
 @pytest.fixture
 def sms_on(monkeypatch):
-    monkeypatch.setattr(send_service, "enabled_channels", lambda: frozenset({rules.SMS, rules.WECHAT}))
+    monkeypatch.setattr(notice_selectors, "enabled_channels", lambda: frozenset({rules.SMS, rules.WECHAT}))
 
 
 def queue(key="evt-1", *, kind="custody.missing", phone="13800138000", user_id=None, now=NOON):
@@ -69,7 +69,7 @@ def test_an_event_sent_twice_makes_one_message_and_one_notice(sms_on, demo_user)
 
 
 def test_without_channels_only_the_inbox_is_written(monkeypatch, demo_user):
-    monkeypatch.setattr(send_service, "enabled_channels", lambda: frozenset())
+    monkeypatch.setattr(notice_selectors, "enabled_channels", lambda: frozenset())
     user = demo_user("teacher")
     notice_send(message=Message("custody.missing", "evt-2", "标题", "内容", {}),
                 recipients=[Recipient("老师", user_id=user.pk, phone="13800138000")], now=NOON)
