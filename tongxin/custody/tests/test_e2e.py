@@ -21,6 +21,8 @@ def test_parent_application_through_approval_and_check_in(demo_site, browser):
     today = timezone.localdate()
     if today.weekday() >= 5:
         CalendarDay.objects.update_or_create(date=today, defaults={"workday": True, "name": "测试调休"})
+        # The demo rosters the teacher Monday to Friday; a weekend duty would be a sixth day in a row.
+        RosterShift.objects.filter(staff=teacher, date__gte=today - dt.timedelta(days=6), date__lt=today).delete()
     programme = services.create_programme(leader, name="浏览器测试托管", school=leader.assignments.get().school,
                                           fee_per_day=Decimal("20"), status=Programme.Status.OPEN,
                                           agreement_text="服务协议正文", commitment_text="安全承诺正文")
