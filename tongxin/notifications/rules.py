@@ -21,19 +21,31 @@ class Kind:
     staff_must: frozenset[str]   # the channels staff receiving this kind cannot switch off
     default: frozenset[str]      # the channels on until the person chooses
     params: tuple[str, ...]      # the SMS/WeChat template's variables, in order
+    audience: frozenset[str]     # the roles (orgs.Role values) it is sent to: the settings page shows them this kind
 
+
+_CUSTODY = frozenset({"parent", "class_teacher", "subject_teacher", "school_leader", "volunteer", "community_worker"})
+_HANDLERS = frozenset({"township_officer", "county_civil"})
+_HELPERS = frozenset({"class_teacher", "subject_teacher", "school_leader", "volunteer", "community_worker"})
+_WHO = ("child", "place", "time")
 
 KINDS: dict[str, Kind] = {k.code: k for k in (
-    Kind("custody.missing", "托管儿童未到且未请假", True, frozenset({SMS}), frozenset({SMS, WECHAT}),
-         ("child", "place", "time")),
-    Kind("custody.late_pickup", "托管儿童超时未接", True, frozenset({SMS}), frozenset({SMS, WECHAT}),
-         ("child", "place", "time")),
-    Kind("care.absence", "学生缺勤", False, frozenset(), frozenset({SMS, WECHAT}), ("child", "place", "time")),
-    Kind("care.report", "强制报告", True, frozenset({SMS}), frozenset({SMS, WECHAT}), ("child", "place", "time")),
-    Kind("care.report_escalated", "强制报告逾期未签收", True, frozenset({SMS}), frozenset({SMS, WECHAT}),
-         ("child", "place", "time")),
-    Kind("care.digest", "关爱工作每周待办", False, frozenset(), frozenset({WECHAT}), ("count", "place", "time")),
+    Kind("custody.missing", "托管儿童未到且未请假", True, frozenset({SMS}), frozenset({SMS, WECHAT}), _WHO, _CUSTODY),
+    Kind("custody.late_pickup", "托管儿童超时未接", True, frozenset({SMS}), frozenset({SMS, WECHAT}), _WHO, _CUSTODY),
+    Kind("care.absence", "孩子未到校", False, frozenset(), frozenset({SMS, WECHAT}), _WHO, frozenset({"parent"})),
+    Kind("care.report", "强制报告", True, frozenset({SMS}), frozenset({SMS, WECHAT}), _WHO, _HANDLERS),
+    Kind("care.report_escalated", "强制报告逾期未签收", True, frozenset({SMS}), frozenset({SMS, WECHAT}), _WHO,
+         _HANDLERS),
+    Kind("care.digest", "关爱工作每周待办", False, frozenset(), frozenset({WECHAT}), ("count", "place", "time"),
+         _HELPERS),
 )}
+
+
+def kinds_for(roles: set[str]) -> list[Kind]:
+    """The kinds a person with these roles receives (the administrator: all of them)."""
+    if "admin" in roles:
+        return list(KINDS.values())
+    return [k for k in KINDS.values() if k.audience & roles]
 
 PARAM_MAX = 20          # an SMS template variable's length (the providers' limit for a name-like value)
 KEY_MAX = 64

@@ -70,7 +70,8 @@ def settings_of(user: User, *, enabled: frozenset[str]) -> Settings:
     staff = bool(scope.roles(user) - _NOT_STAFF)
     reachable = {rules.SMS: bool(user.phone), rules.WECHAT: binding is not None}
     rows = []
-    for code, kind in rules.KINDS.items():
+    for kind in rules.kinds_for(scope.roles(user)):
+        code = kind.code
         chosen = pref.channels.get(code) if pref else None
         on = rules.channels_for(kind, chosen=frozenset(chosen) if chosen is not None else None, staff=staff)
         must = kind.staff_must if staff else frozenset()

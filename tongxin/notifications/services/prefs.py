@@ -31,12 +31,14 @@ def preference_set(actor: User, *, channels: dict[str, set[str]], quiet_start: d
                    quiet_end: dt.time) -> Preference:
     """Store the actor's channels per kind (what their role requires stays on whatever they tick) and quiet
     hours."""
-    staff = bool(scope.roles(actor) - _NOT_STAFF)
+    roles = scope.roles(actor)
+    staff = bool(roles - _NOT_STAFF)
     unknown = set(channels) - set(rules.KINDS) or {c for picked in channels.values() for c in picked} - set(rules.CHANNELS)
     if unknown:
         raise ValidationError("未知的消息类型或渠道")
-    chosen = {code: sorted(rules.channels_for(kind, chosen=frozenset(channels.get(code, set())), staff=staff))
-              for code, kind in rules.KINDS.items()}
+    # Only the kinds the person receives are theirs to set; any other keeps its default should their role change.
+    chosen = {kind.code: sorted(rules.channels_for(kind, chosen=frozenset(channels.get(kind.code, set())), staff=staff))
+              for kind in rules.kinds_for(roles)}
     pref, _ = Preference.objects.select_for_update().get_or_create(user=actor)
     pref.channels, pref.quiet_start, pref.quiet_end = chosen, quiet_start, quiet_end
     pref.save()

@@ -98,7 +98,7 @@ def test_staff_cannot_switch_off_sms_for_urgent_notices(client, demo_user):
     response = client.post(reverse("notifications:settings"), {"quiet_start": "21:30", "quiet_end": "06:30"})
     assert response.status_code == 302
     pref = Preference.objects.get(user=user)
-    assert pref.channels["custody.missing"] == ["sms"] and pref.channels["care.absence"] == []
+    assert pref.channels["custody.missing"] == ["sms"] and pref.channels["care.digest"] == []
     assert (pref.quiet_start, pref.quiet_end) == (dt.time(21, 30), dt.time(6, 30))
     assert AuditEntry.objects.filter(actor=user, reason="修改消息通知设置").exists()
 
@@ -192,3 +192,23 @@ def test_the_api_refuses_a_bad_page_in_chinese(client, demo_user):
     client.force_login(demo_user("teacher"))
     response = client.get("/api/notices?page=abc")
     assert response.status_code == 400 and "page" in response.json()["detail"]
+
+
+def test_a_parent_is_offered_only_the_notices_about_their_child(client, demo_user):
+    client.force_login(demo_user("parent"))
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "托管儿童超时未接" in page and "孩子未到校" in page
+    assert "强制报告" not in page and "每周待办" not in page
+
+
+def test_a_township_officer_is_offered_the_reports_not_the_childs_absence(client, demo_user):
+    client.force_login(demo_user("township"))
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "强制报告逾期未签收" in page and "孩子未到校" not in page and "托管儿童" not in page
+
+
+def test_saving_leaves_the_kinds_one_does_not_receive_at_their_defaults(client, demo_user):
+    user = demo_user("parent")
+    client.force_login(user)
+    client.post(reverse("notifications:settings"), {"quiet_start": "22:00", "quiet_end": "07:00"})
+    assert "care.report" not in Preference.objects.get(user=user).channels
