@@ -62,6 +62,10 @@ class Settings:
     wechat_bound_at: dt.datetime | None
     enabled: frozenset[str]
 
+    @property
+    def any_required(self) -> bool:
+        return any(ch.required for k in self.kinds for ch in k.channels)
+
 
 def settings_of(user: User, *, enabled: frozenset[str]) -> Settings:
     """The person's choices as the form shows them, for the channels the site has set up."""
