@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tongxin.audit",
     "tongxin.custody",
     "tongxin.care",
+    "tongxin.nursery",
     "tongxin.notifications",
     "tongxin.web",
 ]
