@@ -18,7 +18,6 @@ from . import rules
 from .choices import AgeBand, CareType, ClassType, PriceItem, SubsidyKind
 
 
-
 class Centre(models.Model):
     """A community childcare centre (托育服务中心) or one of its service points (服务点, embedded in an elderly
     activity centre or a community health station: `host`), with its location (WGS-84, for the 15-minute circle)

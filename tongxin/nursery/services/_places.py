@@ -70,14 +70,29 @@ def admit(room: Room, *, child_id: int, care_type: str, span: rules.Span, starts
 
 
 def offer_start(entry: WaitlistEntry, today: dt.date) -> dt.date:
-    """An offered place starts on the day the family wished, or tomorrow if that has passed."""
+    """An offered place starts no earlier than the day the family wished, nor than tomorrow."""
     return max(entry.wanted_from, today + dt.timedelta(days=1))
+
+
+def free_from(room: Room, entry: WaitlistEntry, span: rules.Span, base: dt.date) -> dt.date | None:
+    """The first day from `base` on which the child can take a place in this room for good: `base` itself, or the
+    day after a contract of the room ends."""
+    ends = Contract.objects.filter(room=room, state=Contract.State.ACTIVE, ends_on__gte=base).values_list(
+        "ends_on", flat=True)
+    for start in sorted({base} | {end + dt.timedelta(days=1) for end in ends}):
+        if not rules.class_fits(age_on(entry.child_id, start), room.class_type):
+            continue
+        if not admission_refusals(room, child_id=entry.child_id, care_type=entry.care_type, span=span,
+                                  starts_on=start, ends_on=None):
+            return start
+    return None
 
 
 def offer_places(centre: Centre, *, today: dt.date, now: dt.datetime) -> list[WaitlistEntry]:
     """Offer the free places of a centre to its waiting list, in order of joining: each waiting child is offered
-    the first room of theirs (by age on the start day) that takes them on the terms they asked for; the offered
-    place is held (counted in every later check) until the family answers. Returns the entries offered a place."""
+    the first room of their age that takes them on the terms they asked for, from the first day it can (the day
+    they wished, or the day after a child leaves); the offered place is held (counted in every later check) until
+    the family answers. Returns the entries offered a place."""
     waiting = list(WaitlistEntry.objects.filter(centre=centre, state=WaitlistEntry.State.WAITING)
                    .order_by("joined_at", "pk"))
     if not waiting:
@@ -85,15 +100,13 @@ def offer_places(centre: Centre, *, today: dt.date, now: dt.datetime) -> list[Wa
     rooms = locked_rooms(list(Room.objects.filter(centre=centre, active=True).values_list("pk", flat=True)))
     offered = []
     for entry in waiting:
-        start = offer_start(entry, today)
+        base = offer_start(entry, today)
+        if contract_overlap(entry.child_id, base, None) is not None:
+            continue
         span = rules.default_span(entry.care_type, centre.hours)
         for room in rooms:
-            if not rules.class_fits(age_on(entry.child_id, start), room.class_type):
-                continue
-            if contract_overlap(entry.child_id, start, None) is not None:
-                break
-            if admission_refusals(room, child_id=entry.child_id, care_type=entry.care_type, span=span,
-                                  starts_on=start, ends_on=None):
+            start = free_from(room, entry, span, base)
+            if start is None:
                 continue
             entry.state, entry.offered_room, entry.offered_from, entry.offered_at = (
                 WaitlistEntry.State.OFFERED, room, start, now)
