@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,6 +40,18 @@ def _day(request, name: str = "on") -> dt.date:
     if request.GET.get(name):
         messages.error(request, "日期格式应为 YYYY-MM-DD，已显示今天")
     return timezone.localdate()
+
+
+def _submit(request, form, fn, *args, success: str | None = None, **kwargs):
+    """Run a service for a form; its refusal becomes the form's error (the page answers 400 and shows it)."""
+    try:
+        result = fn(*args, **kwargs)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True
 
 
 def _status(*form_list) -> int:
@@ -94,7 +106,7 @@ def contracts(request, centre_id: int):
         form = forms.ContractForm(request.POST or None, rooms=_rooms(found), initial={"starts_on": today})
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            if attempt(request, contract_svc.contract_create, request.user, room_id=d["room"], child_id=d["child_id"],
+            if _submit(request, form, contract_svc.contract_create, request.user, room_id=d["room"], child_id=d["child_id"],
                        care_type=d["care_type"], starts_on=d["starts_on"], drop_off=d["drop_off"],
                        pick_up=d["pick_up"], today=today, now=timezone.now(), success="已签订托育协议"):
                 return redirect("nursery:contracts", found.pk)
@@ -147,7 +159,8 @@ def waitlist(request, centre_id: int):
             return redirect("nursery:waitlist", found.pk)
         if posted and form.is_valid():
             d = form.cleaned_data
-            if attempt(request, waitlist_svc.waitlist_join, request.user, centre_id=found.pk, child_id=d["child_id"],
+            if _submit(request, form, waitlist_svc.waitlist_join, request.user, centre_id=found.pk,
+                       child_id=d["child_id"],
                        care_type=d["care_type"], wanted_from=d["wanted_from"], today=today, now=now,
                        success="已登记排队"):
                 return redirect("nursery:waitlist", found.pk)
@@ -204,13 +217,13 @@ def roster(request, centre_id: int):
                                        initial={"day": day, "until": _month_end(day)})
         if action == "add" and shift_form.is_valid():
             d = shift_form.cleaned_data
-            if attempt(request, roster_svc.shift_add, request.user, room_id=d["room"], day=d["day"],
+            if _submit(request, shift_form, roster_svc.shift_add, request.user, room_id=d["room"], day=d["day"],
                        carer_id=d["carer"], start=d["start"], end=d["end"], today=today, success="已排班"):
                 return redirect(f"{request.path}?day={d['day']:%Y-%m-%d}")
         elif action == "repeat" and repeat_form.is_valid():
             d = repeat_form.cleaned_data
-            added = attempt(request, roster_svc.roster_repeat, request.user, room_id=d["room"], day=d["day"],
-                            until=d["until"], today=today)
+            added = _submit(request, repeat_form, roster_svc.roster_repeat, request.user, room_id=d["room"],
+                            day=d["day"], until=d["until"], today=today)
             if added is not None:
                 messages.success(request, f"已复制 {added} 个班次")
                 return redirect(f"{request.path}?day={d['day']:%Y-%m-%d}")
@@ -256,17 +269,17 @@ def _settings_post(request, action, price, subsidy, limit, *, centre_id: int | N
     today = timezone.localdate()
     if action == "price" and price.is_valid():
         d = price.cleaned_data
-        return bool(attempt(request, settings_svc.price_set, request.user, item=d["item"], band=d["band"],
+        return bool(_submit(request, price, settings_svc.price_set, request.user, item=d["item"], band=d["band"],
                             amount=d["amount"], effective_from=d["effective_from"], today=today, centre_id=centre_id,
                             success="价格已保存"))
     if action == "subsidy" and subsidy.is_valid():
         d = subsidy.cleaned_data
-        return bool(attempt(request, settings_svc.subsidy_set, request.user, kind=d["kind"], amount=d["amount"],
+        return bool(_submit(request, subsidy, settings_svc.subsidy_set, request.user, kind=d["kind"], amount=d["amount"],
                             effective_from=d["effective_from"], today=today, centre_id=centre_id,
                             success="补贴已保存"))
     if action == "limit" and limit.is_valid():
         d = limit.cleaned_data
-        return bool(attempt(request, settings_svc.limit_set, request.user, class_type=d["class_type"],
+        return bool(_submit(request, limit, settings_svc.limit_set, request.user, class_type=d["class_type"],
                             max_size=d["max_size"], per_carer=d["per_carer"], centre_id=centre_id,
                             success="班型限额已保存"))
     return False
@@ -373,13 +386,11 @@ def book(request):
     form = forms.BookForm(request.POST or None, centres=centre_choices, children=children, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if attempt(request, booking_svc.booking_create, request.user, centre_id=d["centre"], child_id=d["child"],
+        if _submit(request, form, booking_svc.booking_create, request.user, centre_id=d["centre"], child_id=d["child"],
                    day=d["day"], start=d["start"], end=d["end"], today=today, now=timezone.localtime(),
                    success=f"已预约 {d['day'].month}月{d['day'].day}日 {d['start']:%H:%M}–{d['end']:%H:%M} 的临时托"):
             return redirect("nursery:mine")
-    refused = request.method == "POST"
-    return render(request, "nursery/book.html", {"form": form, "children": children},
-                  status=400 if refused else 200)
+    return render(request, "nursery/book.html", {"form": form, "children": children}, status=_status(form))
 
 
 @login_required
@@ -392,8 +403,9 @@ def mine(request):
                           initial={"wanted_from": today.replace(day=1) + dt.timedelta(days=32)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        entry = attempt(request, waitlist_svc.waitlist_join, request.user, centre_id=d["centre"], child_id=d["child"],
-                        care_type=d["care_type"], wanted_from=d["wanted_from"], today=today, now=now)
+        entry = _submit(request, form, waitlist_svc.waitlist_join, request.user, centre_id=d["centre"],
+                        child_id=d["child"], care_type=d["care_type"], wanted_from=d["wanted_from"], today=today,
+                        now=now)
         if entry is not None:
             messages.success(request, "已有空位，已为孩子保留托位，请在下方确认入托" if entry.state == entry.State.OFFERED
                              else "已登记排队，有空位时将按登记顺序通知您")
