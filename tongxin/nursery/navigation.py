@@ -24,6 +24,8 @@ def actions(user) -> list[Link]:
     if Role.PARENT in roles:
         cards.append(Link("预约临时托", reverse("nursery:book"), "选托育机构、孩子、日期和时段，按小时预约临时托"))
         cards.append(Link("我的托育", reverse("nursery:mine"), "孩子的托育协议、临时托预约、排队和账单"))
+    if Role.ADMIN in roles:
+        return cards + [Link("社区托育", reverse("nursery:centres"), "全部托育中心、服务点的托位、在托与排队人数")]
     for centre in access.staff_centres(user):
         if access.manages(user, centre):
             cards.append(Link(f"{centre.name}", reverse("nursery:centre", args=[centre.pk]),

@@ -19,7 +19,7 @@ from tongxin.web.downloads import tables_book, xlsx_download
 from tongxin.web.feedback import attempt
 from tongxin.web.forms import error_text
 
-from . import access, forms, rules
+from . import access, forms
 from .models import Bill, Booking, Contract, DutyShift, Room, WaitlistEntry
 from .selectors import bills as bill_sel
 from .selectors import network, records
@@ -231,7 +231,7 @@ def roster(request, centre_id: int):
         raise PermissionDenied("只有本托育机构的负责人可以排班")
     return render(request, "nursery/roster.html", {
         "centre": found, "day": day, "rooms": records.roster_day(found, day), "shift_form": shift_form,
-        "repeat_form": repeat_form, "manages": manages, "slots": [s.label for s in rules.hour_slots(found.hours)],
+        "repeat_form": repeat_form, "manages": manages,
         "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1)},
         status=_status(shift_form, repeat_form))
 
