@@ -71,6 +71,7 @@ DEMO_LOGINS = [
     ("county_health", "县卫健局 吴科长", Role.COUNTY_HEALTH, COUNTY_CODE),
     ("nursery", "城关镇社区托育服务中心 周园长", Role.NURSERY_MANAGER, "城关镇社区托育服务中心"),
     ("carer", "城关镇社区托育服务中心 保育员 郑老师", Role.NURSERY_CARER, "城关镇社区托育服务中心"),
+    ("nparent", "托育家长（东门社区，孩子不满3岁）", Role.PARENT, None),
 ]
 LATER_LOGIN_ROLES = frozenset({Role.COUNTY_HEALTH, Role.NURSERY_MANAGER, Role.NURSERY_CARER})
 

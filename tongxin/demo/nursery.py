@@ -4,11 +4,11 @@ and a 托大班 (extended hours to 19:00), and two service points — one in 西
 own price; the carers' roster for this month and the next; contracts of every kind signed from September on (the
 registry's infants of 6–36 months in the two townships, as many as the classes and their carers take: the rest
 wait in line), a contract ending this month whose place is offered to the first in line, temporary bookings, last
-month's bills (most paid) and this month's. The demo parent's younger child (registered here) is booked for
-temporary care and waits for a full-day place.
+month's bills (most paid) and this month's. The line's demo parent (`nparent`, a toddler's mother in 东门社区) has
+booked temporary care and waits for a full-day place.
 
 Everything is written through the services with the dates passed in; the logins of `DEMO_LOGINS` for the line
-(county_health, nursery, carer) are made here, after the rest of the county."""
+(county_health, nursery, carer, nparent) are made here, after the rest of the county."""
 
 import datetime as dt
 import random
@@ -30,8 +30,6 @@ from tongxin.nursery.services import waitlist as waitlist_svc
 from tongxin.orgs.calendar import working_days
 from tongxin.orgs.models import Region, Role, RoleAssignment, Site, User
 from tongxin.people.models import Child, Guardian, Guardianship
-from tongxin.people.services import register_child
-from tongxin.people.validators import id_check_char
 
 from . import COUNTY_CODE, DEMO_LOGINS, DEMO_PASSWORD
 
@@ -157,7 +155,8 @@ def _hours(rng: random.Random, care_type: str, centre: Centre) -> tuple[dt.time,
     return drop, pick
 
 
-def _contracts(rng: random.Random, manager: User, centres: dict[str, Centre], today: dt.date) -> list[int]:
+def _contracts(rng: random.Random, manager: User, centres: dict[str, Centre], today: dt.date,
+               skip: int) -> list[int]:
     """Sign the townships' infants into the classes from earlier months on, as the rooms and carers allow; those
     who do not fit are returned (they join the waiting list)."""
     months = [_month_start(today, back) for back in (3, 2, 1)] + [today.replace(day=1)]
@@ -170,6 +169,8 @@ def _contracts(rng: random.Random, manager: User, centres: dict[str, Centre], to
         infants = list(Child.objects.filter(school__isnull=True, family__community_id__in=homes[name])
                        .order_by("birth_date", "pk").values_list("pk", "birth_date"))
         for child_id, birth in infants:
+            if child_id == skip:
+                continue
             start = rng.choice(months)
             if start == today.replace(day=1):
                 start = max(today, start + dt.timedelta(days=rng.choice([2, 6, 13])))
@@ -209,40 +210,38 @@ def _waiting(rng: random.Random, manager: User, centres: dict[str, Centre], left
                                   today=today, now=_aware(today, dt.time(11, 0)))
 
 
-def _parent_infant(today: dt.date) -> int:
-    """The demo parent's younger child: a girl of about 20 months, registered in the family's household."""
-    guardian = Guardian.objects.select_related("family").get(user__username="parent")
-    admin = User.objects.get(username="admin")
-    birth = today.replace(day=1) - dt.timedelta(days=610)
-    seq = 0
-    while True:
-        first17 = f"{COUNTY_CODE[:6]}{birth:%Y%m%d}{seq:02d}2"
-        number = first17 + id_check_char(first17)
-        child = Child(id_number=number)
-        child.sync_id_columns()
-        if not Child.objects.filter(id_hash=child.id_hash).exists():
+def _family_login(today: dt.date) -> tuple[User, int]:
+    """The line's demo parent, `nparent`: the main guardian of a toddler (14–28 months) of 东门社区 who is the only child
+    of the household and has no login yet. (The county's `parent` has a pupil only, as the other lines expect.)"""
+    community = Region.objects.get(code="361199100001")
+    for child in Child.objects.filter(school__isnull=True, family__community=community).order_by("pk"):
+        if not 14 <= rules.age_in_months(child.birth_date, today) <= 28:
+            continue
+        if Child.objects.filter(family_id=child.family_id).count() != 1:
+            continue
+        link = (Guardianship.objects.filter(child=child, is_primary=True, guardian__user__isnull=True)
+                .select_related("guardian").first())
+        if link is not None:
             break
-        seq += 1
-    sibling = Child.objects.filter(guardianships__guardian=guardian).order_by("pk").first()
-    infant = register_child(admin, family=guardian.family, name=f"{sibling.name[0]}小满", gender="F",
-                            birth_date=birth, id_number=number)
-    # The household's guardians are the younger child's too (the registry's builder writes these links directly).
-    Guardianship.objects.bulk_create([
-        Guardianship(child=infant, guardian_id=g.guardian_id, relationship=g.relationship, is_primary=g.is_primary,
-                     lives_with_child=g.lives_with_child, can_pickup=g.can_pickup)
-        for g in Guardianship.objects.filter(child=sibling).order_by("pk")])
-    return infant.pk
+    else:
+        raise RuntimeError("演示县中没有可作为托育家长的家庭")
+    user = User.objects.create(username="nparent", real_name=f"{link.guardian.name}（家长）",
+                               password=make_password(DEMO_PASSWORD))
+    Guardian.objects.filter(pk=link.guardian_id).update(user=user)
+    return user, child.pk
 
 
-def _bookings(rng: random.Random, manager: User, centres: dict[str, Centre], infant_id: int, today: dt.date) -> None:
+def _bookings(rng: random.Random, manager: User, centres: dict[str, Centre], parent: User, infant_id: int,
+              today: dt.date) -> None:
     """Temporary care booked by the centre for families on the phone, and by the demo parent for their child."""
     days = [d for d in working_days(today + dt.timedelta(days=1), today + dt.timedelta(days=14))][:8]
-    parent = User.objects.get(username="parent")
     candidates = list(Child.objects.filter(school__isnull=True, family__community__parent__code__in=[
         "361199100000", "361199001000"]).order_by("pk").values_list("pk", flat=True))
     rng.shuffle(candidates)
     made = 0
     for child_id in candidates:
+        if child_id == infant_id:
+            continue
         if made >= 10 or not days:
             break
         centre = rng.choice(list(centres.values()))
@@ -292,9 +291,9 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
                                 places=places)
     _roster(manager, carers, centres, today)
     _prices(health, manager, centres[CENTRE], today)
-    left = _contracts(rng, manager, centres, today)
+    parent, infant = _family_login(today)
+    left = _contracts(rng, manager, centres, today, skip=infant)
     _waiting(rng, manager, centres, left, today)
-    infant = _parent_infant(today)
-    _bookings(rng, manager, centres, infant, today)
+    _bookings(rng, manager, centres, parent, infant, today)
     _bills(manager, centres, today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

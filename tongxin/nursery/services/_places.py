@@ -79,7 +79,7 @@ def free_from(room: Room, entry: WaitlistEntry, span: rules.Span, base: dt.date)
     day after a contract of the room ends."""
     ends = Contract.objects.filter(room=room, state=Contract.State.ACTIVE, ends_on__gte=base).values_list(
         "ends_on", flat=True)
-    for start in sorted({base} | {end + dt.timedelta(days=1) for end in ends}):
+    for start in sorted({base} | {end + dt.timedelta(days=1) for end in ends if end is not None}):
         if not rules.class_fits(age_on(entry.child_id, start), room.class_type):
             continue
         if not admission_refusals(room, child_id=entry.child_id, care_type=entry.care_type, span=span,

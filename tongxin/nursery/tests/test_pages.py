@@ -27,8 +27,8 @@ def centre():
 
 @pytest.fixture
 def infant():
-    """The demo parent's younger child (about 20 months)."""
-    return Child.objects.get(guardianships__guardian__user__username="parent", school__isnull=True)
+    """The childcare demo parent's toddler."""
+    return Child.objects.get(guardianships__guardian__user__username="nparent")
 
 
 def _next_days(n: int) -> list[dt.date]:
@@ -37,7 +37,7 @@ def _next_days(n: int) -> list[dt.date]:
 
 
 def test_a_parent_books_temporary_care_on_the_phone_and_sees_it(login, centre, infant):
-    client = login("parent")
+    client = login("nparent")
     page = client.get(reverse("nursery:book") + f"?centre={centre.pk}").text
     assert "预约临时托" in page and infant.name in page
     day = _next_days(3)[2]
@@ -51,7 +51,7 @@ def test_a_parent_books_temporary_care_on_the_phone_and_sees_it(login, centre, i
 
 
 def test_a_refused_booking_says_why_and_stores_nothing(login, centre, infant):
-    client = login("parent")
+    client = login("nparent")
     before = Booking.objects.count()
     far = timezone.localdate() + dt.timedelta(days=40)
     response = client.post(reverse("nursery:book"), {"centre": centre.pk, "child": infant.pk,
@@ -70,18 +70,18 @@ def test_bad_booking_input_is_refused_in_chinese(login, centre, infant, field, v
     data = {"centre": centre.pk, "child": infant.pk, "day": f"{_next_days(1)[0]:%Y-%m-%d}", "start": "09:00",
             "end": "11:00", field: value}
     before = Booking.objects.count()
-    response = login("parent").post(reverse("nursery:book"), data)
+    response = login("nparent").post(reverse("nursery:book"), data)
     assert response.status_code == 400 and "errorlist" in response.text
     assert Booking.objects.count() == before
 
 
 def test_a_parent_cannot_book_another_familys_child(login, centre):
-    other = Child.objects.filter(school__isnull=True).exclude(guardianships__guardian__user__username="parent").first()
-    response = login("parent").post(reverse("nursery:book"), {
+    other = Child.objects.filter(school__isnull=True).exclude(guardianships__guardian__user__username="nparent").first()
+    response = login("nparent").post(reverse("nursery:book"), {
         "centre": centre.pk, "child": other.pk, "day": f"{_next_days(1)[0]:%Y-%m-%d}", "start": "09:00",
         "end": "11:00"})
     assert response.status_code == 400  # not among the choices the page offered
-    assert not Booking.objects.filter(child=other, booked_by__username="parent").exists()
+    assert not Booking.objects.filter(child=other, booked_by__username="nparent").exists()
 
 
 def _unsigned_infant(months_low: int, months_high: int) -> Child:
@@ -158,7 +158,7 @@ def test_the_county_sets_the_affordable_price(login):
 
 
 def test_home_cards_lead_each_role_to_its_pages(login, centre):
-    assert reverse("nursery:book") in login("parent").get("/").text
+    assert reverse("nursery:book") in login("nparent").get("/").text
     assert reverse("nursery:centre", args=[centre.pk]) in login("nursery").get("/").text
     assert reverse("nursery:roster", args=[centre.pk]) in login("carer").get("/").text
     assert reverse("nursery:county") in login("county_health").get("/").text

@@ -59,8 +59,8 @@ BIGINT = 2**63 - 1
 FUZZ_ADDRESS = "192.0.2.44"  # a documentation address: failed logins here lock out no other test's client
 
 # Everyday users first: a form they all see is poisoned as the first of them to reach it.
-ROLES = ["leader", "teacher", "subject", "counsellor", "community", "volunteer", "parent", "nursery", "carer",
-         "township", "county_edu", "county_civil", "county_health", "admin", "anonymous"]
+ROLES = ["leader", "teacher", "subject", "counsellor", "community", "volunteer", "parent", "nparent", "nursery",
+         "carer", "township", "county_edu", "county_civil", "county_health", "admin", "anonymous"]
 assert set(ROLES) == {username for username, *_ in DEMO_LOGINS} | {"anonymous"}
 API_ROLES = ["admin", "teacher"]
 
