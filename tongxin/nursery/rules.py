@@ -303,7 +303,8 @@ def admission_problems(*, label: str, limit: Limit, places: int, children: Seque
 
 @dataclass(frozen=True)
 class Slot:
-    """An hour of a class's day on the ratio board: the most children at any moment in it, the fewest carers."""
+    """An hour of a class's day on the ratio board, shown at its tightest moment (the most children for the carers
+    then on duty); `ok` when every moment of the hour is within the class's size and ratio."""
 
     start: dt.time
     end: dt.time
@@ -335,11 +336,10 @@ def ratio_board(*, limit: Limit, places: int, children: Sequence[Span], carers: 
     out = []
     for slot in hour_slots(hours):
         segs = segments(children=children, carers=carers, within=slot)
-        most = max(s.children for s in segs)
-        fewest = min(s.carers for s in segs)
+        worst = max(segs, key=lambda s: (s.children - min(size, s.carers * limit.per_carer), s.children))
         ok = all(s.children <= size and s.children <= s.carers * limit.per_carer for s in segs)
-        out.append(Slot(slot.start, slot.end, most, fewest, min(size, fewest * limit.per_carer),
-                        carers_needed(most, "", limit=limit) if most else 0, ok))
+        out.append(Slot(slot.start, slot.end, worst.children, worst.carers,
+                        min(size, worst.carers * limit.per_carer), carers_needed(worst.children, "", limit=limit), ok))
     return out
 
 

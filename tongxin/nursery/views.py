@@ -400,7 +400,7 @@ def mine(request):
     today, now = timezone.localdate(), timezone.localtime()
     children = [(pk, f"{name}（{age}个月）") for pk, name, age in records.own_children(request.user, today)]
     form = forms.JoinForm(request.POST or None, children=children, centres=records.bookable_centres(request.user),
-                          initial={"wanted_from": today.replace(day=1) + dt.timedelta(days=32)})
+                          initial={"wanted_from": (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         entry = _submit(request, form, waitlist_svc.waitlist_join, request.user, centre_id=d["centre"],

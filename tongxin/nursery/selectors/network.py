@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from tongxin.orgs import scope
+from tongxin.orgs.calendar import is_working_day
 
 from .. import rules
 from ..choices import ClassType
@@ -92,13 +93,16 @@ def centre_rows(centres: list[Centre], *, on: dt.date) -> list[CentreRow]:
 
 
 def room_rows(centre: Centre, *, on: dt.date) -> list[RoomRow]:
+    """Each class's places, and on a working day the children expected hour by hour against its carers on duty (a
+    day the centre is closed has no board)."""
     limits = limits_for(centre)
+    open_day = is_working_day(on)
     out = []
     for room in Room.objects.filter(centre=centre, active=True).select_related("centre__site__region").order_by(
             "class_type", "name"):
         plan = room_plan(room, on, on)
         limit = limits[room.class_type]
-        spans = plan.spans(on)
+        spans = plan.spans(on) if open_day else []
         most = rules.peak(spans)
         size = rules.class_size(limit, room.places)
         low, high = rules.AGES[room.class_type]
@@ -107,7 +111,7 @@ def room_rows(centre: Centre, *, on: dt.date) -> list[RoomRow]:
             ages=f"{low}–{high} 个月", places=room.places, size=size, per_carer=limit.per_carer,
             contracts=sum(1 for o in plan.occupants(on) if o.kind == "contract"), peak=most, free=max(size - most, 0),
             board=rules.ratio_board(limit=limit, places=room.places, children=spans, carers=plan.carers(on),
-                                    hours=centre.hours),
+                                    hours=centre.hours) if open_day else [],
             rostered=plan.rostered(on)))
     return out
 
@@ -120,6 +124,7 @@ class CentrePage:
     rooms: list[RoomRow]
     points: list[CentreRow]
     limits: dict[str, rules.Limit]
+    open_day: bool = True
 
     @property
     def slots(self) -> list[str]:
@@ -129,4 +134,4 @@ class CentrePage:
 def centre_page(centre: Centre, *, on: dt.date, user) -> CentrePage:
     points = [p for p in visible_centres(user) if p.site.parent_id == centre.site_id] if centre.kind == Centre.Kind.CENTRE else []
     return CentrePage(centre=centre, on=on, row=centre_rows([centre], on=on)[0], rooms=room_rows(centre, on=on),
-                      points=centre_rows(points, on=on), limits=limits_for(centre))
+                      points=centre_rows(points, on=on), limits=limits_for(centre), open_day=is_working_day(on))

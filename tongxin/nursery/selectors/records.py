@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from tongxin.orgs import scope
+from tongxin.orgs.calendar import is_working_day
 from tongxin.orgs.models import Role, RoleAssignment, User
 from tongxin.people import selectors as people
 
 from .. import rules
 from ..models import Booking, Centre, Contract, DutyShift, Room, WaitlistEntry
 from .bills import BillRow, bills_of_children
+from .network import visible_centres
 from .occupancy import OnDuty, room_plan
 
 
@@ -112,13 +114,15 @@ class RosterRoom:
 
 
 def roster_day(centre: Centre, day: dt.date) -> list[RosterRoom]:
+    """A day's carers on duty per room, with the ratio hour by hour (none on a day the centre is closed)."""
+    open_day = is_working_day(day)
     out = []
     for room in Room.objects.filter(centre=centre, active=True).select_related("centre__site__region").order_by(
             "class_type", "name"):
         plan = room_plan(room, day, day)
         out.append(RosterRoom(room.pk, room.name, plan.on_duty(day),
                               rules.ratio_board(limit=plan.limit, places=room.places, children=plan.spans(day),
-                                                carers=plan.carers(day), hours=centre.hours)))
+                                                carers=plan.carers(day), hours=centre.hours) if open_day else []))
     return out
 
 
@@ -201,6 +205,4 @@ def _positions(mine) -> list[WaitRow]:
 
 def bookable_centres(user: User) -> list[tuple[int, str]]:
     """The centres and points a parent may book at (those open), the family's community's first."""
-    from .network import visible_centres
-
     return [(c.pk, f"{c.name}（{c.site.region.name}）") for c in visible_centres(user)]

@@ -138,11 +138,19 @@ def test_the_manager_issues_the_months_bills_and_exports_them(login, centre):
 
 def test_the_offices_see_places_and_the_ratio_board_but_no_childs_name(login, centre):
     names = list(Contract.objects.filter(centre=centre).values_list("child__name", flat=True))
-    page = login("township").get(reverse("nursery:centre", args=[centre.pk])).text
+    day = _next_days(1)[0]
+    page = login("township").get(reverse("nursery:centre", args=[centre.pk]) + f"?on={day:%Y-%m-%d}").text
     assert "向日葵托大班" in page and "每小时师生比" in page and "07:30–08:30" in page
     assert not any(name in page for name in names)
     staff_page = login("carer").get(reverse("nursery:contracts", args=[centre.pk])).text
     assert any(name in staff_page for name in names) and "签订托育协议" not in staff_page
+
+
+def test_a_day_the_centre_is_closed_has_no_ratio_board(login, centre):
+    today = timezone.localdate()
+    sunday = today + dt.timedelta(days=6 - today.weekday() + (7 if today.weekday() == 6 else 0))
+    page = login("nursery").get(reverse("nursery:centre", args=[centre.pk]) + f"?on={sunday:%Y-%m-%d}").text
+    assert f"{sunday.month}月{sunday.day}日是休息日，不开园" in page and "每小时师生比" not in page
 
 
 def test_the_county_sets_the_affordable_price(login):

@@ -147,6 +147,17 @@ def test_the_ratio_board_runs_hour_by_hour_from_opening_to_the_end_of_extended_h
     assert (last.children, last.carers, last.needed, last.ok) == (1, 0, 1, False)
 
 
+def test_an_hour_on_the_board_is_shown_at_its_tightest_moment():
+    """08:30–09:30 in a 乳儿班: five children for two carers until 09:00 (room for six), seven for three after it
+    (room for nine): the hour shows its tighter half, not seven children against two carers."""
+    children = [span("08:00–17:00")] * 5 + [span("09:00–17:00")] * 2
+    carers = [span("07:30–16:30"), span("08:30–17:30"), span("09:00–18:00")]
+    board = rules.ratio_board(limit=rules.national(ClassType.INFANT), places=10, children=children, carers=carers,
+                              hours=HOURS)
+    hour = next(s for s in board if s.label == "08:30–09:30")
+    assert (hour.children, hour.carers, hour.capacity, hour.ok) == (5, 2, 6, True)
+
+
 def test_the_peak_is_the_most_children_at_one_moment():
     assert rules.peak([span("07:30–12:00"), span("12:00–18:00"), span("11:00–13:00")]) == 2
     assert rules.peak([]) == 0
