@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tongxin.audit",
     "tongxin.custody",
     "tongxin.care",
+    "tongxin.nursery",
     "tongxin.notifications",
     "tongxin.ops",
     "tongxin.web",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("custody/", include("tongxin.custody.urls")),
     path("care/", include("tongxin.care.urls")),
+    path("nursery/", include("tongxin.nursery.urls")),
     path("notices/", include("tongxin.notifications.urls")),
     path("", include("tongxin.people.urls")),
     path("", include("tongxin.web.urls")),

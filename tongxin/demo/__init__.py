@@ -66,7 +66,14 @@ DEMO_LOGINS = [
     ("counsellor", "五年级（1）班 林老师（心理辅导教师）", Role.CLASS_TEACHER, ("3611990001", 5, 1)),
     ("volunteer", "志愿者 刘晓", Role.VOLUNTEER, "361199100001"),
     ("parent", "家长（见登录后首页）", Role.PARENT, None),
+    # Community childcare (社区托育): made by `demo.nursery`, after the rest (so every earlier row keeps its
+    # identifier); the centre's logins are held at 城关镇社区托育服务中心.
+    ("county_health", "县卫健局 吴科长", Role.COUNTY_HEALTH, COUNTY_CODE),
+    ("nursery", "城关镇社区托育服务中心 周园长", Role.NURSERY_MANAGER, "城关镇社区托育服务中心"),
+    ("carer", "城关镇社区托育服务中心 保育员 郑老师", Role.NURSERY_CARER, "城关镇社区托育服务中心"),
+    ("nparent", "托育家长（东门社区，孩子不满3岁）", Role.PARENT, None),
 ]
+LATER_LOGIN_ROLES = frozenset({Role.COUNTY_HEALTH, Role.NURSERY_MANAGER, Role.NURSERY_CARER})
 
 
 # Subject teachers (任课教师), one assignment per class taught, besides the demo login `subject`: username, real
@@ -378,6 +385,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .surveys import build_survey_demo
 
     build_survey_demo(random.Random(seed + 2))
+    from .nursery import build_nursery_demo
+
+    build_nursery_demo(random.Random(seed + 6))
     return DemoSummary(
         regions=Region.objects.filter(path__startswith=county.path).count(), schools=len(schools),
         classes=len(classes), families=len(families), children=len(children), guardians=len(guardians), users=users,
@@ -402,7 +412,7 @@ def _create_staff(rng, county, townships, communities, schools, classes, guardia
     in_class_loop = {target: (username, real_name) for username, real_name, role, target in DEMO_LOGINS
                      if role == Role.CLASS_TEACHER and username != "teacher"}
     for username, real_name, role, target in DEMO_LOGINS:
-        if role == Role.PARENT or target in in_class_loop:
+        if role == Role.PARENT or role in LATER_LOGIN_ROLES or target in in_class_loop:
             continue
         u = user(username, real_name, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
         if role == Role.ADMIN:

@@ -40,9 +40,10 @@ class SchoolClassAdmin(admin.ModelAdmin):
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "school", "region", "capacity")
+    list_display = ("name", "kind", "school", "region", "parent", "capacity")
     list_filter = ("kind",)
     search_fields = ("name",)
+    autocomplete_fields = ["parent"]
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -50,7 +51,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["region", "school", "school_class"]
+    autocomplete_fields = ["region", "school", "school_class", "site"]
 
 
 @admin.register(User)
@@ -63,10 +64,10 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(AuditedAdmin):
-    list_display = ("user", "role", "region", "school", "school_class", "active")
+    list_display = ("user", "role", "region", "school", "school_class", "site", "active")
     list_filter = ("role", "active")
     search_fields = ("user__username", "user__real_name")
-    autocomplete_fields = ["user", "region", "school", "school_class"]
+    autocomplete_fields = ["user", "region", "school", "school_class", "site"]
 
 
 @admin.register(ApiToken)

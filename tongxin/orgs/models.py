@@ -161,6 +161,10 @@ class Site(models.Model):
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="sites")
     address = models.CharField("地址", max_length=128, blank=True)
     capacity = models.PositiveIntegerField("可容纳人数", default=40)
+    # The "1+N" childcare network (N-02): a service point (服务点) belongs to its community childcare centre
+    # (托育服务中心). Kept here, beside the role scopes, so that `orgs.scope` answers who manages a point.
+    parent = models.ForeignKey("self", verbose_name="所属托育中心", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="points", limit_choices_to={"kind": "nursery", "parent": None})
 
     class Meta:
         verbose_name = verbose_name_plural = "场所"
@@ -168,6 +172,13 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.parent_id:
+            if self.kind != self.Kind.NURSERY:
+                raise ValidationError({"parent": "只有托育服务点可以隶属于托育中心"})
+            if self.parent.kind != self.Kind.NURSERY or self.parent.parent_id or self.parent_id == self.pk:
+                raise ValidationError({"parent": "所属托育中心应为一个托育中心（而不是服务点）"})
 
 
 class CalendarDay(models.Model):
@@ -210,6 +221,9 @@ class Role(models.TextChoices):
     TOWNSHIP_OFFICER = "township_officer", "乡镇（街道）干部"
     COUNTY_EDU = "county_edu", "县教育局"
     COUNTY_CIVIL = "county_civil", "县民政局"
+    COUNTY_HEALTH = "county_health", "县卫生健康局"
+    NURSERY_MANAGER = "nursery_manager", "托育机构负责人"
+    NURSERY_CARER = "nursery_carer", "保育人员"
     ADMIN = "admin", "系统管理员"
 
 
@@ -220,6 +234,7 @@ class ScopeKind(models.TextChoices):
     COMMUNITY = "community", "社区（村）"
     TOWNSHIP = "township", "乡镇（街道）"
     COUNTY = "county", "县（区）"
+    SITE = "site", "托育中心（服务点）"
 
 
 # Which kind of scope each role is held in. A volunteer may be attached to a community for rostering,
@@ -236,6 +251,11 @@ ROLE_SCOPE = {
     Role.TOWNSHIP_OFFICER: ScopeKind.TOWNSHIP,
     Role.COUNTY_EDU: ScopeKind.COUNTY,
     Role.COUNTY_CIVIL: ScopeKind.COUNTY,
+    # Childcare for 0-3 (托育) is the health commission's (卫生健康部门) to license and oversee; a centre's manager
+    # (托育机构负责人) and carers (保育人员) are held at a nursery site: a manager at a centre also runs its points.
+    Role.COUNTY_HEALTH: ScopeKind.COUNTY,
+    Role.NURSERY_MANAGER: ScopeKind.SITE,
+    Role.NURSERY_CARER: ScopeKind.SITE,
     Role.ADMIN: ScopeKind.NONE,
 }
 _REGION_LEVEL = {
@@ -253,6 +273,8 @@ class RoleAssignment(models.Model):
     region = models.ForeignKey(Region, verbose_name="区划范围", null=True, blank=True, on_delete=models.PROTECT)
     school = models.ForeignKey(School, verbose_name="学校范围", null=True, blank=True, on_delete=models.PROTECT)
     school_class = models.ForeignKey(SchoolClass, verbose_name="班级范围", null=True, blank=True, on_delete=models.PROTECT)
+    site = models.ForeignKey(Site, verbose_name="托育中心（服务点）范围", null=True, blank=True, on_delete=models.PROTECT,
+                             limit_choices_to={"kind": "nursery"})
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -276,7 +298,7 @@ class RoleAssignment(models.Model):
 
     @property
     def scope_label(self) -> str:
-        target = self.school_class or self.school or self.region
+        target = self.school_class or self.school or self.site or self.region
         if target is not None:
             return str(target)
         return "全部" if self.role == Role.ADMIN else "本人"
@@ -285,11 +307,13 @@ class RoleAssignment(models.Model):
         kind = ROLE_SCOPE.get(self.role)
         if kind is None:
             raise ValidationError({"role": "未知角色"})
-        given = {"region": self.region_id, "school": self.school_id, "school_class": self.school_class_id}
+        given = {"region": self.region_id, "school": self.school_id, "school_class": self.school_class_id,
+                 "site": self.site_id}
         wanted = {
             ScopeKind.NONE: set(),
             ScopeKind.CLASS: {"school_class"},
             ScopeKind.SCHOOL: {"school"},
+            ScopeKind.SITE: {"site"},
         }.get(kind, {"region"})
         if self.role == Role.VOLUNTEER:
             wanted = {"region"} if self.region_id else set()
@@ -300,6 +324,8 @@ class RoleAssignment(models.Model):
             raise ValidationError(f"{label}的范围应为{ScopeKind(kind).label}")
         if kind in _REGION_LEVEL and self.region_id and self.region.level != _REGION_LEVEL[kind]:
             raise ValidationError({"region": f"{label}的范围应为一个{ScopeKind(kind).label}"})
+        if kind == ScopeKind.SITE and self.site.kind != Site.Kind.NURSERY:
+            raise ValidationError({"site": f"{label}的范围应为一个托育中心或服务点"})
 
 
 class ApiToken(models.Model):

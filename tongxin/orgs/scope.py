@@ -13,6 +13,8 @@ A user's visibility is the union over their active role assignments:
   (P-44), through the same providers — not the class's roster, not the other pupils' files or notes
 - anyone paired with a child (a teacher as proxy parent) also reads that child's care file (`care_ledger_q`)
 - 家长 (parent): only the children they are a guardian of
+- 县卫生健康局 (county health commission), 托育机构负责人 (nursery manager), 保育人员 (carer): no child's registry
+  record; the nursery line's own records (a centre's contracts, bookings, bills) through `nursery_record_q`
 - 系统管理员 (administrator) and superusers: everything
 
 Views and the API call these functions; they never filter by hand. Other apps narrow their own records
@@ -85,7 +87,8 @@ def assignments(user) -> list[RoleAssignment]:
     cached = getattr(user, "_tongxin_assignments", None)
     if cached is None:
         cached = list(
-            RoleAssignment.objects.filter(user=user, active=True).select_related("region", "school", "school_class")
+            RoleAssignment.objects.filter(user=user, active=True).select_related("region", "school", "school_class",
+                                                                                 "site")
         )
         user._tongxin_assignments = cached
     return cached
@@ -353,6 +356,60 @@ def activity_q(user, prefix: str = "") -> Q:
     village, and above."""
     return _union(user, lambda a: _school_or_village_q(a, f"{prefix}school", f"{prefix}community", teachers=True),
                   lambda: NOTHING)
+
+
+# Community childcare for 0-3 (社区托育). A centre (托育服务中心) and its service points (服务点) are nursery sites
+# (`Site.Kind.NURSERY`; a point's `parent` is its centre). The nursery line's records reach their site through a
+# prefix the caller gives (e.g. "centre__site__"), so these builders know only orgs' own tables:
+# - 托育机构负责人 (manager): runs the site held and, held at a centre, the centre's points (rooms, limits, prices,
+#   roster, contracts, bookings, the waiting list, bills);
+# - 保育人员 (carer): works at the site held — reads its rooms, roster and the children booked there;
+# - the area's offices (社区、乡镇（街道）、县教育局、县民政局、县卫生健康局) see the sites standing in their area and
+#   their figures, never a child's name;
+# - a parent sees every nursery site (the directory to choose one from) and the records of their own children;
+# - 系统管理员: everything.
+NURSERY_STAFF_ROLES = frozenset({Role.NURSERY_MANAGER, Role.NURSERY_CARER})
+NURSERY_AREA_ROLES = frozenset({Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL,
+                                Role.COUNTY_HEALTH})
+
+
+def _nursery_site_grant(a: RoleAssignment, prefix: str, *, carers: bool, area: bool) -> Q:
+    if a.role == Role.ADMIN:
+        return Q()
+    if a.role == Role.NURSERY_MANAGER and a.site_id:
+        return Q(**{f"{prefix}pk": a.site_id}) | Q(**{f"{prefix}parent_id": a.site_id})
+    if a.role == Role.NURSERY_CARER and a.site_id and carers:
+        return Q(**{f"{prefix}pk": a.site_id})
+    if area and a.role in NURSERY_AREA_ROLES and a.region_id:
+        return Q(**{f"{prefix}region__path__startswith": a.area.path})
+    return NOTHING
+
+
+def nursery_manage_q(user, prefix: str = "") -> Q:
+    """Nursery sites (or records, with `prefix` leading to their site) the user runs: a manager's site and, for a
+    centre, its points; all for the administrator."""
+    return _union(user, lambda a: _nursery_site_grant(a, prefix, carers=False, area=False), lambda: NOTHING)
+
+
+def nursery_staff_q(user, prefix: str = "") -> Q:
+    """Nursery sites (or records, with `prefix`) the user works at: those they run, and a carer's own site."""
+    return _union(user, lambda a: _nursery_site_grant(a, prefix, carers=True, area=False), lambda: NOTHING)
+
+
+def nursery_sites_q(user, prefix: str = "") -> Q:
+    """Nursery sites (or records, with `prefix`) whose page and figures the user may open: where they work, those
+    in the area of an office they hold, and, for a parent, every one (the directory a family chooses from)."""
+    return _union(user, lambda a: _nursery_site_grant(a, prefix, carers=True, area=True),
+                  lambda: Q(**{f"{prefix}kind": "nursery"}))
+
+
+def nursery_record_q(user, site_prefix: str, child_prefix: str = "child__") -> Q:
+    """A nursery's records about a child (contracts, bookings, bills, the waiting list) the user may read: those of
+    the sites they work at, and those of their own children (as a guardian)."""
+    staff = nursery_staff_q(user, site_prefix)
+    if staff == Q() or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return staff
+    return staff | child_q(user, child_prefix, roles_allowed=frozenset({Role.PARENT}))
 
 
 def notice_q(user, prefix: str = "") -> Q:

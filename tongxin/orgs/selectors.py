@@ -83,7 +83,8 @@ def county_paths(user) -> list[str]:
         return list(Region.objects.filter(level=Region.Level.COUNTY).values_list("path", flat=True))
     paths = set()
     for a in scope.assignments(user):
-        place = a.school_class.school.region if a.school_class else a.school.region if a.school else a.region
+        place = (a.school_class.school.region if a.school_class else a.school.region if a.school
+                 else a.site.region if a.site else a.region)
         if place is not None:
             paths.add(county_path(place.path))
     return sorted(paths)

@@ -634,3 +634,14 @@ def guardians_to_notify(child_ids: Iterable[int], *, phones: bool = True) -> dic
         if len(found[child_id]) < 2:
             found[child_id].append(GuardianAddress(child_id, person_label(relationship, name), phone, user_id))
     return found
+
+
+def child_by_id_number(number: str, name: str) -> int | None:
+    """The registered child with this full ID number (matched by its keyed hash) and this name, or None: for a
+    service that takes a child by the number and name a parent shows (a nursery's contract, its waiting list)
+    without opening the child's record to the one asking."""
+    number = normalize_id_number(number or "")
+    if not _FULL_ID.fullmatch(number):
+        return None
+    return Child.objects.filter(id_hash=lookup_hash(number), name=(name or "").strip()).values_list(
+        "pk", flat=True).first()

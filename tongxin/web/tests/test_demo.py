@@ -7,6 +7,7 @@ from tongxin.care import counsel_models as counsel
 from tongxin.care import models as care
 from tongxin.custody.models import Application, Attendance, DemandSurvey, Placement, Programme, SurveyAnswer
 from tongxin.demo import build_demo_county
+from tongxin.nursery import models as nursery
 from tongxin.orgs.models import CalendarDay, Grade, Region, RoleAssignment, School, SchoolClass, Site, User
 from tongxin.people.models import Child, Family, Guardian, Guardianship
 
@@ -35,6 +36,14 @@ def fingerprint():
         sorted(care.DropoutCase.objects.values_list("child__name", "opened_on", "failed_on", "closed_on",
                                                     "responsible__username")),
         sorted(care.CaseEvent.objects.values_list("case__child__name", "kind", "day")),
+        # Community childcare: the network, its contracts, bookings, roster, waiting list and bills.
+        sorted(nursery.Room.objects.values_list("centre__site__name", "name", "class_type", "places")),
+        sorted(nursery.Contract.objects.values_list("child__name", "room__name", "care_type", "starts_on", "ends_on",
+                                                    "drop_off", "pick_up", "state")),
+        sorted(nursery.Booking.objects.values_list("child__name", "day", "start", "end")),
+        nursery.DutyShift.objects.count(),
+        sorted(nursery.WaitlistEntry.objects.values_list("child__name", "state", "offered_from")),
+        sorted(nursery.Bill.objects.values_list("child__name", "month", "due", "state")),
     )
 
 
@@ -62,13 +71,18 @@ def test_demo_county_is_deterministic_and_the_right_size():
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()
+    for model in (nursery.Bill, nursery.WaitlistEntry, nursery.Booking, nursery.Contract, nursery.DutyShift,
+                  nursery.Price, nursery.Subsidy, nursery.ClassLimit, nursery.Room, nursery.Centre):
+        model.objects.all().delete()
+    RoleAssignment.objects.filter(site__isnull=False).delete()
+    Site.objects.filter(parent__isnull=False).delete()  # a service point before its centre
     for model in (Placement, Programme, DemandSurvey, CalendarDay, Guardianship, Child, Guardian, Family, RoleAssignment, User, Site, SchoolClass, Grade, School):
         model.objects.all().delete()
     for level in (3, 2, 1):
         Region.objects.filter(level=level).delete()
     # Identifiers count from 1 again, as in the fresh database the demo was first built in (the lottery
     # keys families by their identifiers).
-    tables = [{"table": m._meta.db_table, "column": "id"} for label in ("orgs", "people", "custody", "care")
+    tables = [{"table": m._meta.db_table, "column": "id"} for label in ("orgs", "people", "custody", "care", "nursery")
               for m in apps.get_app_config(label).get_models(include_auto_created=True)]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_by_name_sql(no_style(), tables):

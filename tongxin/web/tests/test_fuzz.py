@@ -59,8 +59,8 @@ BIGINT = 2**63 - 1
 FUZZ_ADDRESS = "192.0.2.44"  # a documentation address: failed logins here lock out no other test's client
 
 # Everyday users first: a form they all see is poisoned as the first of them to reach it.
-ROLES = ["leader", "teacher", "subject", "counsellor", "community", "volunteer", "parent", "township", "county_edu",
-         "county_civil", "admin", "anonymous"]
+ROLES = ["leader", "teacher", "subject", "counsellor", "community", "volunteer", "parent", "nparent", "nursery",
+         "carer", "township", "county_edu", "county_civil", "county_health", "admin", "anonymous"]
 assert set(ROLES) == {username for username, *_ in DEMO_LOGINS} | {"anonymous"}
 API_ROLES = ["admin", "teacher"]
 
@@ -213,9 +213,33 @@ def _candidates(username: str, param: str) -> list[int]:
         from tongxin.notifications.models import OutboundMessage
 
         ids = _ids(OutboundMessage.objects.filter(scope.outbox_q(user)).order_by("pk"), 2)
+    elif param in ("centre_id", "contract_id", "entry_id", "booking_id", "shift_id", "bill_id"):
+        ids = _nursery_candidates(user, param, today)
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
+
+
+def _nursery_candidates(user, param: str, today) -> list[int]:
+    """Community childcare: the centres the role opens (the one they run first), and the records of those."""
+    from tongxin.nursery import models as nursery
+    from tongxin.orgs import scope
+
+    staff = scope.nursery_staff_q(user, "centre__site__")
+    records = scope.nursery_record_q(user, "centre__site__")
+    if param == "centre_id":
+        return (_ids(nursery.Centre.objects.filter(scope.nursery_manage_q(user, "site__")).order_by("pk"), 1)
+                + _ids(nursery.Centre.objects.filter(scope.nursery_sites_q(user, "site__")).order_by("pk"), 2))
+    if param == "contract_id":
+        return _ids(nursery.Contract.objects.filter(staff).order_by("-pk"), 2)
+    if param == "entry_id":
+        return _ids(nursery.WaitlistEntry.objects.filter(records).order_by("-state", "pk"), 2)
+    if param == "booking_id":
+        return _ids(nursery.Booking.objects.filter(records, day__gte=today).order_by("pk"), 2)
+    if param == "shift_id":
+        return _ids(nursery.DutyShift.objects.filter(room__centre__in=nursery.Centre.objects.filter(
+            scope.nursery_manage_q(user, "site__")), day__gte=today).order_by("-day", "-pk"), 2)
+    return _ids(nursery.Bill.objects.filter(staff, state=nursery.Bill.State.ISSUED).order_by("pk"), 2)
 
 
 # ---------------------------------------------------------------- HTML forms

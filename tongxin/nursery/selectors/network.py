@@ -1,0 +1,137 @@
+"""Reads of the network (N-02, N-13): the centres and points a user may open with their places, and a centre's page
+— its classes with their limits, places taken and free, and the day's ratio board per room (the children expected
+by contracts and bookings against the carers on duty, hour by hour). Counts only: no child is named here."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from tongxin.orgs import scope
+from tongxin.orgs.calendar import is_working_day
+
+from .. import rules
+from ..choices import ClassType
+from ..models import Centre, Contract, Room, WaitlistEntry
+from .occupancy import limits_for, room_plan
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    pk: int
+    name: str
+    class_type: str
+    class_label: str
+    ages: str
+    places: int
+    size: int          # children at once: the places within the type's size
+    per_carer: int
+    contracts: int     # live contracts today (full and half day)
+    peak: int          # the most children expected at once today (contracts, bookings, held offers)
+    free: int
+    board: list[rules.Slot]
+    rostered: bool
+
+    @property
+    def short(self) -> bool:
+        return any(not s.ok for s in self.board)
+
+
+@dataclass
+class CentreRow:
+    pk: int
+    name: str
+    kind: str
+    host: str
+    community: str
+    township: str
+    address: str
+    hours: str
+    affordable: bool
+    centre_name: str  # a point's centre
+    places: dict[str, int] = field(default_factory=dict)  # by class type label
+    total: int = 0
+    taken: int = 0
+    waiting: int = 0
+
+    @property
+    def free(self) -> int:
+        return max(self.total - self.taken, 0)
+
+
+def visible_centres(user) -> list[Centre]:
+    return list(Centre.objects.filter(scope.nursery_sites_q(user, "site__"), active=True)
+                .select_related("site__region__parent", "site__parent").order_by("site__region__path", "kind", "site__name"))
+
+
+def centre_rows(centres: list[Centre], *, on: dt.date) -> list[CentreRow]:
+    """Each centre's licensed places by class type, the children signed in on `on` and those waiting."""
+    ids = [c.pk for c in centres]
+    rooms = list(Room.objects.filter(centre_id__in=ids, active=True).order_by("class_type", "name"))
+    taken: dict[int, int] = {}
+    for centre_id in Contract.objects.filter(centre_id__in=ids, state=Contract.State.ACTIVE, starts_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list("centre_id", flat=True):
+        taken[centre_id] = taken.get(centre_id, 0) + 1
+    waiting: dict[int, int] = {}
+    for centre_id in WaitlistEntry.objects.filter(centre_id__in=ids, state__in=WaitlistEntry.LIVE).values_list(
+            "centre_id", flat=True):
+        waiting[centre_id] = waiting.get(centre_id, 0) + 1
+    out = []
+    for c in centres:
+        row = CentreRow(pk=c.pk, name=c.name, kind=c.get_kind_display(), host=c.host, community=c.site.region.name,
+                        township=c.site.region.parent.name if c.site.region.parent else "", address=c.site.address,
+                        hours=c.hours.label, affordable=c.affordable,
+                        centre_name=c.site.parent.name if c.site.parent else "",
+                        taken=taken.get(c.pk, 0), waiting=waiting.get(c.pk, 0))
+        for r in rooms:
+            if r.centre_id == c.pk:
+                label = ClassType(r.class_type).label
+                row.places[label] = row.places.get(label, 0) + r.places
+                row.total += r.places
+        out.append(row)
+    return out
+
+
+def room_rows(centre: Centre, *, on: dt.date) -> list[RoomRow]:
+    """Each class's places, and on a working day the children expected hour by hour against its carers on duty (a
+    day the centre is closed has no board)."""
+    limits = limits_for(centre)
+    open_day = is_working_day(on)
+    out = []
+    for room in Room.objects.filter(centre=centre, active=True).select_related("centre__site__region").order_by(
+            "class_type", "name"):
+        plan = room_plan(room, on, on)
+        limit = limits[room.class_type]
+        spans = plan.spans(on) if open_day else []
+        most = rules.peak(spans)
+        size = rules.class_size(limit, room.places)
+        low, high = rules.AGES[room.class_type]
+        out.append(RoomRow(
+            pk=room.pk, name=room.name, class_type=room.class_type, class_label=room.get_class_type_display(),
+            ages=f"{low}–{high} 个月", places=room.places, size=size, per_carer=limit.per_carer,
+            contracts=sum(1 for o in plan.occupants(on) if o.kind == "contract"), peak=most, free=max(size - most, 0),
+            board=rules.ratio_board(limit=limit, places=room.places, children=spans, carers=plan.carers(on),
+                                    hours=centre.hours) if open_day else [],
+            rostered=plan.rostered(on)))
+    return out
+
+
+@dataclass
+class CentrePage:
+    centre: Centre
+    on: dt.date
+    row: CentreRow
+    rooms: list[RoomRow]
+    points: list[CentreRow]
+    limits: dict[str, rules.Limit]
+    open_day: bool = True
+
+    @property
+    def slots(self) -> list[str]:
+        return [s.label for s in rules.hour_slots(self.centre.hours)]
+
+
+def centre_page(centre: Centre, *, on: dt.date, user) -> CentrePage:
+    points = [p for p in visible_centres(user) if p.site.parent_id == centre.site_id] if centre.kind == Centre.Kind.CENTRE else []
+    return CentrePage(centre=centre, on=on, row=centre_rows([centre], on=on)[0], rooms=room_rows(centre, on=on),
+                      points=centre_rows(points, on=on), limits=limits_for(centre), open_day=is_working_day(on))
