@@ -36,6 +36,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("care.report", "强制报告", True, frozenset({SMS}), frozenset({SMS, WECHAT}), _WHO, _HANDLERS),
     Kind("care.report_escalated", "强制报告逾期未签收", True, frozenset({SMS}), frozenset({SMS, WECHAT}), _WHO,
          _HANDLERS),
+    Kind("nursery.offer", "托育排队有托位", False, frozenset(), frozenset({SMS, WECHAT}), _WHO, frozenset({"parent"})),
     Kind("care.digest", "关爱工作每周待办", False, frozenset(), frozenset({WECHAT}), ("count", "place", "time"),
          _HELPERS),
 )}

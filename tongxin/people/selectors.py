@@ -620,11 +620,13 @@ class GuardianAddress:
 
 def guardians_to_notify(child_ids: Iterable[int], *, phones: bool = True) -> dict[int, list[GuardianAddress]]:
     """For messages the platform sends about a child (a missing child, a late pick-up, an absence): the main
-    guardian and those living with the child who have a phone, at most two a child, the main one first; one read.
+    guardian and those living with the child who have a phone or a login, at most two a child, the main one first;
+    one read.
     Without `phones` (no SMS to send) nothing is decrypted and the phones come back empty."""
     found: dict[int, list[GuardianAddress]] = defaultdict(list)
     links = (Guardianship.objects.filter(child_id__in=list(child_ids))
-             .filter(Q(is_primary=True) | Q(lives_with_child=True)).exclude(guardian__phone_hash="")
+             .filter(Q(is_primary=True) | Q(lives_with_child=True))
+             .filter(~Q(guardian__phone_hash="") | Q(guardian__user__isnull=False))
              .filter(guardian__status=Guardian.Status.PRESENT)
              .order_by("child_id", "-is_primary", "-lives_with_child", "id")
              .values_list("child_id", "relationship", "guardian__name",

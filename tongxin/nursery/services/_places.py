@@ -14,6 +14,7 @@ from ..choices import CareType
 from ..models import Centre, Contract, Room, WaitlistEntry
 from ..selectors.occupancy import admission_problems, room_plan
 from ._common import age_on, day_label, locked_rooms
+from .notices import offer_notices_send
 
 AGE_GROUPS = ("infant", "toddler", "older")  # the waiting list's age groups: the class types but the mixed one
 
@@ -113,4 +114,5 @@ def offer_places(centre: Centre, *, today: dt.date, now: dt.datetime) -> list[Wa
             entry.save(update_fields=["state", "offered_room", "offered_from", "offered_at"])
             offered.append(entry)
             break
+    offer_notices_send(centre, offered, now=now)
     return offered

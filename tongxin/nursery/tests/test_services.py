@@ -407,3 +407,12 @@ def test_bills_are_not_issued_while_a_charge_has_no_price_nor_for_a_later_month(
                              now=at(TODAY))
     assert refusal(exc) == "不能开具以后月份的账单"
     assert not Bill.objects.filter(centre=net.centre).exists()
+
+
+def test_a_family_offered_a_place_is_told_once_in_their_inbox(net):
+    from tongxin.notifications.models import Notice
+
+    entry = join(net, net.infant(14), 1)
+    assert entry.state == "offered"
+    notice = Notice.objects.get(user=net.parent, kind="nursery.offer")
+    assert "排到托位了" in notice.title and notice.link == "/nursery/mine/" and not notice.urgent
