@@ -1,14 +1,13 @@
 import time
 from pathlib import Path
 
-import psycopg
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from tongxin.ops.archive import BackupError
 from tongxin.ops.backup import VENDORS, make_backup
+from tongxin.ops.errors import as_command_errors
 
 
 class Command(BaseCommand):
@@ -29,14 +28,8 @@ class Command(BaseCommand):
             if destination.is_dir():
                 destination = destination / _name(vendor)
         started = time.monotonic()
-        try:
+        with as_command_errors():
             manifest = make_backup(destination=destination)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
-        except psycopg.Error as exc:
-            raise CommandError(f"PostgreSQL 出错：{exc}") from exc
-        except OSError as exc:
-            raise CommandError(f"读写文件出错：{exc}") from exc
         rows = sum(t["rows"] for t in manifest["tables"].values())
         self.stdout.write(self.style.SUCCESS(
             f"已备份 {VENDORS[vendor]} 数据库到 {destination}：{len(manifest['tables'])} 张表、{rows} 行，"

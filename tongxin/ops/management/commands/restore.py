@@ -1,11 +1,10 @@
 import time
 from pathlib import Path
 
-import psycopg
 from django.core.management.base import BaseCommand, CommandError
 
-from tongxin.ops.archive import BackupError
 from tongxin.ops.backup import VENDORS, database_label, opened, restore
+from tongxin.ops.errors import as_command_errors
 
 
 class Command(BaseCommand):
@@ -18,7 +17,7 @@ class Command(BaseCommand):
                             help="不询问确认")
 
     def handle(self, *args, path: str, interactive: bool = True, **options):
-        try:
+        with as_command_errors():
             with opened(Path(path)) as plan:
                 m = plan.manifest
                 self.stdout.write(f"备份：{VENDORS.get(m['vendor'], m['vendor'])} 数据库 {m.get('database', '')}，"
@@ -37,12 +36,6 @@ class Command(BaseCommand):
                         raise CommandError("已取消，数据库未改动。")
                 started = time.monotonic()
                 result = restore(plan)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
-        except psycopg.Error as exc:
-            raise CommandError(f"PostgreSQL 出错：{exc}") from exc
-        except OSError as exc:
-            raise CommandError(f"读写文件出错：{exc}") from exc
         if not result.ok:
             raise CommandError(f"已恢复，但核对发现 {len(result.differing)} 张表与备份不符："
                                + "；".join(result.differing[:20]))
