@@ -42,6 +42,11 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
 )}
 
 
+def is_staff(roles: set[str]) -> bool:
+    """Anyone who holds a role other than parent: their urgent channels are required."""
+    return bool(set(roles) - {"parent"})
+
+
 def kinds_for(roles: set[str]) -> list[Kind]:
     """The kinds a person with these roles receives (the administrator: all of them)."""
     if "admin" in roles:

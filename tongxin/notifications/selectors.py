@@ -8,13 +8,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count
 
 from tongxin.orgs import scope
-from tongxin.orgs.models import Role, User
+from tongxin.orgs.models import User
 from tongxin.people.masking import mask_phone
 
 from . import rules
 from .models import Notice, OutboundMessage, Preference, WechatBinding
-
-_NOT_STAFF = {Role.PARENT}
 
 
 def enabled_channels() -> frozenset[str]:
@@ -71,10 +69,11 @@ def settings_of(user: User, *, enabled: frozenset[str]) -> Settings:
     """The person's choices as the form shows them, for the channels the site has set up."""
     pref = Preference.objects.filter(user=user).first()
     binding = WechatBinding.objects.filter(user=user).first()
-    staff = bool(scope.roles(user) - _NOT_STAFF)
+    roles = scope.roles(user)
+    staff = rules.is_staff(roles)
     reachable = {rules.SMS: bool(user.phone), rules.WECHAT: binding is not None}
     rows = []
-    for kind in rules.kinds_for(scope.roles(user)):
+    for kind in rules.kinds_for(roles):
         code = kind.code
         chosen = pref.channels.get(code) if pref else None
         on = rules.channels_for(kind, chosen=frozenset(chosen) if chosen is not None else None, staff=staff)

@@ -394,7 +394,7 @@ def _scan(now: dt.datetime | None, programme_id: int | None = None) -> list[Aler
                 a.pk = ids[(a.placement_id, a.kind)]
                 a._state.adding = False
         record_each(None, Alert, [(A.CREATE, a.pk, a.placement.child_id, "托管预警", str(a)) for a in new])
-        alert_notices_send(new, {pid: s.day_end for pid, s in ((s.programme_id, s) for s in running.values())},
+        alert_notices_send(new, {s.programme_id: s.day_end for s in running.values()},
                            now=now)
     return new
 

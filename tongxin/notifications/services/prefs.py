@@ -12,7 +12,6 @@ from tongxin.orgs.models import User
 
 from .. import rules
 from ..models import Notice, Preference, WechatBinding
-from .send import _NOT_STAFF
 
 A = AuditEntry.Action
 
@@ -32,7 +31,7 @@ def preference_set(actor: User, *, channels: dict[str, set[str]], quiet_start: d
     """Store the actor's channels per kind (what their role requires stays on whatever they tick) and quiet
     hours."""
     roles = scope.roles(actor)
-    staff = bool(roles - _NOT_STAFF)
+    staff = rules.is_staff(roles)
     unknown = set(channels) - set(rules.KINDS) or {c for picked in channels.values() for c in picked} - set(rules.CHANNELS)
     if unknown:
         raise ValidationError("未知的消息类型或渠道")

@@ -12,7 +12,7 @@ from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
 from tongxin.orgs import scope
-from tongxin.orgs.models import Role, User
+from tongxin.orgs.models import User
 from tongxin.people.crypto import lookup_hash
 from tongxin.people.masking import mask_phone
 from tongxin.people.validators import normalize_mobile
@@ -41,9 +41,6 @@ class Message:
     link: str = ""              # the page's path, e.g. /custody/programmes/3/today/
 
 
-_NOT_STAFF = {Role.PARENT}
-
-
 def _is_mobile(phone: str) -> bool:
     number = normalize_mobile(phone)
     return len(number) == 11 and number.isdigit() and number[0] == "1" and number[1] in "3456789"
@@ -67,7 +64,7 @@ def notices_send(*, messages: list[tuple[Message, list[Recipient]]], now: dt.dat
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids, is_active=True)}
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
     openids = dict(WechatBinding.objects.filter(user_id__in=user_ids).values_list("user_id", "openid"))
-    staff = {pk for pk, u in users.items() if scope.roles(u) - _NOT_STAFF}
+    staff = {pk for pk, u in users.items() if rules.is_staff(scope.roles(u))}
     local = timezone.localtime(now)
     notices, outbox = [], []
     for raw, recipients in messages:
