@@ -4,7 +4,13 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from . import scope
-from .models import Region, Role, RoleAssignment, School, SchoolClass, User, grade_label
+from .models import Region, Role, RoleAssignment, School, SchoolClass, Site, User, grade_label
+
+
+def custody_venues() -> QuerySet[Site]:
+    """Places that can host custody: every site except childcare centres and points, whose rooms and licensed
+    places belong to the 0–3 line (a community programme must not take its centre as a classroom)."""
+    return Site.objects.exclude(kind=Site.Kind.NURSERY)
 
 
 def visible_classes(user) -> QuerySet:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tongxin.orgs import calendar, scope
+from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Region, Role, School, Site
 from tongxin.people.models import Child
 
@@ -88,9 +89,10 @@ def live_application(child: Child, programme: Programme) -> Application | None:
 
 def venues_to_borrow(programme: Programme):
     """Sites a programme may borrow: every venue in the county that is not already one of its sites and does not
-    belong to its own organiser (public venues, community rooms, other schools' rooms)."""
+    belong to its own organiser (public venues, community rooms, other schools' rooms); never a childcare
+    centre or point."""
     county = programme.organiser_region.path.split("/")[1]
-    return (Site.objects.filter(region__path__startswith=f"/{county}/").exclude(pk__in=programme.sites.values("pk"))
+    return (orgs.custody_venues().filter(region__path__startswith=f"/{county}/").exclude(pk__in=programme.sites.values("pk"))
             .select_related("school", "region").order_by("kind", "name"))
 
 

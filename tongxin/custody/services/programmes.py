@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tongxin.audit.services import changed_fields, record
 from tongxin.orgs import calendar
+from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Site, User
 
 from .. import permissions, rules, selectors
@@ -51,9 +52,9 @@ def create_programme(actor: User, *, today: dt.date | None = None, **fields) -> 
     programme.save()
     permissions.require_organiser(actor, programme)  # raising here rolls the creation back
     if programme.school_id:
-        programme.sites.set(Site.objects.filter(school=programme.school))
+        programme.sites.set(orgs.custody_venues().filter(school=programme.school))
     else:
-        programme.sites.set(Site.objects.filter(region=programme.community, school=None))
+        programme.sites.set(orgs.custody_venues().filter(region=programme.community, school=None))
     record(actor, A.CREATE, programme, fields=sorted(fields))
     return programme
 
@@ -73,7 +74,8 @@ def update_programme(actor: User, programme: Programme, *, today: dt.date | None
         raise ValidationError({"group_size_limit": "已有班组人数上限高于新的上限，请先调整班组"})
     programme.save()
     if sites is not None:
-        own = Site.objects.filter(school=programme.school) if programme.school_id else Site.objects.filter(region=programme.community)
+        venues = orgs.custody_venues()
+        own = venues.filter(school=programme.school) if programme.school_id else venues.filter(region=programme.community)
         if any(s not in own for s in sites):
             raise ValidationError({"sites": "只能选择主办单位自己的场所"})
         programme.sites.set(sites)

@@ -60,3 +60,18 @@ def test_the_programme_page_lists_lent_venues_and_refuses_a_bad_loan(login, lead
     client.post(f"/custody/p/{programme.pk}/", {"action": "venue", "site": palace.pk, "lender": "县青少年宫 李老师",
                                                 "agreed_on": "2027-01-05"})
     assert "借用：县青少年宫 李老师" in client.get(f"/custody/p/{programme.pk}/").text
+
+
+def test_a_childcare_centre_is_never_a_custody_venue(programme, demo_user):
+    """A community's childcare centre or point belongs to the 0–3 line: a community programme does not take it as
+    one of its own sites, and no programme is offered it to borrow."""
+    worker = demo_user("community")
+    community = worker.assignments.get().region
+    centre = Site.objects.create(name="测试托育点", kind=Site.Kind.NURSERY, region=community, capacity=20)
+    hall = Site.objects.create(name="测试社区活动室", kind=Site.Kind.COMMUNITY_CENTRE, region=community, capacity=30)
+    own = services.create_programme(worker, name="社区寒假托管", kind=programme.kind, community=community,
+                                    fee_per_day=programme.fee_per_day, lunch_available=False, lunch_price=0)
+    assert hall in own.sites.all() and centre not in own.sites.all()
+    assert centre not in selectors.venues_to_borrow(programme)
+    with pytest.raises(ValidationError, match="只能选择主办单位自己的场所"):
+        services.update_programme(worker, own, sites=[hall, centre])
