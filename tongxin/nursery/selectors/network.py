@@ -11,7 +11,7 @@ from tongxin.orgs import scope
 from tongxin.orgs.calendar import is_working_day
 
 from .. import rules
-from ..choices import ClassType
+from ..choices import CareType, ClassType
 from ..models import Centre, Contract, Room, WaitlistEntry
 from .occupancy import limits_for, room_plan
 
@@ -51,12 +51,28 @@ class CentreRow:
     centre_name: str  # a point's centre
     places: dict[str, int] = field(default_factory=dict)  # by class type label
     total: int = 0
-    taken: int = 0
+    full: int = 0      # children on full-day contracts
+    morning: int = 0   # half-day, mornings
+    afternoon: int = 0  # half-day, afternoons
     waiting: int = 0
 
     @property
+    def taken(self) -> int:
+        """Children on a contract today."""
+        return self.full + self.morning + self.afternoon
+
+    @property
+    def half(self) -> int:
+        return self.morning + self.afternoon
+
+    @property
+    def used(self) -> int:
+        """Places in use: a morning child and an afternoon child share one place."""
+        return self.full + max(self.morning, self.afternoon)
+
+    @property
     def free(self) -> int:
-        return max(self.total - self.taken, 0)
+        return max(self.total - self.used, 0)
 
 
 def visible_centres(user) -> list[Centre]:
@@ -68,10 +84,11 @@ def centre_rows(centres: list[Centre], *, on: dt.date) -> list[CentreRow]:
     """Each centre's licensed places by class type, the children signed in on `on` and those waiting."""
     ids = [c.pk for c in centres]
     rooms = list(Room.objects.filter(centre_id__in=ids, active=True).order_by("class_type", "name"))
-    taken: dict[int, int] = {}
-    for centre_id in Contract.objects.filter(centre_id__in=ids, state=Contract.State.ACTIVE, starts_on__lte=on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list("centre_id", flat=True):
-        taken[centre_id] = taken.get(centre_id, 0) + 1
+    kinds: dict[tuple[int, str], int] = {}
+    for centre_id, care_type in Contract.objects.filter(
+            centre_id__in=ids, state=Contract.State.ACTIVE, starts_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list("centre_id", "care_type"):
+        kinds[centre_id, care_type] = kinds.get((centre_id, care_type), 0) + 1
     waiting: dict[int, int] = {}
     for centre_id in WaitlistEntry.objects.filter(centre_id__in=ids, state__in=WaitlistEntry.LIVE).values_list(
             "centre_id", flat=True):
@@ -82,7 +99,8 @@ def centre_rows(centres: list[Centre], *, on: dt.date) -> list[CentreRow]:
                         township=c.site.region.parent.name if c.site.region.parent else "", address=c.site.address,
                         hours=c.hours.label, affordable=c.affordable,
                         centre_name=c.site.parent.name if c.site.parent else "",
-                        taken=taken.get(c.pk, 0), waiting=waiting.get(c.pk, 0))
+                        full=kinds.get((c.pk, CareType.FULL_DAY), 0), morning=kinds.get((c.pk, CareType.HALF_AM), 0),
+                        afternoon=kinds.get((c.pk, CareType.HALF_PM), 0), waiting=waiting.get(c.pk, 0))
         for r in rooms:
             if r.centre_id == c.pk:
                 label = ClassType(r.class_type).label

@@ -416,3 +416,12 @@ def test_a_family_offered_a_place_is_told_once_in_their_inbox(net):
     assert entry.state == "offered"
     notice = Notice.objects.get(user=net.parent, kind="nursery.offer")
     assert "排到托位了" in notice.title and notice.link == "/nursery/mine/" and not notice.urgent
+
+
+def test_a_morning_and_an_afternoon_child_share_one_place_in_the_centres_figures(net):
+    """Two half-day mornings, one afternoon and one full day: four children signed, three places in use."""
+    for care, drop, pick in ((CareType.HALF_AM, "08:00", "12:00"), (CareType.HALF_AM, "08:00", "12:00"),
+                             (CareType.HALF_PM, "13:00", "17:00"), (CareType.FULL_DAY, "08:00", "17:00")):
+        sign(net, net.infant(18), care=care, drop=drop, pick=pick)
+    (row,) = network.centre_rows([net.centre], on=MON)
+    assert (row.taken, row.half, row.used, row.total, row.free) == (4, 3, 3, 45, 42)

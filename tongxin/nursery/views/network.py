@@ -33,6 +33,7 @@ def centres(request):
     today = timezone.localdate()
     rows = network.centre_rows(network.visible_centres(request.user), on=today)
     totals = {"places": sum(r.total for r in rows), "taken": sum(r.taken for r in rows),
+              "used": sum(r.used for r in rows),
               "waiting": sum(r.waiting for r in rows)}
     return render(request, "nursery/centres.html", {
         "rows": rows, "totals": totals, "today": today, "managed": access.managed_centres(request.user),
