@@ -48,6 +48,13 @@ class MonthForm(forms.Form):
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
+class BillFilterForm(forms.Form):
+    """Which of a month's bills to list; a filter that is not understood shows the default list."""
+
+    show = forms.ChoiceField(required=False, choices=[("", ""), ("unpaid", "未缴费"), ("paid", "已缴费"), ("all", "全部")])
+    name = forms.CharField(required=False, max_length=20, strip=True)
+
+
 class _ChildByNumber(forms.Form):
     """A child named by the ID number and name the family shows (found in the registry, never opened)."""
 

@@ -137,6 +137,16 @@ def bills_page(centre: Centre, month: dt.date) -> BillsPage:
         paid=sum((r.due for r in rows if r.paid), zero))
 
 
+BILL_FILTERS = {"unpaid": "未缴费", "paid": "已缴费", "all": "全部"}
+
+
+def bills_shown(page: BillsPage, *, show: str, name: str) -> list[BillRow]:
+    """The bills a manager asked to see: unpaid, paid or all, and those whose child's name contains `name`."""
+    rows = [r for r in page.rows if show == "all" or r.paid == (show == "paid")]
+    name = name.strip()
+    return [r for r in rows if name in r.child] if name else rows
+
+
 def bills_of_children(child_ids: list[int], *, months: int = 6) -> list[tuple[str, BillRow]]:
     """The latest bills of these children (a parent's own), with the centre's name, newest first."""
     found = Bill.objects.filter(child_id__in=child_ids).select_related("child", "centre__site").order_by(

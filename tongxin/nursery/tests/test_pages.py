@@ -171,3 +171,24 @@ def test_home_cards_lead_each_role_to_its_pages(login, centre):
     assert reverse("nursery:roster", args=[centre.pk]) in login("carer").get("/").text
     assert reverse("nursery:county") in login("county_health").get("/").text
     assert "/nursery/" not in login("teacher").get("/").text
+
+
+def test_the_bills_page_lists_unpaid_bills_first_twenty_at_a_time_and_finds_a_child(login, centre):
+    client = login("nursery")
+    month = timezone.localdate().replace(day=1)
+    url = reverse("nursery:bills", args=[centre.pk])
+    client.post(url + f"?month={month:%Y-%m}")
+    bills = list(Bill.objects.filter(centre=centre, month=month).select_related("child").order_by("pk"))
+    assert len(bills) > 1
+    Bill.objects.filter(pk=bills[0].pk).update(state=Bill.State.PAID, paid_at=timezone.now())
+    page = client.get(url + f"?month={month:%Y-%m}")
+    assert page.context["show"] == "unpaid"
+    shown = list(page.context["shown"])
+    assert bills[0].pk not in {r.pk for r in shown} and len(shown) == min(len(bills) - 1, 20)
+    paid = client.get(url + f"?month={month:%Y-%m}&show=paid").context["shown"]
+    assert [r.pk for r in paid] == [bills[0].pk]
+    name = bills[1].child.name
+    found = client.get(url + f"?month={month:%Y-%m}&show=all&name={name}").context["shown"]
+    assert {r.child for r in found} == {name}
+    odd = client.get(url + f"?month={month:%Y-%m}&show=%00x&name=" + "长" * 30)
+    assert odd.status_code == 200 and odd.context["show"] == "unpaid"

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,9 @@ def _month(request) -> dt.date:
     return timezone.localdate().replace(day=1)
 
 
+BILLS_PER_PAGE = 20
+
+
 @login_required
 def bills(request, centre_id: int):
     """托育费账单: the month's bills, issued (or brought up to date) by the manager, marked paid, exported."""
@@ -45,9 +49,15 @@ def bills(request, centre_id: int):
         return redirect(f"{request.path}?month={month:%Y-%m}")
     prev = (month - dt.timedelta(days=1)).replace(day=1)
     nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    page = bill_sel.bills_page(found, month)
+    form = forms.BillFilterForm(request.GET)
+    wanted = form.cleaned_data if form.is_valid() else {"show": "", "name": ""}
+    show = wanted["show"] or ("unpaid" if page.unpaid else "all")
+    shown = bill_sel.bills_shown(page, show=show, name=wanted["name"])
     return render(request, "nursery/bills.html", {
-        "centre": found, "page": bill_sel.bills_page(found, month), "prev": prev,
-        "next": nxt if nxt <= timezone.localdate() else None})
+        "centre": found, "page": page, "prev": prev, "next": nxt if nxt <= timezone.localdate() else None,
+        "filters": bill_sel.BILL_FILTERS, "show": show, "name": wanted["name"],
+        "shown": Paginator(shown, BILLS_PER_PAGE).get_page(request.GET.get("page"))})
 
 
 @login_required
