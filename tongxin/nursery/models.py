@@ -8,6 +8,7 @@ at it, and a point's `Site.parent` is its centre); `Centre` holds what only chil
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -39,6 +40,10 @@ class Centre(models.Model):
     extended_until = models.TimeField("延时服务至", null=True, blank=True)
     affordable = models.BooleanField("普惠性托育机构", default=True)
     phone = models.CharField("联系电话", max_length=16, blank=True)
+    offer_reply_days = models.PositiveSmallIntegerField(
+        "入托通知答复期限（天）", default=rules.OFFER_REPLY_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(rules.OFFER_REPLY_DAYS_MAX)],
+        help_text="排到托位的家庭须在此期限内确认，逾期托位让给排在后面的孩子")
     active = models.BooleanField("开放", default=True)
 
     class Meta:
@@ -235,6 +240,7 @@ class WaitlistEntry(models.Model):
         ACCEPTED = "accepted", "已入托"
         DECLINED = "declined", "已放弃"
         WITHDRAWN = "withdrawn", "已撤回"
+        EXPIRED = "expired", "逾期未答复"
 
     LIVE = (State.WAITING, State.OFFERED)
 
@@ -251,6 +257,7 @@ class WaitlistEntry(models.Model):
                                      related_name="+")
     offered_from = models.DateField("通知入托日期", null=True, blank=True)
     offered_at = models.DateTimeField("通知时间", null=True, blank=True)
+    reply_by = models.DateField("最迟答复日期", null=True, blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     contract = models.ForeignKey(Contract, verbose_name="托育协议", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")

@@ -164,6 +164,8 @@ def hm(t: dt.time) -> str:
 
 STEP_MINUTES = 30       # bookings and contract hours are set on the half hour
 MIN_BOOKING_MINUTES = 60
+OFFER_REPLY_DAYS = 7       # a family offered a place answers within a week (the centre may set 1–30 days)
+OFFER_REPLY_DAYS_MAX = 30
 MIDDAY = dt.time(12, 0)  # where a morning half-day ends and an afternoon one begins, unless the centre sets its own
 
 
@@ -552,3 +554,14 @@ def bill_for_month(*, month_days: Sequence[dt.date], birth: dt.date, contracts: 
             draft.lines.append(BillLine(f"低保、特困家庭减免 {Decimal(hardship_percent).normalize():f}%", Decimal(1),
                                         "次", reduction, -reduction))
     return draft
+
+
+def offer_reply_by(offered_on: dt.date, days: int) -> dt.date:
+    """The last day a family may answer an offer made on `offered_on`: `days` full days after it (an offer made on
+    a Monday with seven days may be answered until the next Monday, inclusive)."""
+    return offered_on + dt.timedelta(days=days)
+
+
+def offer_lapsed(reply_by: dt.date | None, today: dt.date) -> bool:
+    """Whether an offer's time to answer is over (an offer without a last day never lapses)."""
+    return reply_by is not None and today > reply_by

@@ -54,6 +54,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("强制报告逾期检查", "tongxin.care.tasks.escalate_reports_task", every=60),
     Entry("发送短信和微信", "tongxin.notifications.tasks.deliver_outbox_task", every=10),
     Entry("关爱工作每周待办", "tongxin.notifications.tasks.digest_task", every=3600),
+    Entry("托育入托通知逾期处理", "tongxin.nursery.tasks.expire_offers_task", every=3600),
     Entry("清理已完成的后台任务记录", "tongxin.web.tasks.prune_task_results_task", every=3600),
 )
 

@@ -82,6 +82,7 @@ class WaitRow:
     state: str
     offered: str  # 托小班（1） 12月8日起
     centre: str = ""
+    reply_by: dt.date | None = None  # an offer's last day to answer
 
 
 def waitlist_of(user: User, centre: Centre) -> list[WaitRow]:
@@ -101,7 +102,7 @@ def _wait_rows(found) -> list[WaitRow]:
                    if e.offered_room and e.offered_from else "")
         rows.append(WaitRow(e.pk, positions[key], e.child.name, e.get_class_type_display(),
                             e.get_care_type_display(), e.wanted_from, e.joined_at, e.get_state_display(), offered,
-                            e.centre.name))
+                            e.centre.name, e.reply_by if offered else None))
     return rows
 
 

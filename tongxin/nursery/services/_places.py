@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from tongxin.orgs.models import User
 
@@ -111,7 +112,8 @@ def offer_places(centre: Centre, *, today: dt.date, now: dt.datetime) -> list[Wa
                 continue
             entry.state, entry.offered_room, entry.offered_from, entry.offered_at = (
                 WaitlistEntry.State.OFFERED, room, start, now)
-            entry.save(update_fields=["state", "offered_room", "offered_from", "offered_at"])
+            entry.reply_by = rules.offer_reply_by(timezone.localdate(now), centre.offer_reply_days)
+            entry.save(update_fields=["state", "offered_room", "offered_from", "offered_at", "reply_by"])
             offered.append(entry)
             break
     offer_notices_send(centre, offered, now=now)

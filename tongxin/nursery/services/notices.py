@@ -26,10 +26,12 @@ def offer_notices_send(centre: Centre, offered: list[WaitlistEntry], *, now: dt.
     for entry in offered:
         name, start = names.get(entry.child_id, ""), entry.offered_from
         when = f"{start.month}月{start.day}日" if start else ""
+        last = entry.reply_by
+        by = f"请在 {last.month}月{last.day}日 前" if last else "请尽快"
         family = [Recipient(g.label, user_id=g.user_id, phone=g.phone) for g in guardians.get(entry.child_id, [])]
         if family:
             messages.append((Message(
                 "nursery.offer", f"nursery-offer-{entry.pk}-{entry.offered_at:%Y%m%d%H%M%S}", f"{name}排到托位了",
-                f"{place}为{name}留出了托位，{when}起可以入托。请尽快在童心「我的托育」中确认或放弃，逾期托位将给排在后面的孩子。",
+                f"{place}为{name}留出了托位，{when}起可以入托。{by}在童心「我的托育」中确认或放弃，逾期托位将给排在后面的孩子。",
                 {"child": name, "place": place, "time": when}, reverse("nursery:mine")), family))
     return notices_send(messages=messages, now=now) if messages else 0

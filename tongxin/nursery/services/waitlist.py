@@ -87,6 +87,9 @@ def waitlist_answer(actor: User, *, entry_id: int, accept: bool, today: dt.date,
     _may_act_for(actor, entry.centre, entry.child_id)
     if entry.state != WaitlistEntry.State.OFFERED or room is None or entry.offered_from is None:
         raise ValidationError("该排队登记没有待答复的入托通知")
+    if accept and entry.reply_by is not None and rules.offer_lapsed(entry.reply_by, today):
+        raise ValidationError(f"入托通知的答复期限（{day_label(entry.reply_by)}）已过，托位将让给排在后面的孩子；"
+                              "如仍需入托，请重新排队登记")
     entry.answered_at = now
     if accept:
         span = rules.default_span(entry.care_type, entry.centre.hours)
@@ -121,3 +124,32 @@ def waitlist_withdraw(actor: User, *, entry_id: int, now: dt.datetime, today: dt
     record(actor, A.UPDATE, entry, fields=["state"],
            reason="撤回排队登记" + ("；托位已通知排队的下一名幼儿" if offered else ""))
     return entry
+
+
+def waitlist_expire(*, today: dt.date, now: dt.datetime) -> int:
+    """Offers not answered by their last day lapse (逾期未答复) and each centre's freed places go to the next in
+    line. Idempotent: a lapsed offer is closed once. Returns how many offers lapsed. Each centre is its own
+    transaction, so one centre's failure does not hold the others' places."""
+    centre_ids = sorted(set(WaitlistEntry.objects.filter(state=WaitlistEntry.State.OFFERED, reply_by__lt=today)
+                            .values_list("centre_id", flat=True)))
+    return sum(_expire_at(centre_id, today=today, now=now) for centre_id in centre_ids)
+
+
+@transaction.atomic
+def _expire_at(centre_id: int, *, today: dt.date, now: dt.datetime) -> int:
+    centre = Centre.objects.select_related("site__region").get(pk=centre_id)
+    lapsed = list(WaitlistEntry.objects.select_for_update().filter(
+        centre_id=centre_id, state=WaitlistEntry.State.OFFERED, reply_by__lt=today).order_by("pk"))
+    lapsed = [e for e in lapsed if rules.offer_lapsed(e.reply_by, today)]
+    if not lapsed:
+        return 0
+    for entry in lapsed:
+        entry.state, entry.answered_at = WaitlistEntry.State.EXPIRED, now
+        entry.save(update_fields=["state", "answered_at"])
+    offered = offer_places(centre, today=today, now=now)
+    for entry in lapsed:
+        last = f"（最迟 {day_label(entry.reply_by)}）" if entry.reply_by else ""
+        record(None, A.UPDATE, entry, fields=["state"],
+               reason=f"入托通知逾期未答复{last}"
+                      + ("；托位已通知排队的下一名幼儿" if offered else ""))
+    return len(lapsed)

@@ -287,6 +287,28 @@ def test_the_waiting_list_offers_a_freed_place_in_order_of_joining_and_holds_it(
     assert third.state == "waiting"
 
 
+def test_an_offer_not_answered_in_the_centres_days_lapses_and_the_place_goes_to_the_next(net):
+    net.centre.offer_reply_days = 3
+    net.centre.save()
+    net.rooms["托大班"].places = 1
+    net.rooms["托大班"].save()
+    first, second = (join(net, net.infant(30), m) for m in (1, 2))
+    assert (first.state, first.reply_by) == ("offered", TODAY + dt.timedelta(days=3))
+    last_day = TODAY + dt.timedelta(days=3)
+    assert waitlist_svc.waitlist_expire(today=last_day, now=at(last_day, 20)) == 0  # the last day is still in time
+    after = last_day + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        waitlist_svc.waitlist_answer(net.manager, entry_id=first.pk, accept=True, today=after, now=at(after, 8))
+    assert "答复期限（3月4日）已过" in refusal(exc)
+    assert waitlist_svc.waitlist_expire(today=after, now=at(after, 9)) == 1
+    assert waitlist_svc.waitlist_expire(today=after, now=at(after, 10)) == 0  # once
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == ("expired", "offered")
+    assert second.reply_by == after + dt.timedelta(days=3)
+    assert AuditEntry.objects.filter(target_id=str(first.pk), reason__startswith="入托通知逾期未答复").exists()
+
+
 def test_joining_when_a_place_is_free_offers_it_at_once_and_twice_is_refused(net):
     child = net.infant(14)
     entry = join(net, child, 1)
