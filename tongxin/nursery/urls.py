@@ -5,7 +5,9 @@ from . import views
 app_name = "nursery"
 urlpatterns = [
     path("", views.centres, name="centres"),
+    path("centres/new/", views.centre_new, name="centre_new"),
     path("centres/<int:centre_id>/", views.centre, name="centre"),
+    path("centres/<int:centre_id>/settings/", views.centre_settings, name="centre_settings"),
     path("centres/<int:centre_id>/contracts/", views.contracts, name="contracts"),
     path("centres/<int:centre_id>/waitlist/", views.waitlist, name="waitlist"),
     path("centres/<int:centre_id>/roster/", views.roster, name="roster"),

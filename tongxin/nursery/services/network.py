@@ -1,5 +1,6 @@
 """The "1+N" network (N-02, N-13): a centre and its service points with their day, and their classes."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from tongxin.orgs.models import Region, Role, Site, User
 from .. import access, rules
 from ..choices import ClassType
 from ..models import Centre, Room
-from ..selectors.occupancy import limits_for
+from ..selectors.occupancy import limits_for, room_plan
 from ._common import text
 
 A = AuditEntry.Action
@@ -106,4 +107,63 @@ def room_create(actor: User, *, centre_id: int, name: str, class_type: str, plac
     total = sum(Room.objects.filter(centre=centre, active=True).values_list("places", flat=True))
     Site.objects.filter(pk=centre.site_id).update(capacity=total)
     record(actor, A.CREATE, room, reason=f"开设{ClassType(class_type).label}，核定托位 {places} 个")
+    return room
+
+
+@transaction.atomic
+def centre_settings_set(actor: User, *, centre_id: int, hours: rules.Hours, phone: str, offer_reply_days: int,
+                        host: str) -> Centre:
+    """The manager keeps the centre's own details: its day, its phone, the host space of a point, and how many days
+    a family offered a place has to answer."""
+    centre = Centre.objects.select_for_update().filter(pk=centre_id).select_related("site__region").first()
+    if centre is None:
+        raise ValidationError("未找到该托育机构")
+    access.require_manager(actor, centre)
+    problem = rules.hours_problem(hours)
+    if problem:
+        raise ValidationError(problem)
+    if type(offer_reply_days) is not int or not 1 <= offer_reply_days <= rules.OFFER_REPLY_DAYS_MAX:
+        raise ValidationError(f"入托通知答复期限应为 1 到 {rules.OFFER_REPLY_DAYS_MAX} 天")
+    centre.phone = text(phone, label="联系电话", max_length=16)
+    centre.host = text(host, label="依托场所", max_length=64)
+    centre.opens, centre.closes, centre.midday, centre.extended_until = (hours.opens, hours.closes, hours.midday,
+                                                                         hours.extended_until)
+    centre.offer_reply_days = offer_reply_days
+    fields = ["opens", "closes", "midday", "extended_until", "phone", "host", "offer_reply_days"]
+    centre.save(update_fields=fields)
+    record(actor, A.UPDATE, centre, fields=fields, reason=f"机构信息：开放时间 {hours.label}，答复期限 {offer_reply_days} 天")
+    return centre
+
+
+@transaction.atomic
+def room_update(actor: User, *, room_id: int, name: str, places: int, active: bool, today: dt.date) -> Room:
+    """Rename a class, change its licensed places, or close it. Places never fall below the children it already
+    holds at once on any day from today (contracts, bookings and held offers), and a class with children to come is
+    not closed."""
+    room = Room.objects.select_for_update().filter(pk=room_id).select_related("centre__site__region").first()
+    if room is None:
+        raise ValidationError("未找到该班级")
+    access.require_manager(actor, room.centre)
+    name = text(name, label="班级名称", max_length=32)
+    if not name:
+        raise ValidationError("请填写班级名称")
+    if Room.objects.filter(centre=room.centre, name=name).exclude(pk=room.pk).exists():
+        raise ValidationError(f"本机构已有“{name}”")
+    size = limits_for(room.centre)[room.class_type].max_size
+    if type(places) is not int or not 1 <= places <= size:
+        raise ValidationError(f"{room.get_class_type_display()}核定托位应为 1 到 {size} 个")
+    plan = room_plan(room, today)
+    most = max((rules.peak(plan.spans(d)) for d in plan.days_that_matter(today, None)), default=0)
+    if not active and most:
+        raise ValidationError(f"{room.name}还有在托或将入托的幼儿，请先办理退托或调班后再停用")
+    if places < most:
+        raise ValidationError(f"{room.name}最多同时有 {most} 名幼儿在托，核定托位不能少于 {most} 个")
+    before = (room.name, room.places, room.active)
+    room.name, room.places, room.active = name, places, active
+    room.save(update_fields=["name", "places", "active"])
+    total = sum(Room.objects.filter(centre=room.centre, active=True).values_list("places", flat=True))
+    Site.objects.filter(pk=room.centre.site_id).update(capacity=total)
+    record(actor, A.UPDATE, room, fields=["name", "places", "active"],
+           reason=f"班级由“{before[0]}”托位 {before[1]} 个{'' if before[2] else '（停用）'}改为“{name}”托位 {places} 个"
+                  + ("" if active else "（停用）"))
     return room

@@ -76,7 +76,7 @@ def test_the_staff_pages_are_the_centres_staffs_and_the_money_its_managers(login
         manager = OK if _manages(held, centre) else NO
         for page in ("contracts", "waitlist", "roster"):
             assert client.get(reverse(f"nursery:{page}", args=[centre.pk])).status_code == staff, (page, centre)
-        for page in ("prices", "bills", "bills_xlsx"):
+        for page in ("prices", "bills", "bills_xlsx", "centre_settings"):
             assert client.get(reverse(f"nursery:{page}", args=[centre.pk])).status_code == manager, (page, centre)
 
 
@@ -85,6 +85,7 @@ def test_the_county_page_is_the_health_bureaus_and_the_family_pages_are_parents(
     client, held = login(username), _held(username)
     office = _admin(held) or any(a.role == "county_health" for a in held)
     assert client.get(reverse("nursery:county")).status_code == (OK if office else NO)
+    assert client.get(reverse("nursery:centre_new")).status_code == (OK if office else NO)
     for page in ("book", "mine"):
         assert client.get(reverse(f"nursery:{page}")).status_code == (OK if _is_parent(username) else NO), page
 
@@ -99,3 +100,7 @@ def test_a_staff_member_writes_only_at_their_own_centre(login, username):
             assert response.status_code == NO
         if not _works(held, centre):
             assert client.post(reverse("nursery:roster", args=[centre.pk]), {"action": "add"}).status_code == NO
+        if not _manages(held, centre):
+            refused = client.post(reverse("nursery:centre_settings", args=[centre.pk]),
+                                  {"action": "room_new", "name": "x", "class_type": "toddler", "places": "1"})
+            assert refused.status_code == NO
