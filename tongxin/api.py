@@ -8,6 +8,7 @@ from ninja.security import SessionAuth
 from tongxin.care.api import router as care_router
 from tongxin.custody.api import router as custody_router
 from tongxin.notifications.api import router as notices_router
+from tongxin.nursery.api import router as nursery_router
 from tongxin.orgs.api import TokenAuth
 from tongxin.orgs.api import router as orgs_router
 from tongxin.people.api import router as people_router
@@ -94,3 +95,4 @@ api.add_router("/children", people_router)
 api.add_router("/custody", custody_router)
 api.add_router("/care", care_router)
 api.add_router("/notices", notices_router)
+api.add_router("/nursery", nursery_router)

@@ -17,6 +17,11 @@ def is_reader(user) -> bool:
     return bool(scope.roles(user) & READERS)
 
 
+def require_parent(user) -> None:
+    if Role.PARENT not in scope.roles(user):
+        raise PermissionDenied("只有家长可以为孩子预约托育")
+
+
 def require_reader(user) -> None:
     if not is_reader(user):
         raise PermissionDenied("当前角色不使用社区托育")

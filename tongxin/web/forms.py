@@ -14,7 +14,7 @@ def error_text(form: forms.Form) -> str:
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         label = str(field.label) if field is not None and field.label else ""
-        parts += [f"{label}：{e}" if label and not e.startswith(label) else e for e in errors]
+        parts += [f"{label}：{e}" if label and not e.startswith(label) else e for e in map(str, errors)]
     return "；".join(parts)
 
 

@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
-from tongxin.orgs.models import Role
 from tongxin.web.feedback import attempt
 
-from .. import forms
+from .. import access, forms
 from ..models import Booking
 from ..selectors import records
 from ..services import bookings as booking_svc
@@ -24,15 +23,10 @@ from ._base import _status, _submit
 # ---------------------------------------------------------------- families
 
 
-def _require_parent(user) -> None:
-    if Role.PARENT not in scope.roles(user):
-        raise PermissionDenied("只有家长可以为孩子预约托育")
-
-
 @login_required
 def book(request):
     """预约临时托 on a phone: choose the centre, the child, the day and the hours; a refusal says why."""
-    _require_parent(request.user)
+    access.require_parent(request.user)
     today = timezone.localdate()
     children = [(pk, f"{name}（{age}个月）") for pk, name, age in records.own_children(request.user, today)]
     centre_choices = records.bookable_centres(request.user)
@@ -53,7 +47,7 @@ def book(request):
 @login_required
 def mine(request):
     """我的托育: a parent's children's contracts, bookings, waiting-list places and bills; joining a waiting list."""
-    _require_parent(request.user)
+    access.require_parent(request.user)
     today, now = timezone.localdate(), timezone.localtime()
     children = [(pk, f"{name}（{age}个月）") for pk, name, age in records.own_children(request.user, today)]
     form = forms.JoinForm(request.POST or None, children=children, centres=records.bookable_centres(request.user),
