@@ -60,6 +60,11 @@ def programme_tabs(user, programme: Programme, today: dt.date) -> list[Tab]:
     if reader:
         tabs.append(Tab("incidents", "安全事件", reverse("custody:incidents", args=[programme.pk])))
         tabs.append(Tab("report", "工作总结", reverse("custody:report", args=[programme.pk])))
+    if reader:
+        tabs.append(Tab("bookings", "合作场所", reverse("custody:bookings", args=[programme.pk])))
+        tabs.append(Tab("guests", "专题活动", reverse("custody:guests", args=[programme.pk])))
+    if permissions.can_read_accounts(user, programme):
+        tabs.append(Tab("accounts", "经费收支", reverse("custody:accounts", args=[programme.pk])))
     if organiser:
         tabs.append(Tab("edit", "修改设置", reverse("custody:programme_edit", args=[programme.pk])))
     return tabs

@@ -210,3 +210,67 @@ def can_close_incident(user, incident) -> bool:
 def require_incident_closer(user, incident) -> None:
     if not can_close_incident(user, incident):
         raise PermissionDenied("安全事件须由当天值班领导或主办单位结案")
+
+
+# ---------------------------------------------------------------- partners, accounts, guest sessions
+
+
+def township_path(path: str) -> str:
+    """The township (street) holding a region, by its path /county/township/community/."""
+    parts = path.strip("/").split("/")
+    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else path
+
+
+def partner_manage_q(user, path_field: str = "region__path") -> Q:
+    """Partners an organiser keeps: those registered in the township of his school or her community (the
+    township's organisers share one registry); an administrator all."""
+    if not getattr(user, "is_authenticated", False):
+        return scope.NOTHING
+    if Role.ADMIN in scope.roles(user):
+        return Q()
+    q = scope.NOTHING
+    for a in scope.assignments(user):
+        if a.role == Role.COMMUNITY_WORKER and a.region is not None:
+            q |= Q(**{f"{path_field}__startswith": township_path(a.region.path)})
+        elif a.role == Role.SCHOOL_LEADER and a.school is not None:
+            q |= Q(**{f"{path_field}__startswith": township_path(a.school.region.path)})
+    return q
+
+
+def partner_read_q(user, path_field: str = "region__path") -> Q:
+    """Partners the user reads: those he keeps, and those in the township or county of his overview role."""
+    if not getattr(user, "is_authenticated", False):
+        return scope.NOTHING
+    if Role.ADMIN in scope.roles(user):
+        return Q()
+    q = partner_manage_q(user, path_field)
+    for a in scope.assignments(user):
+        if a.role in (Role.TOWNSHIP_OFFICER, Role.COUNTY_EDU, Role.COUNTY_CIVIL) and a.region is not None:
+            q |= Q(**{f"{path_field}__startswith": a.area.path})
+    return q
+
+
+def may_keep_partners(user) -> bool:
+    return bool(scope.roles(user) & {Role.ADMIN, Role.COMMUNITY_WORKER, Role.SCHOOL_LEADER})
+
+
+def require_partner_manager(user, partner) -> None:
+    from .models import Partner
+
+    if not Partner.objects.filter(partner_manage_q(user)).filter(pk=partner.pk).exists():
+        raise PermissionDenied("只有本乡镇（街道）的学校领导或社区儿童主任可以维护该合作单位")
+
+
+def can_read_accounts(user, programme: Programme) -> bool:
+    """A programme's account and statement: its organiser, and the township or county over it."""
+    return can_view_workload(user, programme)
+
+
+def require_accounts_reader(user, programme: Programme) -> None:
+    if not can_read_accounts(user, programme):
+        raise PermissionDenied("项目经费仅主办单位和上级主管部门可以查看")
+
+
+def require_accounts_keeper(user, programme: Programme) -> None:
+    if not is_organiser(user, programme):
+        raise PermissionDenied("只有主办学校领导或社区儿童主任可以登记该项目的收支")

@@ -179,8 +179,15 @@ def borrow_venue(actor: User, programme: Programme, *, site: Site, lender: str, 
         raise ValidationError({"site": "该场所已是本项目的场所，或不在本县范围内"})
     if not lender.strip():
         raise ValidationError({"lender": "请填写出借单位及联系人"})
-    loan = VenueLoan.objects.create(programme=programme, site=site, lender=lender.strip(), agreed_on=agreed_on,
-                                    note=note.strip(), recorded_by=actor)
-    programme.sites.add(site)
+    loan = lend_site(actor, programme, site=site, lender=lender, agreed_on=agreed_on, note=note)
     record(actor, A.CREATE, loan, fields=["site", "lender", "agreed_on"])
+    return loan
+
+
+def lend_site(actor: User, programme: Programme, *, site: Site, lender: str, agreed_on: dt.date, note: str = "") -> VenueLoan:
+    """The loan record and the site joining the programme's sites (no check, no audit: the caller's service
+    does both, inside its transaction)."""
+    loan = VenueLoan.objects.create(programme=programme, site=site, lender=lender.strip()[:64], agreed_on=agreed_on,
+                                    note=note.strip()[:128], recorded_by=actor)
+    programme.sites.add(site)
     return loan

@@ -1,0 +1,72 @@
+"""Reads of partners, bookings, a programme's account and its guest sessions. Plain data for pages and Excel."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from .. import partner_rules, permissions
+from ..models import Attendance, Fund, GuestSession, Income, Partner, Programme, Spending, VenueBooking
+
+
+def visible_partners(user):
+    return (Partner.objects.filter(permissions.partner_read_q(user)).select_related("region")
+            .annotate(n_venues=Count("venues", distinct=True), n_bookings=Count("venues__bookings", distinct=True))
+            .order_by("region__path", "name"))
+
+
+def partner_venues(partner: Partner) -> list[dict]:
+    """The partner's venues, each with the bookings of the programmes using it."""
+    rows = []
+    for venue in partner.venues.select_related("site").order_by("site__name"):
+        bookings = list(VenueBooking.objects.filter(venue=venue).select_related("programme").order_by("start"))
+        rows.append({"venue": venue, "bookings": bookings})
+    return rows
+
+
+def programme_bookings(programme: Programme) -> list[VenueBooking]:
+    return list(VenueBooking.objects.filter(programme=programme).select_related("venue__partner", "venue__site"))
+
+
+def child_days(programme: Programme) -> int:
+    """Days a child checked in, over all the programme's periods."""
+    return Attendance.objects.filter(placement__period__programme=programme, check_in_at__isnull=False).count()
+
+
+@dataclass
+class Statement:
+    programme: Programme
+    incomes: list[Income]
+    spendings: list[Spending]
+    by_fund: list[tuple[str, Decimal, Decimal, Decimal]]
+    by_category: list[tuple[str, Decimal]]
+    received: Decimal
+    spent: Decimal
+    child_days: int
+    cost_per_child_day: Decimal | None
+    sessions: list[GuestSession] = field(default_factory=list)
+
+    @property
+    def balance(self) -> Decimal:
+        return self.received - self.spent
+
+
+def statement(programme: Programme) -> Statement:
+    """The programme's account for the street office and donors: income by fund, spending by category, each
+    fund's balance, and the cost per child-day (spending ÷ child-days attended)."""
+    incomes = list(Income.objects.filter(programme=programme).order_by("received_on", "id"))
+    spendings = list(Spending.objects.filter(programme=programme).order_by("spent_on", "id"))
+    received_by = {r["fund"]: r["s"] for r in Income.objects.filter(programme=programme).values("fund").annotate(s=Sum("amount"))}
+    spent_by = {r["fund"]: r["s"] for r in Spending.objects.filter(programme=programme).values("fund").annotate(s=Sum("amount"))}
+    by_cat = {r["category"]: r["s"] for r in
+              Spending.objects.filter(programme=programme).values("category").annotate(s=Sum("amount"))}
+    received = sum(received_by.values(), Decimal(0))
+    spent = sum(spent_by.values(), Decimal(0))
+    days = child_days(programme)
+    return Statement(
+        programme=programme, incomes=incomes, spendings=spendings,
+        by_fund=partner_rules.fund_balances(received_by, spent_by, Fund.choices),
+        by_category=[(label, by_cat[key]) for key, label in Spending.Category.choices if key in by_cat],
+        received=received, spent=spent, child_days=days,
+        cost_per_child_day=partner_rules.cost_per_child_day(spent, days),
+        sessions=list(GuestSession.objects.filter(programme=programme).select_related("partner")))

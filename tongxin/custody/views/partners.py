@@ -1,0 +1,143 @@
+"""Partners' registry and venues, a programme's bookings, its account and statement, and its guest sessions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tongxin.orgs import selectors as orgs
+from tongxin.orgs.models import Region
+
+from .. import exports_partners, permissions
+from ..forms import form_errors
+from ..forms_partners import BookingForm, GuestSessionForm, IncomeForm, PartnerForm, PartnerVenueForm, SpendingForm
+from ..models import Partner, Programme
+from ..selectors import partners as read
+from ..services import accounts as money
+from ..services import partners as lend
+from ._base import attempt, records_programme
+
+
+def _refused(request, form) -> None:
+    messages.error(request, form_errors(form))
+
+
+def _manage_regions(user):
+    return (Region.objects.filter(permissions.partner_manage_q(user, "path"))
+            .filter(level__in=[Region.Level.TOWNSHIP, Region.Level.COMMUNITY]).order_by("path"))
+
+
+@login_required
+def partners(request):
+    """The registry of the township's (or county's) partners; organisers add to it."""
+    keeps = permissions.may_keep_partners(request.user)
+    if not keeps and not permissions.has_overview(request.user):
+        raise PermissionDenied("合作单位名录供学校领导、社区儿童主任和上级主管部门使用")
+    form = PartnerForm(request.POST or None, regions=_manage_regions(request.user)) if keeps else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("只有学校领导或社区儿童主任可以登记合作单位")
+        if form.is_valid():
+            partner = attempt(request, lend.register_partner, actor=request.user, **form.cleaned_data,
+                              success="合作单位已登记，请添加其出借的场所")
+            if partner:
+                return redirect("custody:partner", partner.pk)
+        else:
+            _refused(request, form)
+        return redirect("custody:partners")
+    return render(request, "custody/partners.html", {"partners": read.visible_partners(request.user), "form": form})
+
+
+@login_required
+def partner(request, partner_id):
+    partner = get_object_or_404(Partner.objects.filter(permissions.partner_read_q(request.user)), pk=partner_id)
+    manages = Partner.objects.filter(permissions.partner_manage_q(request.user)).filter(pk=partner.pk).exists()
+    county = partner.region.path.strip("/").split("/")[0]
+    sites = orgs.custody_venues().filter(region__path__startswith=f"/{county}/").order_by("name")
+    if request.method == "POST":
+        permissions.require_partner_manager(request.user, partner)
+        form = PartnerVenueForm(request.POST, sites=sites)
+        if form.is_valid():
+            attempt(request, lend.add_partner_venue, actor=request.user, partner=partner, **form.cleaned_data,
+                    success="场所已登记")
+        else:
+            _refused(request, form)
+        return redirect("custody:partner", partner.pk)
+    return render(request, "custody/partner.html", {
+        "partner": partner, "venues": read.partner_venues(partner), "manages": manages,
+        "form": PartnerVenueForm(sites=sites) if manages else None})
+
+
+@login_required
+def bookings(request, programme_id):
+    programme = records_programme(request, programme_id)
+    manages = permissions.is_organiser(request.user, programme)
+    venues = lend.bookable_venues(programme)
+    if request.method == "POST":
+        permissions.require_organiser(request.user, programme)
+        form = BookingForm(request.POST, venues=venues)
+        if form.is_valid():
+            attempt(request, lend.book_partner_venue, actor=request.user, programme=programme, **form.cleaned_data,
+                    success="已预约，该场所已加入本项目的托管场所")
+        else:
+            _refused(request, form)
+        return redirect("custody:bookings", programme.pk)
+    return render(request, "custody/bookings.html", {
+        "programme": programme, "bookings": read.programme_bookings(programme), "manages": manages,
+        "form": BookingForm(venues=venues, initial={"weekdays": [1, 2, 3, 4, 5], "day_start": programme.day_start,
+                                                    "day_end": programme.day_end}) if manages else None})
+
+
+def _accounts_programme(request, programme_id) -> Programme:
+    programme = get_object_or_404(Programme, pk=programme_id)
+    permissions.require_accounts_reader(request.user, programme)
+    return programme
+
+
+@login_required
+def accounts(request, programme_id):
+    """The programme's account: income and spending by fund, the statement, and (organiser) the entry forms."""
+    programme = _accounts_programme(request, programme_id)
+    manages = permissions.is_organiser(request.user, programme)
+    if request.method == "POST":
+        permissions.require_accounts_keeper(request.user, programme)
+        if request.POST.get("action") == "spending":
+            form: IncomeForm | SpendingForm = SpendingForm(request.POST)
+            service, done = money.record_spending, "支出已登记"
+        else:
+            form, service, done = IncomeForm(request.POST), money.record_income, "收入已登记"
+        if form.is_valid():
+            attempt(request, service, actor=request.user, programme=programme, **form.cleaned_data, success=done)
+        else:
+            _refused(request, form)
+        return redirect("custody:accounts", programme.pk)
+    return render(request, "custody/accounts.html", {
+        "programme": programme, "s": read.statement(programme), "manages": manages,
+        "income_form": IncomeForm() if manages else None, "spending_form": SpendingForm() if manages else None})
+
+
+@login_required
+def accounts_xlsx(request, programme_id):
+    programme = _accounts_programme(request, programme_id)
+    return exports_partners.xlsx_statement(programme, request.user)
+
+
+@login_required
+def guests(request, programme_id):
+    programme = records_programme(request, programme_id)
+    manages = permissions.is_organiser(request.user, programme)
+    partners = Partner.objects.filter(permissions.partner_read_q(request.user)).order_by("name")
+    if request.method == "POST":
+        permissions.require_organiser(request.user, programme)
+        form = GuestSessionForm(request.POST, partners=partners)
+        if form.is_valid():
+            d = form.cleaned_data
+            attempt(request, money.record_guest_session, actor=request.user, programme=programme,
+                    **{**d, "drill_kind": d["drill_kind"] or "", "drill_result": d["drill_result"] or ""},
+                    success="专题活动已登记")
+        else:
+            _refused(request, form)
+        return redirect("custody:guests", programme.pk)
+    return render(request, "custody/guests.html", {
+        "programme": programme, "sessions": read.statement(programme).sessions, "manages": manages,
+        "form": GuestSessionForm(partners=partners) if manages else None})
