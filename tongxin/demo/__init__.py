@@ -382,6 +382,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .custody import build_custody_demo
 
     build_custody_demo(random.Random(seed + 1))
+    from .partners import build_partners_demo
+
+    build_partners_demo(random.Random(seed + 7))
     from .surveys import build_survey_demo
 
     build_survey_demo(random.Random(seed + 2))
