@@ -29,6 +29,13 @@ PAGES = {
     ("programme_edit", SUMMER): {"leader", "admin"},
     ("programme_edit", COMMUNITY): {"community", "admin"},
     ("applications", COMMUNITY): {"community", "township", "county_edu", "county_civil", "admin"},
+    ("bookings", SUMMER): {"teacher", "leader", "township", "county_edu", "county_civil", "admin"},
+    ("guests", SUMMER): {"teacher", "leader", "township", "county_edu", "county_civil", "admin"},
+    ("accounts", SUMMER): {"leader", "township", "county_edu", "county_civil", "admin"},
+    ("accounts_xlsx", SUMMER): {"leader", "township", "county_edu", "county_civil", "admin"},
+    ("accounts", COMMUNITY): {"community", "township", "county_edu", "county_civil", "admin"},
+    ("bookings", COMMUNITY): {"community", "township", "county_edu", "county_civil", "admin"},
+    ("partners", None): {"leader", "community", "township", "county_edu", "county_civil", "admin"},
     ("county", None): {"township", "county_edu", "county_civil", "admin"},
     ("alerts", None): set(ROLES),  # one's own alerts: every login has the page, most of them empty
     ("programme_new", None): {"leader", "community", "admin"},
@@ -65,5 +72,16 @@ def test_the_duty_page_opens_for_who_is_on_duty_today(login):
     on_duty_today = is_working_day(timezone.localdate()) and autumn.periods.filter(
         start__lte=timezone.localdate(), end__gte=timezone.localdate()).exists()
     allowed = {"leader", "admin"} | ({"teacher"} if on_duty_today else set())
+    for role in ROLES:
+        assert login(role).get(url).status_code == (OK if role in allowed else NO), f"{role} {url}"
+
+
+def test_a_partner_page_opens_for_the_township_registry_and_its_overseers(login):
+    """青溪县青少年宫 is in 东门社区, 城关镇: kept by the township's organisers (实验小学's leader, 东门's worker),
+    read by the township and the county."""
+    from tongxin.custody.models import Partner
+
+    url = reverse("custody:partner", args=[Partner.objects.get(name="青溪县青少年宫").pk])
+    allowed = {"leader", "community", "township", "county_edu", "county_civil", "admin"}
     for role in ROLES:
         assert login(role).get(url).status_code == (OK if role in allowed else NO), f"{role} {url}"

@@ -50,7 +50,9 @@ def partners(request):
 
 @login_required
 def partner(request, partner_id):
-    partner = get_object_or_404(Partner.objects.filter(permissions.partner_read_q(request.user)), pk=partner_id)
+    partner = get_object_or_404(Partner, pk=partner_id)
+    if not Partner.objects.filter(permissions.partner_read_q(request.user)).filter(pk=partner.pk).exists():
+        raise PermissionDenied("该合作单位不在您所在乡镇（街道）或主管范围内")
     manages = Partner.objects.filter(permissions.partner_manage_q(request.user)).filter(pk=partner.pk).exists()
     county = partner.region.path.strip("/").split("/")[0]
     sites = orgs.custody_venues().filter(region__path__startswith=f"/{county}/").order_by("name")

@@ -196,6 +196,11 @@ def _candidates(username: str, param: str) -> list[int]:
         from tongxin.care.selectors.absence import case_q
 
         ids = _ids(DropoutCase.objects.filter(case_q(user)).order_by("pk"), 2)
+    elif param == "partner_id":
+        from tongxin.custody.models import Partner
+        from tongxin.custody.permissions import partner_read_q
+
+        ids = _ids(Partner.objects.filter(partner_read_q(user)).order_by("pk"), 2) + _ids(Partner.objects.order_by("-pk"), 1)
     elif param == "record_id":
         from tongxin.care.counsel_models import CounsellingRecord
 
