@@ -80,6 +80,8 @@ def record_guest_session(*, actor: User, programme: Programme, date: dt.date, ki
                                           minutes=drill_minutes, result=drill_result)
     if problem:
         raise ValidationError(problem)
+    if partner is not None and not Partner.objects.filter(permissions.partner_read_q(actor)).filter(pk=partner.pk).exists():
+        raise ValidationError({"partner": "请选择本乡镇（街道）名录中的合作单位"})
     if not permissions.runs_on(programme, date):
         raise ValidationError({"date": f"{date:%Y-%m-%d} 不是本项目的托管日"})
     present = Attendance.objects.filter(placement__period__programme=programme, date=date,
