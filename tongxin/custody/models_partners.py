@@ -112,6 +112,7 @@ class Fund(models.TextChoices):
     DONATION = "donation", "社会捐赠"
     STREET_BUDGET = "street_budget", "街道（乡镇）经费"
     SPECIAL_FUND = "special_fund", "专项资金"
+    HIGHER_FINANCE = "higher_finance", "上级财政补助"
 
 
 class Income(models.Model):
@@ -178,6 +179,8 @@ class GuestSession(models.Model):
         EARTHQUAKE = "earthquake", "防震避险"
         DROWNING = "drowning", "防溺水"
         TRAFFIC = "traffic", "交通安全"
+        FIRST_AID = "first_aid", "急救（心肺复苏、止血包扎）"
+        EXTINGUISHER = "extinguisher", "灭火器使用实操"
         OTHER = "other", "其他"
 
     programme = models.ForeignKey("custody.Programme", verbose_name="项目", on_delete=models.CASCADE,

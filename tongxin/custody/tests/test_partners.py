@@ -150,3 +150,21 @@ def test_the_partner_pages_show_venues_and_the_programmes_using_them(login):
     assert "青溪县青少年宫" in client.get("/custody/partners/").text
     page = client.get(f"/custody/partners/{Partner.objects.get(name='青溪县青少年宫').pk}/").text
     assert "可容纳 80 人" in page and WINTER in page and "周一、周二、周三、周四、周五 08:30-17:00" in page
+
+
+def test_a_refused_booking_post_says_why_and_writes_nothing(login, winter, palace_room):
+    before = VenueBooking.objects.count()
+    page = login("community").post(f"/custody/p/{winter.pk}/bookings/", {
+        "venue": palace_room.pk, "start": "2027-01-18", "end": "2027-01-29", "weekdays": ["6"], "day_start": "09:00",
+        "day_end": "11:00", "children": "10"}, follow=True)
+    assert "周六不开放" in page.text and VenueBooking.objects.count() == before
+
+
+def test_the_organiser_records_a_guest_session_with_its_drill_on_the_page(login):
+    summer = Programme.objects.get(name=SUMMER)
+    drill = GuestSession.objects.get(programme=summer, drill_kind=GuestSession.DrillKind.FIRE)
+    page = login("leader").post(f"/custody/p/{summer.pk}/guests/", {
+        "date": drill.date.isoformat(), "kind": "drill", "teacher": "县红十字会 黄医生", "topic": "心肺复苏",
+        "children_present": "5", "drill_kind": "first_aid", "drill_minutes": "30", "drill_result": "每组学生完成胸外按压练习"},
+        follow=True)
+    assert "专题活动已登记" in page.text and "急救（心肺复苏、止血包扎），30 分钟" in page.text
