@@ -1,0 +1,103 @@
+"""The pool's pages: registering on a phone (no login needed), the pool list, a person's record (vet, checks),
+one's own registration."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .. import access, forms
+from .. import selectors as sel
+from .. import services as svc
+from ..choices import State
+from ..models import Check
+
+
+def _fail(form, exc: ValidationError) -> None:
+    form.add_error(None, exc)
+
+
+def register(request):
+    form = forms.RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            person = svc.person_register(
+                username=d["username"], password=d["password"], real_name=d["real_name"], phone=d["phone"],
+                source=d["source"], school_id=d["school"], affiliation=d["affiliation"], skills=d["skills"],
+                home_id=d["home"], area_ids=d["areas"], weekdays="".join(d["weekdays"]), holidays=d["holidays"],
+                hours=d["hours"])
+        except ValidationError as exc:
+            _fail(form, exc)
+        else:
+            login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "登记已提交，等待所在社区（村）或学校审核")
+            return redirect("volunteers:mine")
+    return render(request, "volunteers/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def pool(request):
+    access.require_reader(request.user)
+    state = request.GET.get("state", "")
+    if state not in State.values:
+        state = ""
+    today = timezone.localdate()
+    return render(request, "volunteers/pool.html", {
+        "rows": sel.pool(request.user, state=state, on=today), "counts": sel.counts(request.user), "state": state,
+        "states": State.choices})
+
+
+@login_required
+def person(request, person_id: int):
+    found = access.access_person(request.user, person_id)
+    vetter = access.may_vet(request.user, found)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if request.method == "POST":
+        access.require_vetter(request.user, found)
+    vet = forms.VetForm(request.POST if action == "vet" else None)
+    check = forms.CheckForm(request.POST if action == "check" else None)
+    today = timezone.localdate()
+    if action == "vet" and vet.is_valid():
+        try:
+            svc.person_vet(actor=request.user, person_id=found.pk, accept=vet.cleaned_data["decision"] == "accept",
+                           reason=vet.cleaned_data["reason"])
+        except ValidationError as exc:
+            _fail(vet, exc)
+        else:
+            messages.success(request, "审核结果已保存")
+            return redirect("volunteers:person", found.pk)
+    if action == "check" and check.is_valid():
+        d = check.cleaned_data
+        try:
+            svc.check_record(actor=request.user, person_id=found.pk, kind=d["kind"], result=d["result"],
+                             checked_on=d["checked_on"], valid_until=d["valid_until"], today=today, note=d["note"])
+        except ValidationError as exc:
+            _fail(check, exc)
+        else:
+            messages.success(request, "查询记录已保存")
+            return redirect("volunteers:person", found.pk)
+    if action not in (None, "vet", "check"):
+        vet.add_error(None, "操作无效")  # an unknown action: nothing stored
+    status = 400 if (action and (vet.errors or check.errors)) else 200
+    return render(request, "volunteers/person.html", _person_context(found, today) | {
+        "vetter": vetter, "vet": vet, "check_form": check}, status=status)
+
+
+def _person_context(found, today) -> dict:
+    from .. import rules
+
+    return {"p": found, "areas": list(found.areas.select_related("parent").order_by("path")),
+            "checks": list(Check.objects.filter(person=found).select_related("checked_by")),
+            "weekdays": rules.weekdays_text(found.weekdays),
+            "refusal": sel.check_refusal(user_id=found.user_id, on=today), "today": today}
+
+
+@login_required
+def mine(request):
+    found = sel.own(request.user)
+    if found is None:
+        return render(request, "volunteers/mine.html", {"p": None})
+    return render(request, "volunteers/mine.html", _person_context(found, timezone.localdate()))
