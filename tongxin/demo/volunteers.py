@@ -9,13 +9,15 @@ rows."""
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from tongxin.orgs.models import Region, Role, RoleAssignment, User
-from tongxin.volunteers.choices import CheckKind, CheckResult, Source, State
-from tongxin.volunteers.models import Check, Person
+from tongxin.volunteers.choices import CheckKind, CheckResult, LetterKind, Source, State, TrainingPhase
+from tongxin.volunteers.models import Check, Letter, Person, Training
+from tongxin.volunteers.rules import LETTER_TEXTS
 
 from . import ADULT_FEMALE, ADULT_MALE, DEMO_PASSWORD, SURNAMES
 
@@ -134,4 +136,25 @@ def build_volunteers_demo(rng: random.Random) -> int:
                                 note="乡镇卫生院健康体检"))
     Person.areas.through.objects.bulk_create(links)
     Check.objects.bulk_create(checks)
+    _training_and_letters(rng, [own] + [p for p in rows if p.state == State.ACCEPTED], workers, admin)
     return len(rows) + len(teachers) + 1
+
+
+def _training_and_letters(rng: random.Random, accepted: list[Person], workers: dict[int, User], admin: User) -> None:
+    """Most accepted people had the county's pre-service training and signed both letters; some also a training
+    during service. The demo volunteer has all of it."""
+    trainings, letters = [], []
+    for i, person in enumerate(accepted):
+        if i and rng.random() < 0.15:
+            continue
+        by = workers.get(person.home_id, admin)
+        held = dt.date(2026, rng.randrange(4, 7), rng.randrange(1, 28))
+        trainings.append(Training(person=person, phase=TrainingPhase.BEFORE, title="儿童保护与安全防护岗前培训",
+                                  held_on=held, hours=Decimal("2"), recorded_by=by))
+        if i == 0 or rng.random() < 0.4:
+            trainings.append(Training(person=person, phase=TrainingPhase.DURING, title="防溺水与急救在岗培训",
+                                      held_on=dt.date(2026, 7, 10), hours=Decimal("1.5"), recorded_by=by))
+        at = timezone.make_aware(dt.datetime.combine(held, dt.time(16, 0)))
+        letters += [Letter(person=person, kind=kind, text=LETTER_TEXTS[kind], signed_at=at) for kind in LetterKind.values]
+    Training.objects.bulk_create(trainings)
+    Letter.objects.bulk_create(letters)

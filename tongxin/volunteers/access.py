@@ -38,3 +38,9 @@ def access_person(user, person_id: int) -> Person:
     if found.user_id != user.pk and not Person.objects.filter(scope.volunteer_pool_q(user), pk=person_id).exists():
         raise PermissionDenied("无权查看该人员")
     return found
+
+
+def is_county_office(user) -> bool:
+    from tongxin.orgs.models import Role
+
+    return bool(scope.roles(user) & {Role.ADMIN, Role.COUNTY_EDU, Role.COUNTY_CIVIL})

@@ -28,3 +28,13 @@ class CheckResult(models.TextChoices):
 
 
 WEEKDAYS = [("1", "周一"), ("2", "周二"), ("3", "周三"), ("4", "周四"), ("5", "周五"), ("6", "周六"), ("7", "周日")]
+
+
+class TrainingPhase(models.TextChoices):
+    BEFORE = "before", "岗前培训"
+    DURING = "during", "在岗培训"
+
+
+class LetterKind(models.TextChoices):
+    SAFETY = "safety", "服务安全责任书"
+    QUALITY = "quality", "服务质量责任书"

@@ -2,13 +2,14 @@
 columns'; choices only from what the page offered)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 
 from tongxin.orgs.models import Region, School
 
 from . import rules
-from .choices import WEEKDAYS, CheckKind, CheckResult, Source
+from .choices import WEEKDAYS, CheckKind, CheckResult, LetterKind, Source, TrainingPhase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -80,3 +81,21 @@ class CheckForm(forms.Form):
         if on and not data.get("valid_until") and data.get("kind") in CheckKind.values:
             data["valid_until"] = rules.add_months(on, rules.DEFAULT_VALID_MONTHS[CheckKind(data["kind"])])
         return data
+
+
+class TrainingForm(forms.Form):
+    phase = forms.ChoiceField(label="阶段", choices=TrainingPhase.choices)
+    title = forms.CharField(label="培训内容", max_length=100)
+    held_on = forms.DateField(label="培训日期", widget=DATE, error_messages=DATE_ERRORS)
+    hours = forms.DecimalField(label="学时", min_value=Decimal("0.5"), max_value=Decimal("40"), decimal_places=1,
+                               max_digits=4)
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(choices=LetterKind.choices)
+
+
+class RuleForm(forms.Form):
+    training_hours_before = forms.DecimalField(label="岗前培训最少学时", min_value=Decimal("0"), max_value=Decimal("40"),
+                                               decimal_places=1, max_digits=4)
+    services_before_alone = forms.IntegerField(label="独立服务前须跟岗服务次数", min_value=0, max_value=20)

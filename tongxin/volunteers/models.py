@@ -6,7 +6,7 @@ from django.db import models
 
 from tongxin.orgs.models import Region, School
 
-from .choices import CheckKind, CheckResult, Source, State
+from .choices import CheckKind, CheckResult, LetterKind, Source, State, TrainingPhase
 
 
 class Person(models.Model):
@@ -56,3 +56,56 @@ class Check(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_kind_display()} · {self.checked_on}"
+
+
+class Training(models.Model):
+    """A training session a person attended, before service (岗前) or during it (在岗)."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.CASCADE, related_name="trainings")
+    phase = models.CharField("阶段", max_length=16, choices=TrainingPhase.choices)
+    title = models.CharField("培训内容", max_length=100)
+    held_on = models.DateField("培训日期")
+    hours = models.DecimalField("学时", max_digits=4, decimal_places=1)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训记录"
+        ordering = ["person", "-held_on"]
+
+    def __str__(self):
+        return f"{self.person} · {self.title}"
+
+
+class Letter(models.Model):
+    """A responsibility letter signed online: its text as signed, kept with the person (C-25)."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField("责任书", max_length=16, choices=LetterKind.choices)
+    text = models.TextField("签署时的文本")
+    signed_at = models.DateTimeField("签署时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "责任书"
+        ordering = ["person", "-signed_at"]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()}"
+
+
+class PoolRule(models.Model):
+    """The county's rules for newcomers (P-39), as data: the pre-service training hours asked before a first
+    service, and how many services alongside an experienced person before working alone."""
+
+    county = models.OneToOneField(Region, verbose_name="县（区）", on_delete=models.CASCADE, related_name="+")
+    training_hours_before = models.DecimalField("岗前培训最少学时", max_digits=4, decimal_places=1, default=2)
+    services_before_alone = models.PositiveSmallIntegerField("独立服务前须跟岗服务次数", default=3)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿服务规则"
+
+    def __str__(self):
+        return f"{self.county} 志愿服务规则"

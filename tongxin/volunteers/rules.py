@@ -3,6 +3,7 @@ The validity of a check is data (each check keeps its own 有效期至); the def
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .choices import CheckKind, CheckResult
 
@@ -62,3 +63,37 @@ def registration_problem(*, source: str, school_id: int | None, area_count: int)
     if area_count == 0:
         return "请至少选择一个可服务的社区（村）"
     return None
+
+
+# The newcomer rule's defaults (P-39); a county sets its own (PoolRule).
+DEFAULT_TRAINING_HOURS_BEFORE = Decimal("2")
+DEFAULT_SERVICES_BEFORE_ALONE = 3
+
+
+def alone_problem(*, services_done: int, services_before_alone: int) -> str | None:
+    """Why the person may not yet work alone (they serve alongside an experienced person), or None."""
+    if services_done < services_before_alone:
+        return f"已服务 {services_done} 次，满 {services_before_alone} 次后才能独立服务（须与有经验的人员同班）"
+    return None
+
+
+def training_problem(*, hours_before: Decimal, required: Decimal) -> str | None:
+    if hours_before < required:
+        return f"岗前培训 {hours_before} 学时，不足 {required} 学时"
+    return None
+
+
+LETTER_TEXTS = {
+    "safety": ("本人自愿参加青少年儿童关爱志愿服务，承诺：遵守《中华人民共和国未成年人保护法》，尊重儿童人格尊严，"
+               "不体罚、变相体罚或侮辱儿童；服务期间不单独将儿童带离服务场所，不私自接送儿童；"
+               "发现儿童受到侵害或面临危险，立即制止并报告服务组织方和所在社区（村）；"
+               "严格执行接送交接、安全检查和应急预案；不收受儿童及家长财物。如有违反，愿承担相应责任。"),
+    "quality": ("本人承诺：按约定的时间和内容提供服务，不无故缺席，确需请假的提前告知服务组织方；"
+                "认真备课，因材施教，不以任何名义向儿童及家长推销商品或有偿补课；"
+                "保护儿童及其家庭的个人信息，不泄露、不传播；"
+                "接受服务组织方、家长和社区的监督评价，服务记录真实完整。"),
+}
+
+
+# A care contact (a talk, a visit, a call recorded by the helper) counts as this many volunteer hours.
+CONTACT_HOURS = Decimal("1")

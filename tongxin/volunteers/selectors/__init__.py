@@ -3,12 +3,13 @@ children."""
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from tongxin.orgs import scope
 
 from .. import rules
-from ..choices import State
-from ..models import Check, Person
+from ..choices import LetterKind, State, TrainingPhase
+from ..models import Check, Letter, Person, PoolRule, Training
 
 
 def _rows(person_id: int) -> list[rules.CheckRow]:
@@ -61,3 +62,43 @@ def counts(user) -> dict[str, int]:
 
 def own(user) -> Person | None:
     return Person.objects.filter(user=user).select_related("home", "school").first()
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """Where a person stands against the county's newcomer rule (P-39) and the letters (C-25)."""
+
+    training_hours: Decimal
+    training_needed: Decimal
+    services_done: int
+    services_before_alone: int
+    letters: dict[str, dt.datetime]  # kind -> last signed at
+    problems: list[str]
+
+    @property
+    def may_work_alone(self) -> bool:
+        return not self.problems
+
+
+def rule_for(person: Person) -> tuple[Decimal, int]:
+    county_code = person.home.path.strip("/").split("/")[0]
+    found = PoolRule.objects.filter(county__code=county_code).first()
+    if found is None:
+        return rules.DEFAULT_TRAINING_HOURS_BEFORE, rules.DEFAULT_SERVICES_BEFORE_ALONE
+    return found.training_hours_before, found.services_before_alone
+
+
+def newcomer(person: Person, *, on: dt.date) -> Newcomer:
+    from .hours import services_of  # reads custody and care: imported when asked, not when they import us
+
+    needed, before_alone = rule_for(person)
+    trained = sum((t.hours for t in Training.objects.filter(person=person, phase=TrainingPhase.BEFORE,
+                                                            held_on__lte=on)), Decimal(0))
+    done = len(services_of([person.user_id], until=on)[person.user_id])
+    letters: dict[str, dt.datetime] = {}
+    for letter in Letter.objects.filter(person=person).order_by("signed_at"):
+        letters[letter.kind] = letter.signed_at
+    problems = [p for p in (rules.training_problem(hours_before=trained, required=needed),
+                            rules.alone_problem(services_done=done, services_before_alone=before_alone)) if p]
+    problems += [f"尚未签署{label}" for kind, label in LetterKind.choices if kind not in letters]
+    return Newcomer(trained, needed, done, before_alone, letters, problems)

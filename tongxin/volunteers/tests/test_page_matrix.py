@@ -61,6 +61,22 @@ def test_who_opens_each_persons_record(login, username):
 
 
 @pytest.mark.parametrize("username", LOGINS)
+def test_who_opens_the_hours_and_the_ledger(login, username):
+    client = login(username)
+    expected = OK if {a.role for a in _held(username)} & READERS else NO
+    assert client.get(reverse("volunteers:hours")).status_code == expected
+    assert client.get(reverse("volunteers:ledger_xlsx")).status_code == expected
+
+
+@pytest.mark.parametrize("username", ["admin", "community", "volunteer", "parent", "teacher", "county_edu"])
+def test_who_downloads_a_certificate_of_hours(login, username):
+    client, held = login(username), _held(username)
+    person = Person.objects.get(user__username="volunteer")
+    expected = OK if _sees(held, person, username) else NO
+    assert client.get(reverse("volunteers:certificate", args=[person.pk])).status_code == expected
+
+
+@pytest.mark.parametrize("username", LOGINS)
 def test_everyone_logged_in_opens_their_own_registration(login, username):
     assert login(username).get(reverse("volunteers:mine")).status_code == OK
 

@@ -4,15 +4,17 @@ one's own registration."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import access, forms
+from .. import access, forms, rules
 from .. import selectors as sel
 from .. import services as svc
-from ..choices import State
-from ..models import Check
+from ..choices import LetterKind, State
+from ..models import Check, Letter, Training
+from ..services import training as training_svc
+from .hours import hours, ledger_xlsx, person_certificate  # noqa: F401  (the urls' views)
 
 
 def _fail(form, exc: ValidationError) -> None:
@@ -59,7 +61,18 @@ def person(request, person_id: int):
         access.require_vetter(request.user, found)
     vet = forms.VetForm(request.POST if action == "vet" else None)
     check = forms.CheckForm(request.POST if action == "check" else None)
+    training = forms.TrainingForm(request.POST if action == "training" else None)
     today = timezone.localdate()
+    if action == "training" and training.is_valid():
+        d = training.cleaned_data
+        try:
+            training_svc.training_record(actor=request.user, person_id=found.pk, phase=d["phase"], title=d["title"],
+                                         held_on=d["held_on"], hours=d["hours"], today=today)
+        except ValidationError as exc:
+            _fail(training, exc)
+        else:
+            messages.success(request, "培训记录已保存")
+            return redirect("volunteers:person", found.pk)
     if action == "vet" and vet.is_valid():
         try:
             svc.person_vet(actor=request.user, person_id=found.pk, accept=vet.cleaned_data["decision"] == "accept",
@@ -79,25 +92,38 @@ def person(request, person_id: int):
         else:
             messages.success(request, "查询记录已保存")
             return redirect("volunteers:person", found.pk)
-    if action not in (None, "vet", "check"):
+    if action not in (None, "vet", "check", "training"):
         vet.add_error(None, "操作无效")  # an unknown action: nothing stored
-    status = 400 if (action and (vet.errors or check.errors)) else 200
+    status = 400 if (action and (vet.errors or check.errors or training.errors)) else 200
     return render(request, "volunteers/person.html", _person_context(found, today) | {
-        "vetter": vetter, "vet": vet, "check_form": check}, status=status)
+        "vetter": vetter, "vet": vet, "check_form": check, "training_form": training}, status=status)
 
 
 def _person_context(found, today) -> dict:
-    from .. import rules
-
     return {"p": found, "areas": list(found.areas.select_related("parent").order_by("path")),
             "checks": list(Check.objects.filter(person=found).select_related("checked_by")),
             "weekdays": rules.weekdays_text(found.weekdays),
-            "refusal": sel.check_refusal(user_id=found.user_id, on=today), "today": today}
+            "refusal": sel.check_refusal(user_id=found.user_id, on=today), "today": today,
+            "trainings": list(Training.objects.filter(person=found)),
+            "letters": list(Letter.objects.filter(person=found)),
+            "newcomer": sel.newcomer(found, on=today), "letter_kinds": LetterKind.choices}
 
 
 @login_required
 def mine(request):
     found = sel.own(request.user)
     if found is None:
+        if request.method == "POST":
+            raise PermissionDenied("请先登记为志愿者")
         return render(request, "volunteers/mine.html", {"p": None})
-    return render(request, "volunteers/mine.html", _person_context(found, timezone.localdate()))
+    letter = forms.LetterForm(request.POST or None)
+    if request.method == "POST" and letter.is_valid():
+        try:
+            training_svc.letter_sign(actor=request.user, kind=letter.cleaned_data["kind"], now=timezone.now())
+        except ValidationError as exc:
+            _fail(letter, exc)
+        else:
+            messages.success(request, "责任书已签署")
+            return redirect("volunteers:mine")
+    return render(request, "volunteers/mine.html", _person_context(found, timezone.localdate()) | {
+        "letter_form": letter, "texts": rules.LETTER_TEXTS}, status=400 if letter.errors else 200)
