@@ -15,8 +15,17 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from tongxin.orgs.models import Region, Role, RoleAssignment, User
-from tongxin.volunteers.choices import CheckKind, CheckResult, LetterKind, Source, State, TrainingPhase
-from tongxin.volunteers.models import Check, Letter, Person, Training
+from tongxin.volunteers.choices import (
+    CheckKind,
+    CheckResult,
+    InviteKind,
+    InviteState,
+    LetterKind,
+    Source,
+    State,
+    TrainingPhase,
+)
+from tongxin.volunteers.models import Check, Invitation, Letter, Person, Training
 from tongxin.volunteers.rules import LETTER_TEXTS
 
 from . import ADULT_FEMALE, ADULT_MALE, DEMO_PASSWORD, SURNAMES
@@ -137,6 +146,16 @@ def build_volunteers_demo(rng: random.Random) -> int:
     Person.areas.through.objects.bulk_create(links)
     Check.objects.bulk_create(checks)
     _training_and_letters(rng, [own] + [p for p in rows if p.state == State.ACCEPTED], workers, admin)
+    # Invitations: the demo volunteer has one to answer (东门社区's winter custody); a few others answered.
+    Invitation.objects.create(person=own, kind=InviteKind.CUSTODY, about="2027年寒假托管 值班志愿者", community=home,
+                              start=dt.date(2027, 1, 18), invited_by=worker)
+    answered = [p for p in rows if p.state == State.ACCEPTED][:12]
+    Invitation.objects.bulk_create([
+        Invitation(person=p, kind=InviteKind.PAIRING if i % 3 else InviteKind.CUSTODY, about="结对关爱留守儿童",
+                   community=p.home, start=dt.date(2026, 9, 1), invited_by=workers.get(p.home_id, admin),
+                   state=InviteState.DECLINED if i % 4 == 3 else InviteState.ACCEPTED,
+                   answered_at=timezone.make_aware(dt.datetime(2026, 8, 28, 20)))
+        for i, p in enumerate(answered)])
     return len(rows) + len(teachers) + 1
 
 

@@ -38,3 +38,14 @@ class TrainingPhase(models.TextChoices):
 class LetterKind(models.TextChoices):
     SAFETY = "safety", "服务安全责任书"
     QUALITY = "quality", "服务质量责任书"
+
+
+class InviteKind(models.TextChoices):
+    CUSTODY = "custody", "托管值班"
+    PAIRING = "pairing", "结对关爱"
+
+
+class InviteState(models.TextChoices):
+    PENDING = "pending", "待本人答复"
+    ACCEPTED = "accepted", "已接受"
+    DECLINED = "declined", "已婉拒"

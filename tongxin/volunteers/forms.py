@@ -9,7 +9,7 @@ from django import forms
 from tongxin.orgs.models import Region, School
 
 from . import rules
-from .choices import WEEKDAYS, CheckKind, CheckResult, LetterKind, Source, TrainingPhase
+from .choices import WEEKDAYS, CheckKind, CheckResult, InviteKind, LetterKind, Source, TrainingPhase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -99,3 +99,27 @@ class RuleForm(forms.Form):
     training_hours_before = forms.DecimalField(label="岗前培训最少学时", min_value=Decimal("0"), max_value=Decimal("40"),
                                                decimal_places=1, max_digits=4)
     services_before_alone = forms.IntegerField(label="独立服务前须跟岗服务次数", min_value=0, max_value=20)
+
+
+class MatchForm(forms.Form):
+    community = forms.TypedChoiceField(label="服务地点", coerce=int)
+    skill = forms.CharField(label="所需特长", max_length=20, required=False)
+    weekday = forms.ChoiceField(label="星期", choices=[("", "不限")] + WEEKDAYS, required=False)
+    holidays = forms.BooleanField(label="寒暑假", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _communities()
+
+
+class InviteForm(forms.Form):
+    person = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    community = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label="服务类别", choices=InviteKind.choices)
+    about = forms.CharField(label="服务内容", max_length=100)
+    start = forms.DateField(label="开始日期", widget=DATE, error_messages=DATE_ERRORS)
+
+
+class AnswerForm(forms.Form):
+    invitation = forms.IntegerField(min_value=1)
+    accept = forms.ChoiceField(choices=[("1", "接受"), ("0", "婉拒")])

@@ -6,7 +6,7 @@ from django.db import models
 
 from tongxin.orgs.models import Region, School
 
-from .choices import CheckKind, CheckResult, LetterKind, Source, State, TrainingPhase
+from .choices import CheckKind, CheckResult, InviteKind, InviteState, LetterKind, Source, State, TrainingPhase
 
 
 class Person(models.Model):
@@ -109,3 +109,26 @@ class PoolRule(models.Model):
 
     def __str__(self):
         return f"{self.county} 志愿服务规则"
+
+
+class Invitation(models.Model):
+    """An invitation to serve (a custody programme's duty, a child's pairing): the person accepts or declines —
+    service is voluntary (C-02). Accepting does not roster or pair: the organiser then does, through the gate."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField("服务类别", max_length=16, choices=InviteKind.choices)
+    about = models.CharField("服务内容", max_length=100)
+    community = models.ForeignKey(Region, verbose_name="服务地点", on_delete=models.PROTECT, related_name="+")
+    start = models.DateField("开始日期")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="邀请人", on_delete=models.PROTECT,
+                                   related_name="+")
+    invited_at = models.DateTimeField("邀请时间", auto_now_add=True)
+    state = models.CharField("状态", max_length=16, choices=InviteState.choices, default=InviteState.PENDING)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务邀请"
+        ordering = ["-invited_at"]
+
+    def __str__(self):
+        return f"{self.person} · {self.about}"

@@ -97,3 +97,24 @@ LETTER_TEXTS = {
 
 # A care contact (a talk, a visit, a call recorded by the helper) counts as this many volunteer hours.
 CONTACT_HOURS = Decimal("1")
+
+
+def place_rank(target_path: str, home_path: str, area_paths: list[str]) -> int:
+    """就近就熟就便 (P-36): 0 when the person lives in or serves the target community, 1 in its township, 2 in the
+    county, 3 further."""
+    if target_path == home_path or target_path in area_paths:
+        return 0
+    township = target_path.rstrip("/").rsplit("/", 1)[0] + "/"
+    if any(p.startswith(township) for p in [home_path, *area_paths]):
+        return 1
+    county = township.rstrip("/").rsplit("/", 1)[0] + "/"
+    return 2 if home_path.startswith(county) else 3
+
+
+PLACE_LABELS = {0: "本社区（村）", 1: "本乡镇（街道）", 2: "本县", 3: "县外"}
+
+
+def match_key(*, rank: int, skill_hit: bool, available: bool, load: int, name: str) -> tuple:
+    """The matching order: nearest first, then the skill asked, then free at the time asked, then the lightest
+    load; by name to be stable."""
+    return (rank, not skill_hit, not available, load, name)

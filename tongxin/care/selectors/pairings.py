@@ -60,3 +60,11 @@ def contacts_by(user_ids, *, since: dt.date | None = None, until: dt.date | None
     if until:
         qs = qs.filter(day__lte=until)
     return list(qs.order_by("day", "pk").values_list("by_id", "day"))
+
+
+def running_counts(user_ids, *, on: dt.date) -> dict[int, int]:
+    """How many children each of these logins is paired with on `on` (a helper's load)."""
+    from django.db.models import Count
+
+    return dict(Pairing.objects.filter(running(on), helper_id__in=list(user_ids)).values("helper_id")
+                .annotate(n=Count("pk")).values_list("helper_id", "n"))

@@ -184,3 +184,12 @@ def signed_duties(user_ids: Iterable[int] | None = None, *, since: dt.date | Non
                        rules.credited_hours(_at(s.date, s.start), _at(s.date, s.end), s.signed_in_at, s.signed_out_at),
                        s.programme.name, str(s.programme.organiser))
             for s in qs.select_related("programme__school", "programme__community").order_by("date", "pk")]
+
+
+def upcoming_counts(user_ids: Iterable[int], *, since: dt.date) -> dict[int, int]:
+    """How many live shifts (accepted or awaiting) each of these logins has from `since` on (their load)."""
+    from django.db.models import Count
+
+    return dict(RosterShift.objects.filter(staff_id__in=list(user_ids), date__gte=since,
+                                           state__in=RosterShift.LIVE_STATES).values("staff_id")
+                .annotate(n=Count("pk")).values_list("staff_id", "n"))

@@ -12,9 +12,10 @@ from .. import access, forms, rules
 from .. import selectors as sel
 from .. import services as svc
 from ..choices import LetterKind, State
-from ..models import Check, Letter, Training
+from ..models import Check, Invitation, Letter, Training
 from ..services import training as training_svc
 from .hours import hours, ledger_xlsx, person_certificate  # noqa: F401  (the urls' views)
+from .matching import answer, match  # noqa: F401
 
 
 def _fail(form, exc: ValidationError) -> None:
@@ -49,7 +50,7 @@ def pool(request):
     today = timezone.localdate()
     return render(request, "volunteers/pool.html", {
         "rows": sel.pool(request.user, state=state, on=today), "counts": sel.counts(request.user), "state": state,
-        "states": State.choices})
+        "states": State.choices, "vetter": access.is_vetter(request.user)})
 
 
 @login_required
@@ -106,7 +107,8 @@ def _person_context(found, today) -> dict:
             "refusal": sel.check_refusal(user_id=found.user_id, on=today), "today": today,
             "trainings": list(Training.objects.filter(person=found)),
             "letters": list(Letter.objects.filter(person=found)),
-            "newcomer": sel.newcomer(found, on=today), "letter_kinds": LetterKind.choices}
+            "newcomer": sel.newcomer(found, on=today), "letter_kinds": LetterKind.choices,
+            "invitations": list(Invitation.objects.filter(person=found).select_related("community", "invited_by"))}
 
 
 @login_required
