@@ -77,6 +77,13 @@ def test_who_downloads_a_certificate_of_hours(login, username):
 
 
 @pytest.mark.parametrize("username", LOGINS)
+def test_who_opens_the_matching_page(login, username):
+    vetters = {"admin", "community_worker", "township_officer", "school_leader"}
+    expected = OK if {a.role for a in _held(username)} & vetters else NO
+    assert login(username).get(reverse("volunteers:match")).status_code == expected
+
+
+@pytest.mark.parametrize("username", LOGINS)
 def test_everyone_logged_in_opens_their_own_registration(login, username):
     assert login(username).get(reverse("volunteers:mine")).status_code == OK
 

@@ -93,9 +93,10 @@ def person(request, person_id: int):
         else:
             messages.success(request, "查询记录已保存")
             return redirect("volunteers:person", found.pk)
-    if action not in (None, "vet", "check", "training"):
-        vet.add_error(None, "操作无效")  # an unknown action: nothing stored
-    status = 400 if (action and (vet.errors or check.errors or training.errors)) else 200
+    unknown = request.method == "POST" and action not in ("vet", "check", "training")
+    if unknown:
+        messages.error(request, "操作无效，未保存")  # nothing stored
+    status = 400 if unknown or vet.errors or check.errors or training.errors else 200
     return render(request, "volunteers/person.html", _person_context(found, today) | {
         "vetter": vetter, "vet": vet, "check_form": check, "training_form": training}, status=status)
 
