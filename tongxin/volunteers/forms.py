@@ -38,12 +38,15 @@ class RegisterForm(forms.Form):
     holidays = forms.BooleanField(label="寒暑假可服务", required=False)
     hours = forms.CharField(label="可服务时段", max_length=32, required=False, help_text="如：下午 16:00-18:00")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, joining: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         places = _communities()
         self.fields["home"].choices = [("", "请选择")] + places
         self.fields["areas"].choices = places
         self.fields["school"].choices = [("", "—")] + [(s.pk, s.name) for s in School.objects.order_by("code")]
+        if joining:  # a logged-in user joins the pool with the login they have
+            for name in ("real_name", "phone", "username", "password"):
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()

@@ -35,6 +35,31 @@ def _communities(ids: list[int]) -> list[Region]:
     return found
 
 
+def _details(*, source: str, home_id: int, area_ids: list[int], school_id: int | None) -> tuple:
+    if source not in Source.values:
+        raise ValidationError("来源选项无效")
+    problem = rules.registration_problem(source=source, school_id=school_id, area_count=len(set(area_ids)))
+    if problem:
+        raise ValidationError(problem)
+    school = School.objects.filter(pk=school_id).first() if school_id else None
+    if school_id and school is None:
+        raise ValidationError("所选学校不存在")
+    return school if source == Source.TEACHER else None, _communities([home_id])[0], _communities(area_ids)
+
+
+def _create(user: User, *, source: str, school, home: Region, areas: list[Region], affiliation: str, skills: str,
+            weekdays: str, holidays: bool, hours: str) -> Person:
+    if not RoleAssignment.objects.filter(user=user, role=Role.VOLUNTEER).exists():
+        RoleAssignment.objects.create(user=user, role=Role.VOLUNTEER, region=home, active=False)
+    person = Person.objects.create(
+        user=user, source=source, school=school, affiliation=_text(affiliation, label="单位、学校或组织", max_length=64),
+        skills=_text(skills, label="特长", max_length=200), home=home,
+        weekdays="".join(sorted(set(weekdays) & set("1234567"))), holidays=holidays,
+        hours=_text(hours, label="可服务时段", max_length=32))
+    person.areas.set(areas)
+    return person
+
+
 @transaction.atomic
 def person_register(*, username: str, password: str, real_name: str, phone: str, source: str, home_id: int,
                     area_ids: list[int], school_id: int | None = None, affiliation: str = "", skills: str = "",
@@ -47,29 +72,28 @@ def person_register(*, username: str, password: str, real_name: str, phone: str,
     real_name = _text(real_name, label="姓名", max_length=32)
     if not real_name:
         raise ValidationError("请填写姓名")
-    if source not in Source.values:
-        raise ValidationError("来源选项无效")
-    problem = rules.registration_problem(source=source, school_id=school_id, area_count=len(set(area_ids)))
-    if problem:
-        raise ValidationError(problem)
-    school = School.objects.filter(pk=school_id).first() if school_id else None
-    if school_id and school is None:
-        raise ValidationError("所选学校不存在")
-    home = _communities([home_id])[0]
-    areas = _communities(area_ids)
+    school, home, areas = _details(source=source, home_id=home_id, area_ids=area_ids, school_id=school_id)
     user = User(username=username, real_name=real_name, phone=_text(phone, label="手机号", max_length=16))
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    RoleAssignment.objects.create(user=user, role=Role.VOLUNTEER, region=home, active=False)
-    person = Person.objects.create(
-        user=user, source=source, school=school if source == Source.TEACHER else None,
-        affiliation=_text(affiliation, label="单位、学校或组织", max_length=64),
-        skills=_text(skills, label="特长", max_length=200), home=home,
-        weekdays="".join(sorted(set(weekdays) & set("1234567"))), holidays=holidays,
-        hours=_text(hours, label="可服务时段", max_length=32))
-    person.areas.set(areas)
+    person = _create(user, source=source, school=school, home=home, areas=areas, affiliation=affiliation,
+                     skills=skills, weekdays=weekdays, holidays=holidays, hours=hours)
     record(user, A.CREATE, person, reason=f"志愿者（师资）自助登记：{person.get_source_display()}")
+    return person
+
+
+@transaction.atomic
+def person_join(*, actor: User, source: str, home_id: int, area_ids: list[int], school_id: int | None = None,
+                affiliation: str = "", skills: str = "", weekdays: str = "", holidays: bool = False,
+                hours: str = "") -> Person:
+    """Someone with a login already (a teacher, a parent) joins the pool with it: a pending record to vet."""
+    if Person.objects.filter(user=actor).exists():
+        raise ValidationError("您已登记，无需重复登记")
+    school, home, areas = _details(source=source, home_id=home_id, area_ids=area_ids, school_id=school_id)
+    person = _create(actor, source=source, school=school, home=home, areas=areas, affiliation=affiliation,
+                     skills=skills, weekdays=weekdays, holidays=holidays, hours=hours)
+    record(actor, A.CREATE, person, reason=f"以现有账号登记为志愿者（师资）：{person.get_source_display()}")
     return person
 
 

@@ -133,3 +133,18 @@ def test_vetting_on_the_page(login, registered):
     assert response.status_code == 400 and Person.objects.get(pk=person.pk).state == "pending"
     login("community").post(reverse("volunteers:person", args=[person.pk]), {"action": "vet", "decision": "accept"})
     assert Person.objects.get(pk=person.pk).state == "accepted"
+
+
+def test_a_login_joins_the_pool_with_itself_once(demo_user, dongmen):
+    parent = demo_user("parent")
+    person = services.person_join(actor=parent, source="professional", home_id=dongmen.pk, area_ids=[dongmen.pk],
+                                  affiliation="县人民医院", skills="急救")
+    assert person.user_id == parent.pk and person.state == "pending"
+    with pytest.raises(ValidationError, match="无需重复登记"):
+        services.person_join(actor=parent, source="professional", home_id=dongmen.pk, area_ids=[dongmen.pk])
+
+
+def test_joining_on_the_page_keeps_the_login(login, dongmen):
+    response = login("parent").post(reverse("volunteers:register"), {
+        "source": "wulao", "home": dongmen.pk, "areas": [dongmen.pk], "skills": "红色故事"})
+    assert response.status_code == 302 and Person.objects.get(user__username="parent").source == "wulao"

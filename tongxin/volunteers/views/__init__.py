@@ -23,22 +23,29 @@ def _fail(form, exc: ValidationError) -> None:
 
 
 def register(request):
-    form = forms.RegisterForm(request.POST or None)
+    joining = request.user.is_authenticated
+    if joining and sel.own(request.user) is not None:
+        return redirect("volunteers:mine")
+    form = forms.RegisterForm(request.POST or None, joining=joining)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        details = dict(source=d["source"], school_id=d["school"], affiliation=d["affiliation"], skills=d["skills"],
+                       home_id=d["home"], area_ids=d["areas"], weekdays="".join(d["weekdays"]),
+                       holidays=d["holidays"], hours=d["hours"])
         try:
-            person = svc.person_register(
-                username=d["username"], password=d["password"], real_name=d["real_name"], phone=d["phone"],
-                source=d["source"], school_id=d["school"], affiliation=d["affiliation"], skills=d["skills"],
-                home_id=d["home"], area_ids=d["areas"], weekdays="".join(d["weekdays"]), holidays=d["holidays"],
-                hours=d["hours"])
+            if joining:
+                svc.person_join(actor=request.user, **details)
+            else:
+                person = svc.person_register(username=d["username"], password=d["password"],
+                                             real_name=d["real_name"], phone=d["phone"], **details)
+                login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
         except ValidationError as exc:
             _fail(form, exc)
         else:
-            login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "登记已提交，等待所在社区（村）或学校审核")
             return redirect("volunteers:mine")
-    return render(request, "volunteers/register.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "volunteers/register.html", {"form": form, "joining": joining},
+                  status=400 if form.errors else 200)
 
 
 @login_required
