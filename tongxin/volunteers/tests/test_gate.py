@@ -100,3 +100,13 @@ def test_pairing_a_teacher_whose_inquiry_ran_out_is_refused(demo_user):
     file = CareFile.objects.filter(child__school__code="3611990001").order_by("pk").first()
     with pytest.raises(ValidationError, match="不能结对：.*入职查询已于 2026-08-31 过期"):
         care.pairing_add(leader, file, kind=PairingKind.PROXY_PARENT, helper_id=helper.pk, start=MON)
+
+
+def test_the_pairing_page_shows_the_reason_and_stores_nothing(accepted, login):
+    from django.urls import reverse
+
+    file = CareFile.objects.filter(child__family__community__code="361199100001").order_by("pk").first()
+    response = login("community").post(reverse("care:pair", args=[file.pk]), {
+        "kind": PairingKind.VOLUNTEER, "helper": accepted.user_id, "start": "2027-01-18"})
+    assert "不能结对：李小梅没有入职查询记录" in response.content.decode()  # care's refusal message on its page
+    assert not Pairing.objects.filter(helper=accepted.user).exists()
