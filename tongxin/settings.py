@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tongxin.custody",
     "tongxin.care",
     "tongxin.nursery",
+    "tongxin.volunteers",
     "tongxin.notifications",
     "tongxin.ops",
     "tongxin.web",

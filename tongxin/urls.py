@@ -13,6 +13,7 @@ urlpatterns = [
     path("custody/", include("tongxin.custody.urls")),
     path("care/", include("tongxin.care.urls")),
     path("nursery/", include("tongxin.nursery.urls")),
+    path("volunteers/", include("tongxin.volunteers.urls")),
     path("notices/", include("tongxin.notifications.urls")),
     path("", include("tongxin.people.urls")),
     path("", include("tongxin.web.urls")),

@@ -391,6 +391,9 @@ def build_demo_county(seed: int = 20261123) -> DemoSummary:
     from .nursery import build_nursery_demo
 
     build_nursery_demo(random.Random(seed + 6))
+    from .volunteers import build_volunteers_demo
+
+    build_volunteers_demo(random.Random(seed + 7))
     return DemoSummary(
         regions=Region.objects.filter(path__startswith=county.path).count(), schools=len(schools),
         classes=len(classes), families=len(families), children=len(children), guardians=len(guardians), users=users,

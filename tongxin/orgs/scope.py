@@ -412,6 +412,34 @@ def nursery_record_q(user, site_prefix: str, child_prefix: str = "child__") -> Q
     return staff | child_q(user, child_prefix, roles_allowed=frozenset({Role.PARENT}))
 
 
+POOL_VETTER_ROLES = frozenset({Role.ADMIN, Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER, Role.SCHOOL_LEADER})
+POOL_READER_ROLES = POOL_VETTER_ROLES | {Role.COUNTY_EDU, Role.COUNTY_CIVIL}
+
+
+def _pool_grant(a: RoleAssignment, prefix: str, *, vet: bool) -> Q:
+    if a.role == Role.SCHOOL_LEADER and a.school is not None:
+        # The school's own teachers, and the people living in the community where the school stands.
+        return Q(**{f"{prefix}school_id": a.school.pk}) | Q(**{f"{prefix}home__path__startswith": a.school.region.path})
+    if a.role in (Role.COMMUNITY_WORKER, Role.TOWNSHIP_OFFICER) and a.region is not None:
+        return (Q(**{f"{prefix}home__path__startswith": a.region.path})
+                | Q(**{f"{prefix}areas__path__startswith": a.region.path}))
+    if not vet and a.role in (Role.COUNTY_EDU, Role.COUNTY_CIVIL) and a.region is not None:
+        return Q(**{f"{prefix}home__path__startswith": a.region.path})
+    return NOTHING
+
+
+def volunteer_pool_q(user, prefix: str = "", *, vet: bool = False) -> Q:
+    """The people of the volunteer and teacher pool (师资库) a user may see (or, `vet`, vet and record checks for):
+    a community's or township's people (living or serving there), a school's teachers and its community's people,
+    the county offices' county (read only); everything for the administrator."""
+    if Role.ADMIN in roles(user):
+        return Q()
+    q = NOTHING
+    for a in assignments(user):
+        q |= _pool_grant(a, prefix, vet=vet)
+    return q
+
+
 def notice_q(user, prefix: str = "") -> Q:
     """A person's own inbox: nobody reads another's notices, an administrator neither."""
     if not getattr(user, "is_authenticated", False):

@@ -47,3 +47,24 @@ def peer_choices(user, file) -> list[tuple[int, str]]:
     if not class_id:
         return []
     return [(pk, name) for pk, name in people.classmates(user, class_id).exclude(pk=file.child_id).values_list("pk", "name")]
+
+
+def contacts_by(user_ids, *, since: dt.date | None = None, until: dt.date | None = None) -> list[tuple[int, dt.date]]:
+    """Every care contact (talk, visit, call… recorded by its helper) of these logins, as (user id, day), oldest
+    first: for the volunteer pool's service count and hours."""
+    from ..models import ContactRecord
+
+    qs = ContactRecord.objects.filter(by_id__in=list(user_ids))
+    if since:
+        qs = qs.filter(day__gte=since)
+    if until:
+        qs = qs.filter(day__lte=until)
+    return list(qs.order_by("day", "pk").values_list("by_id", "day"))
+
+
+def running_counts(user_ids, *, on: dt.date) -> dict[int, int]:
+    """How many children each of these logins is paired with on `on` (a helper's load)."""
+    from django.db.models import Count
+
+    return dict(Pairing.objects.filter(running(on), helper_id__in=list(user_ids)).values("helper_id")
+                .annotate(n=Count("pk")).values_list("helper_id", "n"))

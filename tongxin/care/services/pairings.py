@@ -14,6 +14,7 @@ from tongxin.orgs import scope
 from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Role, User
 from tongxin.people import selectors as people
+from tongxin.volunteers import selectors as pool
 
 from .. import access
 from ..choices import PairingKind
@@ -32,6 +33,9 @@ HELPER_ROLES = {
     PairingKind.VOLUNTEER: frozenset({Role.VOLUNTEER}),
     PairingKind.SUBJECT_TEACHER: frozenset({Role.SUBJECT_TEACHER}),
 }
+# The kinds where a volunteer or a teacher works with the child and so needs a current employment inquiry
+# (入职查询, the Minors Protection Law) in the pool: a key case's named staff helper is the office's own work.
+CHECKED_KINDS = frozenset({PairingKind.PROXY_PARENT, PairingKind.VOLUNTEER, PairingKind.SUBJECT_TEACHER})
 
 
 @transaction.atomic
@@ -62,6 +66,10 @@ def pairing_add(actor: User, file: CareFile, *, kind: str, start: dt.date, helpe
             raise ValidationError(f"{helper.display_name}不能担任“{PairingKind(kind).label}”")
         if kind == PairingKind.SUBJECT_TEACHER:
             _require_subject_teacher_of_class(helper, file)
+        if kind in CHECKED_KINDS:
+            refusal = pool.check_refusal(user_id=helper.pk, on=start)
+            if refusal:
+                raise ValidationError(f"不能结对：{refusal}")
     overlapping = Pairing.objects.filter(child_id=file.child_id, kind=kind, helper=helper, peer_id=peer_child_id).filter(
         Q(end__isnull=True) | Q(end__gte=start))
     if end:

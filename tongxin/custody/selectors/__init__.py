@@ -46,12 +46,15 @@ from .reports import (
 from .roster import (
     DayRoster,
     GroupGap,
+    SignedDuty,
     leader_on_duty,
     month_window,
     my_shifts,
     roster,
     shifts_to_answer,
     sign_ups_to_decide,
+    signed_duties,
+    upcoming_counts,
     workload,
 )
 from .survey import (
@@ -73,6 +76,6 @@ __all__ = [
     "open_incidents", "open_programmes_for_parent", "open_surveys_for", "organiser_choices", "organises_survey",
     "overview_unit", "pending_exemptions", "period_days", "placement_board", "programme_overview", "programme_summary", "roster", "satisfaction",
     "shifts_to_answer", "sign_ups_to_decide", "survey_children", "survey_figures", "surveys_overseen",
-    "todays_roll", "venues_to_borrow", "workload",
+    "todays_roll", "venues_to_borrow", "workload", "SignedDuty", "signed_duties", "upcoming_counts",
     "AreaOverview", "Figures", "area_overview", "figures_as_of", "figures_data", "figures_due", "periods_days", "programme_figures",
 ]

@@ -155,3 +155,41 @@ def month_window(dates: list[dt.date], wanted: str, today: dt.date) -> tuple[str
         if choice in months:
             return choice, labels
     return (months[0] if months else ""), labels
+
+
+@dataclass(frozen=True)
+class SignedDuty:
+    """One duty signed in and out, for the volunteer pool's hours: who, when, the credited hours, where."""
+
+    user_id: int
+    date: dt.date
+    hours: Decimal
+    programme: str
+    organiser: str
+
+
+def signed_duties(user_ids: Iterable[int] | None = None, *, since: dt.date | None = None,
+                  until: dt.date | None = None) -> list[SignedDuty]:
+    """Every duty signed in and out (of everyone when `user_ids` is None), with its credited hours
+    (`rules.credited_hours`), oldest first."""
+    qs = RosterShift.objects.filter(state=RosterShift.State.ACCEPTED, signed_in_at__isnull=False,
+                                    signed_out_at__isnull=False)
+    if user_ids is not None:
+        qs = qs.filter(staff_id__in=list(user_ids))
+    if since:
+        qs = qs.filter(date__gte=since)
+    if until:
+        qs = qs.filter(date__lte=until)
+    return [SignedDuty(s.staff_id, s.date,
+                       rules.credited_hours(_at(s.date, s.start), _at(s.date, s.end), s.signed_in_at, s.signed_out_at),
+                       s.programme.name, str(s.programme.organiser))
+            for s in qs.select_related("programme__school", "programme__community").order_by("date", "pk")]
+
+
+def upcoming_counts(user_ids: Iterable[int], *, since: dt.date) -> dict[int, int]:
+    """How many live shifts (accepted or awaiting) each of these logins has from `since` on (their load)."""
+    from django.db.models import Count
+
+    return dict(RosterShift.objects.filter(staff_id__in=list(user_ids), date__gte=since,
+                                           state__in=RosterShift.LIVE_STATES).values("staff_id")
+                .annotate(n=Count("pk")).values_list("staff_id", "n"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongxin.audit.services import record
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
+from tongxin.volunteers import selectors as pool
 
 from .. import permissions, rules
 from ..models import Group, Programme, PublishedRosterDay, RosterShift
@@ -59,6 +60,10 @@ def add_shift(actor: User, programme: Programme, *, staff, date: dt.date, duty: 
         duty = RosterShift.Duty.VOLUNTEER  # a volunteer signs up as a volunteer, whatever the form said
     if date not in custody_days(programme):
         raise ValidationError("该日期不是本项目的托管日")
+    if duty == RosterShift.Duty.VOLUNTEER or Role.VOLUNTEER in scope.roles(staff):
+        refusal = pool.check_refusal(user_id=staff.pk, on=date)  # the Minors Protection Law's 入职查询
+        if refusal:
+            raise ValidationError(f"不能排班：{refusal}")
     if group is not None and (group.period.programme_id != programme.pk or not group.period.start <= date <= group.period.end):
         raise ValidationError("所选班组不在该日期的期次内")
     start = start or programme.day_start

@@ -10,6 +10,7 @@ from tongxin.demo import build_demo_county
 from tongxin.nursery import models as nursery
 from tongxin.orgs.models import CalendarDay, Grade, Region, RoleAssignment, School, SchoolClass, Site, User
 from tongxin.people.models import Child, Family, Guardian, Guardianship
+from tongxin.volunteers import models as pool
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,8 @@ def test_demo_county_is_deterministic_and_the_right_size():
         model.objects.all().delete()
     for model in (nursery.Bill, nursery.WaitlistEntry, nursery.Booking, nursery.Contract, nursery.DutyShift,
                   nursery.Price, nursery.Subsidy, nursery.ClassLimit, nursery.Room, nursery.Centre):
+        model.objects.all().delete()
+    for model in (pool.Invitation, pool.Letter, pool.Training, pool.Check, pool.Person, pool.PoolRule):
         model.objects.all().delete()
     RoleAssignment.objects.filter(site__isnull=False).delete()
     Site.objects.filter(parent__isnull=False).delete()  # a service point before its centre

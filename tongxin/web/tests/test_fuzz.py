@@ -220,6 +220,12 @@ def _candidates(username: str, param: str) -> list[int]:
         ids = _ids(OutboundMessage.objects.filter(scope.outbox_q(user)).order_by("pk"), 2)
     elif param in ("centre_id", "contract_id", "entry_id", "booking_id", "shift_id", "bill_id"):
         ids = _nursery_candidates(user, param, today)
+    elif param == "person_id":
+        from tongxin.volunteers.models import Person
+
+        ids = (_ids(Person.objects.filter(scope.volunteer_pool_q(user, vet=True), state="pending").order_by("pk"), 1)
+               + _ids(Person.objects.filter(scope.volunteer_pool_q(user)).order_by("pk"), 1)
+               + _ids(Person.objects.filter(user=user), 1))
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]

@@ -1,0 +1,104 @@
+"""Reads of the pool. `check_refusal` is what care's pairings and custody's roster ask before a person works with
+children."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tongxin.orgs import scope
+
+from .. import rules
+from ..choices import LetterKind, State, TrainingPhase
+from ..models import Check, Letter, Person, PoolRule, Training
+
+
+def _rows(person_id: int) -> list[rules.CheckRow]:
+    return [rules.CheckRow(c.kind, c.result, c.checked_on, c.valid_until)
+            for c in Check.objects.filter(person_id=person_id)]
+
+
+def check_refusal(*, user_id: int, on: dt.date, needs_health: bool = False) -> str | None:
+    """Why this login may not be paired with a child or rostered with children on `on` (in Chinese), or None."""
+    person = Person.objects.filter(user_id=user_id).select_related("user").first()
+    if person is None:
+        return "未登记在志愿者（师资）库，须登记并完成入职查询后才能服务儿童"
+    name = person.user.display_name
+    if person.state != State.ACCEPTED:
+        return f"{name}尚未通过志愿者（师资）库审核"
+    problem = rules.check_problem(_rows(person.pk), on, needs_health=needs_health)
+    return f"{name}{problem}" if problem else None
+
+
+@dataclass(frozen=True)
+class PoolRow:
+    id: int
+    name: str
+    source: str
+    home: str
+    skills: str
+    state: str
+    state_label: str
+    check: str | None  # the refusal today, None when the checks are current
+
+
+def pool(user, *, state: str = "", on: dt.date, limit: int = 200) -> list[PoolRow]:
+    qs = (Person.objects.filter(scope.volunteer_pool_q(user)).distinct()
+          .select_related("user", "home__parent").order_by("state", "home__path", "user__real_name"))
+    if state:
+        qs = qs.filter(state=state)
+    people = list(qs[:limit])
+    checks: dict[int, list[rules.CheckRow]] = {p.pk: [] for p in people}
+    for c in Check.objects.filter(person_id__in=checks):
+        checks[c.person_id].append(rules.CheckRow(c.kind, c.result, c.checked_on, c.valid_until))
+    return [PoolRow(p.pk, p.user.display_name, p.get_source_display(), f"{p.home.parent.name if p.home.parent else ''}"
+                    f"{p.home.name}", p.skills, p.state, p.get_state_display(),
+                    rules.check_problem(checks[p.pk], on)) for p in people]
+
+
+def counts(user) -> dict[str, int]:
+    qs = Person.objects.filter(scope.volunteer_pool_q(user)).distinct()
+    return {s: qs.filter(state=s).count() for s in State.values}
+
+
+def own(user) -> Person | None:
+    return Person.objects.filter(user=user).select_related("home", "school").first()
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """Where a person stands against the county's newcomer rule (P-39) and the letters (C-25)."""
+
+    training_hours: Decimal
+    training_needed: Decimal
+    services_done: int
+    services_before_alone: int
+    letters: dict[str, dt.datetime]  # kind -> last signed at
+    problems: list[str]
+
+    @property
+    def may_work_alone(self) -> bool:
+        return not self.problems
+
+
+def rule_for(person: Person) -> tuple[Decimal, int]:
+    county_code = person.home.path.strip("/").split("/")[0]
+    found = PoolRule.objects.filter(county__code=county_code).first()
+    if found is None:
+        return rules.DEFAULT_TRAINING_HOURS_BEFORE, rules.DEFAULT_SERVICES_BEFORE_ALONE
+    return found.training_hours_before, found.services_before_alone
+
+
+def newcomer(person: Person, *, on: dt.date) -> Newcomer:
+    from .hours import services_of  # reads custody and care: imported when asked, not when they import us
+
+    needed, before_alone = rule_for(person)
+    trained = sum((t.hours for t in Training.objects.filter(person=person, phase=TrainingPhase.BEFORE,
+                                                            held_on__lte=on)), Decimal(0))
+    done = len(services_of([person.user_id], until=on)[person.user_id])
+    letters: dict[str, dt.datetime] = {}
+    for letter in Letter.objects.filter(person=person).order_by("signed_at"):
+        letters[letter.kind] = letter.signed_at
+    problems = [p for p in (rules.training_problem(hours_before=trained, required=needed),
+                            rules.alone_problem(services_done=done, services_before_alone=before_alone)) if p]
+    problems += [f"尚未签署{label}" for kind, label in LetterKind.choices if kind not in letters]
+    return Newcomer(trained, needed, done, before_alone, letters, problems)
