@@ -371,11 +371,4 @@ class Bill(models.Model):
 
 
 # ==== health ====
-from .models_health import (  # noqa: E402,F401
-    CheckFinding,
-    HealthCertificate,
-    HealthCheck,
-    HealthWorker,
-    RoomCheck,
-    VaccineDose,
-)
+from .models_health import CheckFinding, HealthCertificate, HealthCheck, HealthWorker, RoomCheck, VaccineDose  # noqa: E402,F401
