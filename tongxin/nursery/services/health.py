@@ -95,7 +95,11 @@ def doses_record(actor: User, *, centre_id: int, child_id: int, given: dict[str,
         labels.append(f"{rh.dose_label(dose)} {day_label(day)}")
         made.append(VaccineDose(child_id=child_id, vaccine=dose.vaccine, number=dose.number, given_on=day,
                                 centre=centre, recorded_by=actor, recorded_at=now))
-    VaccineDose.objects.bulk_create(made)
+    try:
+        with transaction.atomic():
+            VaccineDose.objects.bulk_create(made)
+    except IntegrityError:  # entered at the same moment by someone else
+        raise ValidationError("其中有剂次刚刚已被登记，请刷新后再试") from None
     record(actor, A.CREATE, centre, child_id=child_id,
            reason="登记预防接种：" + "、".join(labels))
     return len(made)
