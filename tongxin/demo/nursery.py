@@ -32,6 +32,7 @@ from tongxin.orgs.models import Region, Role, RoleAssignment, Site, User
 from tongxin.people.models import Child, Guardian, Guardianship
 
 from . import COUNTY_CODE, DEMO_LOGINS, DEMO_PASSWORD
+from .nursery_health import build_health_day, build_health_records
 
 CENTRE = "城关镇社区托育服务中心"
 # name, community code, address, host, latitude, longitude, extended until, classes (name, type, places)
@@ -289,6 +290,7 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
         for room_name, class_type, places in classes:
             network.room_create(manager, centre_id=centres[name].pk, name=room_name, class_type=class_type,
                                 places=places)
+    build_health_records(manager, carers, centres, CENTRE, today)
     _roster(manager, carers, centres, today)
     _prices(health, manager, centres[CENTRE], today)
     parent, infant = _family_login(today)
@@ -296,4 +298,5 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     _waiting(rng, manager, centres, left, today)
     _bookings(rng, manager, centres, parent, infant, today)
     _bills(manager, centres, today)
+    build_health_day(carers[CENTRE][0], centres[CENTRE], today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

@@ -39,6 +39,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("nursery.offer", "托育排队有托位", False, frozenset(), frozenset({SMS, WECHAT}), _WHO, frozenset({"parent"})),
     Kind("care.digest", "关爱工作每周待办", False, frozenset(), frozenset({WECHAT}), ("count", "place", "time"),
          _HELPERS),
+    Kind("nursery.health", "托育晨午检异常", True, frozenset(), frozenset({SMS, WECHAT}), _WHO, frozenset({"parent"})),
 )}
 
 

@@ -22,4 +22,6 @@ urlpatterns = [
     path("county/", views.county, name="county"),
     path("book/", views.book, name="book"),
     path("mine/", views.mine, name="mine"),
+    path("centres/<int:centre_id>/health/", views.centre_health, name="centre_health"),
+    path("centres/<int:centre_id>/children/<int:child_id>/health/", views.child_health, name="child_health"),
 ]

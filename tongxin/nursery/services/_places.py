@@ -13,6 +13,7 @@ from tongxin.orgs.models import User
 from .. import rules
 from ..choices import CareType
 from ..models import Centre, Contract, Room, WaitlistEntry
+from ..selectors.health import attendance_refusal
 from ..selectors.occupancy import admission_problems, room_plan
 from ._common import age_on, day_label, locked_rooms
 from .notices import offer_notices_send
@@ -62,6 +63,9 @@ def admit(room: Room, *, child_id: int, care_type: str, span: rules.Span, starts
     if other is not None:
         raise ValidationError(f"该幼儿在{other.centre.name}已有{day_label(other.starts_on)}起的托育协议，"
                               "同一时期只能签一份")
+    refusal = attendance_refusal(child_id=child_id, on=starts_on)
+    if refusal:
+        raise ValidationError(refusal)
     refusals = admission_refusals(room, child_id=child_id, care_type=care_type, span=span, starts_on=starts_on,
                                   ends_on=ends_on, exclude_offer=exclude_offer)
     if refusals:

@@ -18,6 +18,7 @@ from tongxin.people import selectors as people
 from .. import access, rules
 from ..choices import ClassType
 from ..models import Booking, Centre, Contract, Room
+from ..selectors.health import attendance_refusal
 from ..selectors.occupancy import room_plan
 from ._common import age_on, day_label, locked_rooms
 
@@ -70,6 +71,9 @@ def booking_create(actor: User, *, centre_id: int, child_id: int, day: dt.date, 
     clash = _clash(child_id, day, span)
     if clash:
         raise ValidationError(clash)
+    refusal = attendance_refusal(child_id=child_id, on=day)
+    if refusal:
+        raise ValidationError(refusal)
     reasons: list[str] = []
     for room in locked_rooms([r.pk for r in candidates]):
         plan = room_plan(room, day, day)

@@ -15,6 +15,7 @@ from tongxin.orgs.models import Site, User
 
 from .. import access, rules
 from ..models import DutyShift, Room
+from ..selectors.health import certificate_refusal
 from ._common import day_label, locked_room
 
 A = AuditEntry.Action
@@ -36,6 +37,9 @@ def _day(day: dt.date, today: dt.date) -> None:
 
 
 def _add(room: Room, *, day: dt.date, carer: User, span: rules.Span, actor: User) -> DutyShift:
+    refusal = certificate_refusal(user_id=carer.pk, on=day)
+    if refusal:
+        raise ValidationError(refusal)
     others = [s.span for s in DutyShift.objects.filter(carer=carer, day=day)]
     problem = rules.shift_problem(span, room.centre.hours, others)
     if problem:
@@ -91,7 +95,8 @@ def roster_repeat(actor: User, *, room_id: int, day: dt.date, until: dt.date, to
             continue
         for s in pattern:
             others = [o.span for o in DutyShift.objects.filter(carer=s.carer, day=d)]
-            if rules.shift_problem(s.span, room.centre.hours, others) is None:
+            if (rules.shift_problem(s.span, room.centre.hours, others) is None
+                    and certificate_refusal(user_id=s.carer_id, on=d) is None):
                 DutyShift.objects.create(room=room, day=d, carer=s.carer, start=s.start, end=s.end, created_by=actor)
                 added += 1
     record(actor, A.CREATE, room, reason=f"复制{day_label(day)}的排班至{day_label(until)}：{added} 个班次")

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tongxin.nursery import rules
+from tongxin.nursery import rules, rules_health
 from tongxin.nursery.choices import ClassType
-from tongxin.nursery.models import Centre, Room
+from tongxin.nursery.models import Centre, HealthCertificate, HealthCheck, Room, VaccineDose
 from tongxin.nursery.services import network, roster
 from tongxin.orgs.models import Region, Role, RoleAssignment, User
 from tongxin.people.models import Child, Family, Guardian, Guardianship
@@ -46,8 +46,10 @@ class Net:
         return roster.shift_add(self.manager, room_id=self.rooms[room].pk, day=day, carer_id=self.carers[carer].pk,
                                 start=t(start), end=t(end), today=TODAY)
 
-    def infant(self, months: int, on: dt.date = TODAY, *, low_income: bool = False, days: int = 10) -> Child:
-        """A child `months` old (and `days` days) on `on`, living in 文苑社区, whose parent is `self.parent`."""
+    def infant(self, months: int, on: dt.date = TODAY, *, low_income: bool = False, days: int = 10,
+               healthy: bool = True) -> Child:
+        """A child `months` old (and `days` days) on `on`, living in 文苑社区, whose parent is `self.parent`; unless
+        not `healthy`, with a passed entry check a month before `on` and every dose given on the day it fell due."""
         birth = on.replace(day=1)
         for _ in range(months):
             birth = (birth - dt.timedelta(days=1)).replace(day=1)
@@ -62,7 +64,19 @@ class Net:
             if guardian is None:
                 guardian = Guardian.objects.create(family=family, name="测试家长", gender="F", user=self.parent)
             Guardianship.objects.create(child=child, guardian=guardian, relationship="mother", is_primary=True)
+        if healthy:
+            self.give_health(child, checked_on=max(birth, on - dt.timedelta(days=30)))
         return child
+
+    def give_health(self, child: Child, *, checked_on: dt.date, doses: bool = True) -> None:
+        now = at(checked_on)
+        HealthCheck.objects.create(child=child, checked_on=checked_on, clinic="文苑社区卫生服务站", passed=True,
+                                   centre=self.centre, recorded_by=self.manager, recorded_at=now)
+        if doses:
+            VaccineDose.objects.bulk_create([
+                VaccineDose(child=child, vaccine=d.vaccine, number=d.number,
+                            given_on=rules_health.add_months(child.birth_date, d.months), centre=self.centre,
+                            recorded_by=self.manager, recorded_at=now) for d in rules_health.SCHEDULE])
 
 
 @pytest.fixture
@@ -78,6 +92,9 @@ def net(demo_user, django_user_model) -> Net:
         u = django_user_model.objects.create(username=f"test_carer{i}", real_name=f"测试保育员{i}")
         RoleAssignment.objects.create(user=u, role=Role.NURSERY_CARER, site=centre.site)
         carers.append(u)
+    for u in [manager, *carers]:
+        HealthCertificate.objects.create(user=u, centre=centre, issued_on=TODAY - dt.timedelta(days=200),
+                                         issuer="县疾病预防控制中心", recorded_by=admin, recorded_at=at(TODAY))
     parent = django_user_model.objects.create(username="test_parent", real_name="测试家长")
     n = Net(centre=centre, manager=manager, carers=carers, parent=parent)
     for name, class_type, places in (("托小班", ClassType.TODDLER, 15), ("乳儿班", ClassType.INFANT, 10),

@@ -104,3 +104,27 @@ def test_a_staff_member_writes_only_at_their_own_centre(login, username):
             refused = client.post(reverse("nursery:centre_settings", args=[centre.pk]),
                                   {"action": "room_new", "name": "x", "class_type": "toddler", "places": "1"})
             assert refused.status_code == NO
+
+
+# ---------------------------------------------------------------- health (入托健康管理)
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_health_pages_are_the_centres_staffs(login, username):
+    """健康 and a child's health record open to the centre's staff only (the child one the centre has a contract
+    with); a POST of a manager's action is refused to everyone else and stores nothing."""
+    from tongxin.nursery.models import Contract, HealthCertificate
+
+    client, held = login(username), _held(username)
+    for centre in _centres():
+        staff = OK if _works(held, centre) else NO
+        assert client.get(reverse("nursery:centre_health", args=[centre.pk])).status_code == staff, centre
+        child = Contract.objects.filter(centre=centre).order_by("pk").values_list("child_id", flat=True).first()
+        if child is not None:
+            page = reverse("nursery:child_health", args=[centre.pk, child])
+            assert client.get(page).status_code == staff, (centre, child)
+        if not _manages(held, centre):
+            before = HealthCertificate.objects.count()
+            refused = client.post(reverse("nursery:centre_health", args=[centre.pk]),
+                                  {"action": "certificate", "user": "1", "issued_on": "2026-01-01", "issuer": "x"})
+            assert refused.status_code == NO and HealthCertificate.objects.count() == before

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from tongxin.nursery.models import Bill, Booking, Centre, Contract, Price, WaitlistEntry
+from tongxin.nursery.models import Bill, Booking, Centre, Contract, HealthCheck, Price, WaitlistEntry
 from tongxin.orgs.calendar import working_days
 from tongxin.people.models import Child
 
@@ -87,7 +87,8 @@ def test_a_parent_cannot_book_another_familys_child(login, centre):
 def _unsigned_infant(months_low: int, months_high: int) -> Child:
     today = timezone.localdate()
     signed = Contract.objects.values("child_id")
-    for c in Child.objects.filter(school__isnull=True).exclude(pk__in=signed).exclude(id_hash__isnull=True).order_by("pk"):
+    checked = HealthCheck.objects.filter(passed=True).values("child_id")  # the demo's infants with an entry check
+    for c in Child.objects.filter(school__isnull=True, pk__in=checked).exclude(pk__in=signed).exclude(id_hash__isnull=True).order_by("pk"):
         age = (today.year - c.birth_date.year) * 12 + today.month - c.birth_date.month - (today.day < c.birth_date.day)
         if months_low <= age < months_high and not WaitlistEntry.objects.filter(child=c).exists():
             return c

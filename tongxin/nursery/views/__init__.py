@@ -3,6 +3,7 @@
 
 from .bills import bill_paid, bills, bills_xlsx
 from .families import book, booking_cancel, mine
+from .health import centre_health, child_health
 from .network import centre, centres, contract_end, contracts, roster, shift_remove, waitlist, waitlist_answer
 from .settings import county, prices
 from .setup import centre_new, centre_settings
@@ -14,9 +15,11 @@ __all__ = [
     "book",
     "booking_cancel",
     "centre",
+    "centre_health",
     "centre_new",
     "centre_settings",
     "centres",
+    "child_health",
     "contract_end",
     "contracts",
     "county",

@@ -72,7 +72,9 @@ def test_demo_county_is_deterministic_and_the_right_size():
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()
-    for model in (nursery.Bill, nursery.WaitlistEntry, nursery.Booking, nursery.Contract, nursery.DutyShift,
+    for model in (nursery.CheckFinding, nursery.RoomCheck, nursery.VaccineDose, nursery.HealthCheck,
+                  nursery.HealthCertificate, nursery.HealthWorker,
+                  nursery.Bill, nursery.WaitlistEntry, nursery.Booking, nursery.Contract, nursery.DutyShift,
                   nursery.Price, nursery.Subsidy, nursery.ClassLimit, nursery.Room, nursery.Centre):
         model.objects.all().delete()
     for model in (pool.Invitation, pool.Letter, pool.Training, pool.Check, pool.Person, pool.PoolRule):

@@ -163,7 +163,7 @@ def _candidates(username: str, param: str) -> list[int]:
                + _ids(scope.on_duty(user, placements, today)) + _ids(placements.filter(child__in=mine), 1)
                + _ids(placements, 1))
     elif param == "child_id":
-        ids = _ids(own, 1) + _ids(mine.order_by("pk"), 2)
+        ids = _ids(own, 1) + _ids(mine.order_by("pk"), 2) + _nursery_children(user)
     elif param == "file_id":
         from tongxin.care.models import CareFile
 
@@ -251,6 +251,15 @@ def _nursery_candidates(user, param: str, today) -> list[int]:
         return _ids(nursery.DutyShift.objects.filter(room__centre__in=nursery.Centre.objects.filter(
             scope.nursery_manage_q(user, "site__")), day__gte=today).order_by("-day", "-pk"), 2)
     return _ids(nursery.Bill.objects.filter(staff, state=nursery.Bill.State.ISSUED).order_by("pk"), 2)
+
+
+def _nursery_children(user) -> list[int]:
+    """A child with a contract at a centre the role works at (a child's health record there)."""
+    from tongxin.nursery import models as nursery
+    from tongxin.orgs import scope
+
+    return list(nursery.Contract.objects.filter(scope.nursery_staff_q(user, "centre__site__")).order_by("pk")
+                .values_list("child_id", flat=True)[:1])
 
 
 # ---------------------------------------------------------------- HTML forms
