@@ -368,3 +368,7 @@ class Bill(models.Model):
 
     def __str__(self):
         return f"{self.child.name} {self.month:%Y年%m月}"
+
+
+# ==== the day (入离园、一日生活记录) ====
+from .models_day import DayAttendance, DayEntry, DayException  # noqa: E402,F401
