@@ -22,4 +22,7 @@ urlpatterns = [
     path("county/", views.county, name="county"),
     path("book/", views.book, name="book"),
     path("mine/", views.mine, name="mine"),
+    path("centres/<int:centre_id>/today/", views.day_centre, name="day_centre"),
+    path("rooms/<int:room_id>/today/", views.day_room, name="day_room"),
+    path("children/<int:child_id>/day/", views.child_day, name="child_day"),
 ]

@@ -146,8 +146,8 @@ def room_day(room: Room, day: dt.date, at: dt.time) -> RoomDay:
     pickups = people.pickup_guardians(list(rows))
     entries = entry_rows(room, day)
     counts: dict[int, int] = {}
-    for e in entries:
-        for x in e.exceptions:
+    for entry in entries:
+        for x in entry.exceptions:
             counts[x.child_id] = counts.get(x.child_id, 0) + 1
     for row in rows.values():
         row.guardians = pickups.get(row.child_id, [])
