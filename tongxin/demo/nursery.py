@@ -32,6 +32,7 @@ from tongxin.orgs.models import Region, Role, RoleAssignment, Site, User
 from tongxin.people.models import Child, Guardian, Guardianship
 
 from . import COUNTY_CODE, DEMO_LOGINS, DEMO_PASSWORD
+from .nursery_day import build_day_demo
 
 CENTRE = "城关镇社区托育服务中心"
 # name, community code, address, host, latitude, longitude, extended until, classes (name, type, places)
@@ -295,5 +296,6 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     left = _contracts(rng, manager, centres, today, skip=infant)
     _waiting(rng, manager, centres, left, today)
     _bookings(rng, manager, centres, parent, infant, today)
+    build_day_demo(random.Random(rng.random()), manager=manager, parent=parent, parent_child=infant, today=today)
     _bills(manager, centres, today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

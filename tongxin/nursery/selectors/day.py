@@ -13,7 +13,7 @@ from tongxin.people import selectors as people
 from .. import rules, rules_day
 from ..models import Centre, Room
 from ..models_day import DayAttendance, DayEntry, DayException
-from .occupancy import room_plan
+from .occupancy import RoomPlan, room_plan
 
 
 def local_time(moment: dt.datetime | None) -> dt.time | None:
@@ -31,7 +31,10 @@ class Expected:
 def expected_children(room: Room, day: dt.date) -> list[Expected]:
     """The children due in the room that day: its contracts covering the day, its temporary bookings (one row a
     child, the widest hours if booked twice)."""
-    plan = room_plan(room, day, day)
+    return expected_in(room_plan(room, day, day), day)
+
+
+def expected_in(plan: RoomPlan, day: dt.date) -> list[Expected]:
     found: dict[int, Expected] = {}
     for o in plan.occupants(day):
         if o.kind == "offer":
@@ -45,11 +48,6 @@ def expected_children(room: Room, day: dt.date) -> list[Expected]:
 def present_now(room: Room, day: dt.date) -> int:
     """Children checked in and not yet picked up."""
     return DayAttendance.objects.filter(room=room, day=day, checked_out_at__isnull=True).count()
-
-
-def carers_on_duty(room: Room, day: dt.date, at: dt.time) -> int:
-    plan = room_plan(room, day, day)
-    return rules_day.carers_at(plan.carers(day), at)
 
 
 @dataclass
@@ -136,7 +134,7 @@ def room_day(room: Room, day: dt.date, at: dt.time) -> RoomDay:
     attendance = {a.child_id: a for a in DayAttendance.objects.filter(room=room, day=day).select_related(
         "checked_in_by", "picked_up_by", "child")}
     rows: dict[int, RollRow] = {}
-    for e in expected_children(room, day):
+    for e in expected_in(plan, day):
         rows[e.child_id] = RollRow(e.child_id, e.name, e.span.label, e.care)
     for a in attendance.values():
         row = rows.setdefault(a.child_id, RollRow(a.child_id, a.child.name, "", ""))

@@ -17,8 +17,8 @@ from tongxin.people import pickup
 from .. import access, rules, rules_day
 from ..models import Room
 from ..models_day import DayAttendance, DayEntry, DayException
-from ..selectors.day import carers_on_duty, expected_children, local_time, present_now
-from ..selectors.occupancy import room_limit
+from ..selectors.day import expected_in, local_time, present_now
+from ..selectors.occupancy import room_plan
 from ._common import locked_room, text
 
 A = AuditEntry.Action
@@ -42,20 +42,23 @@ def child_check_in(*, actor: User, room_id: int, child_id: int, now: dt.datetime
     stays within its size and the carers on duty may look after one more."""
     room = _staff_room(actor, room_id)
     day, at = _moment(now)
-    expected = {e.child_id: e for e in expected_children(room, day)}
+    plan = room_plan(room, day, day)
+    expected = {e.child_id: e for e in expected_in(plan, day)}
     if child_id not in expected:
         raise ValidationError("该幼儿今天不在本班的托育协议或临时托预约中")
     name = expected[child_id].name
     already = DayAttendance.objects.filter(child_id=child_id, day=day).select_related("room").first()
     if already is not None:
         raise ValidationError(f"{name} 已于 {local_time(already.checked_in_at):%H:%M} 在{already.room.name}入园")
-    problem = rules_day.check_in_problem(label=room.name, limit=room_limit(room), places=room.places,
-                                         present=present_now(room, day), carers=carers_on_duty(room, day, at), at=at)
+    problem = rules_day.check_in_problem(label=room.name, limit=plan.limit, places=room.places,
+                                         present=present_now(room, day),
+                                         carers=rules_day.carers_at(plan.carers(day), at), at=at)
     if problem:
         raise ValidationError(problem)
     attendance = DayAttendance.objects.create(room=room, child_id=child_id, day=day, checked_in_at=now,
                                               checked_in_by=actor)
-    record(actor, A.CREATE, attendance, child_id=child_id, reason=f"入园：{room.name} {rules.hm(at)}")
+    record(actor, A.CREATE, attendance, child_id=child_id, target_repr=f"{name} {day:%m-%d}",
+           reason=f"入园：{room.name} {rules.hm(at)}")
     return attendance
 
 
@@ -67,6 +70,7 @@ def child_check_out(*, actor: User, room_id: int, child_id: int, guardian_id: in
     room = _staff_room(actor, room_id)
     day, at = _moment(now)
     attendance = (DayAttendance.objects.select_for_update(of=("self",)).select_related("child")
+                  .only("pk", "room_id", "child_id", "day", "checked_in_at", "checked_out_at", "child__name")
                   .filter(room=room, child_id=child_id, day=day).first())
     if attendance is None:
         raise ValidationError("该幼儿今天未在本班入园，不能办理离园")
@@ -78,7 +82,7 @@ def child_check_out(*, actor: User, room_id: int, child_id: int, guardian_id: in
         raise PermissionDenied(check.refusal(name))
     attendance.checked_out_at, attendance.checked_out_by, attendance.picked_up_by = now, actor, check.guardian
     attendance.save(update_fields=["checked_out_at", "checked_out_by", "picked_up_by"])
-    record(actor, A.UPDATE, attendance, child_id=child_id,
+    record(actor, A.UPDATE, attendance, child_id=child_id, target_repr=f"{name} {day:%m-%d}",
            reason=f"离园：{room.name} {rules.hm(at)} 由 {check.guardian.name if check.guardian else ''} 接走")
     return attendance
 
@@ -105,7 +109,7 @@ def entry_add(*, actor: User, room_id: int, kind: str, value: str, start: dt.tim
         raise ValidationError(f"今天已记录{rules_day.KINDS[kind]}，如有个别幼儿不同，请在该记录下登记")
     entry = DayEntry.objects.create(room=room, day=day, kind=kind, value=value, start=start, end=end, note=note,
                                     recorded_by=actor, recorded_at=now)
-    record(actor, A.CREATE, entry, reason=f"{room.name}{rules_day.KINDS[kind]}：{entry.value_label}")
+    record(actor, A.CREATE, entry, target_repr=f"{room.name} {entry}", reason=f"{room.name}{rules_day.KINDS[kind]}：{entry.value_label}")
     return entry
 
 
@@ -128,7 +132,8 @@ def exception_set(*, actor: User, entry_id: int, child_id: int, value: str, star
     else:
         _problem(room, entry.kind, value, entry.start, entry.end)
         start = end = None
-    there = DayAttendance.objects.filter(room=room, day=day, child_id=child_id).select_related("child").first()
+    there = (DayAttendance.objects.filter(room=room, day=day, child_id=child_id).select_related("child")
+             .only("pk", "checked_in_at", "checked_out_at", "child__name").first())
     if there is None or not rules_day.present_at(local_time(there.checked_in_at) or entry.start,
                                                   local_time(there.checked_out_at), entry.start):
         raise ValidationError("该幼儿当时不在班上")
@@ -137,6 +142,6 @@ def exception_set(*, actor: User, entry_id: int, child_id: int, value: str, star
     found_x, _ = DayException.objects.update_or_create(
         entry=entry, child_id=child_id,
         defaults={"value": value, "start": start, "end": end, "note": note, "recorded_by": actor, "recorded_at": now})
-    record(actor, A.UPDATE, found_x, child_id=child_id,
+    record(actor, A.UPDATE, found_x, child_id=child_id, target_repr=f"{there.child.name} {entry}",
            reason=f"{there.child.name} {rules_day.KINDS[entry.kind]}：{found_x.value_label}")
     return found_x
