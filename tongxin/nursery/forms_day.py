@@ -8,8 +8,9 @@ from .forms import _time
 
 ACTIONS = [("in", "入园"), ("out", "离园"), ("entry", "全班记录"), ("exception", "个别幼儿")]
 KIND_CHOICES = [("", "请选择")] + list(rules_day.KINDS.items())
-VALUE_CHOICES = [("", "请选择")] + sorted({(v, label) for values in rules_day.VALUES.values()
-                                           for v, label in values.items()})
+# Grouped as a carer reads them: the meals share their values.
+VALUE_CHOICES: list = [("", "请选择"), ("用餐", list(rules_day.VALUES["lunch"].items()))] + [
+    (rules_day.KINDS[kind], list(rules_day.VALUES[kind].items())) for kind in ("nap", "nappy", "mood", "outdoor")]
 
 
 def _time_field(label: str, required: bool = False) -> forms.TypedChoiceField:
