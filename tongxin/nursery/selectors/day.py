@@ -221,7 +221,7 @@ def child_day(child_id: int, day: dt.date, *, name: str) -> ChildDay:
     page = ChildDay(child=name, day=day, centre=a.room.centre.name, room=a.room.name, here=True, days=recent)
     came, left = local_time(a.checked_in_at), local_time(a.checked_out_at)
     assert came is not None
-    page.events.append(Event(came, "入园", f"{a.checked_in_by.display_name}老师接待"))
+    page.events.append(Event(came, "入园", f"{a.checked_in_by.display_name} 接待"))
     own = {x.entry_id: x for x in DayException.objects.filter(child_id=child_id, entry__room=a.room, entry__day=day)}
     outdoor: list[rules.Span] = []
     for e in DayEntry.objects.filter(room=a.room, day=day).filter(Q(start__gte=came)).order_by("start", "pk"):
@@ -235,11 +235,13 @@ def child_day(child_id: int, day: dt.date, *, name: str) -> ChildDay:
         label = rules_day.value_label(e.kind, value)
         if e.kind == "outdoor" and value != rules_day.NOT_TAKING_PART["outdoor"] and end is not None:
             outdoor.append(rules.Span(start, end))
-        detail = label + (f"（{note}）" if note else "")
-        page.events.append(Event(start, f"{rules_day.KINDS[e.kind]} {_hours(start, end)}", detail,
-                                 (e.kind, value) in rules_day.NOTABLE))
+        detail = (f"{_hours(start, end)}，" if end is not None else "") + label + (f"（{note}）" if note else "")
+        page.events.append(Event(start, rules_day.KINDS[e.kind], detail, (e.kind, value) in rules_day.NOTABLE))
     if left is not None:
         who = a.picked_up_by.name if a.picked_up_by else ""
+        for g in people.pickup_guardians([child_id]).get(child_id, []):
+            if a.picked_up_by_id == g.id:
+                who = f"{g.relationship} {g.name}"
         page.events.append(Event(left, "离园", f"由 {who} 接走"))
     page.outdoor = rules_day.outdoor(outdoor)
     return page

@@ -100,7 +100,7 @@ def test_only_the_centres_staff_check_a_child_in(net, demo_user):
     net.shift("托小班", TODAY, 0, "07:30", "17:30")
     with pytest.raises(PermissionDenied):
         check_in(net, child, actor=demo_user("carer"))
-    assert not DayAttendance.objects.exists()
+    assert not DayAttendance.objects.filter(child=child).exists()
 
 
 # ---------------------------------------------------------------- pick-up
@@ -143,7 +143,9 @@ def test_a_person_outside_the_family_is_refused_unnamed(net, arrived):
 def test_an_authorised_guardian_takes_the_child_and_the_day_says_who(net, arrived):
     check_out(net, arrived, guardian_of(arrived).pk, 17)
     day = day_sel.child_day(arrived.pk, TODAY, name=arrived.name)
-    assert (day.events[0].title, day.events[-1].title, day.events[-1].detail) == ("入园", "离园", "由 测试家长 接走")
+    relation = Guardianship.objects.get(child=arrived).get_relationship_display()
+    assert (day.events[0].title, day.events[-1].title, day.events[-1].detail) == (
+        "入园", "离园", f"由 {relation} 测试家长 接走")
 
 
 # ---------------------------------------------------------------- records
@@ -169,7 +171,7 @@ def test_a_meal_is_recorded_once_a_day_for_the_room(net, arrived):
     day_svc.entry_add(**add)
     with pytest.raises(ValidationError, match="今天已记录早餐"):
         day_svc.entry_add(**add)
-    assert DayEntry.objects.count() == 1
+    assert DayEntry.objects.filter(room=net.rooms["托小班"]).count() == 1
 
 
 def test_an_exception_for_a_child_not_there_is_refused(net, arrived):
@@ -180,7 +182,7 @@ def test_an_exception_for_a_child_not_there_is_refused(net, arrived):
     with pytest.raises(ValidationError, match="当时不在班上"):
         day_svc.exception_set(actor=net.carers[0], entry_id=nap.pk, child_id=absent.pk, value="awake",
                               now=at(TODAY, 15))
-    assert not DayException.objects.exists()
+    assert not DayException.objects.filter(entry=nap).exists()
 
 
 def test_a_rooms_outdoor_time_under_two_hours_shows_the_shortfall(net, arrived, client):
@@ -229,4 +231,4 @@ def test_a_refused_check_in_on_the_page_answers_400_and_writes_nothing(net, clie
                            {"action": "in", "child": child.pk})
     assert response.status_code == 400
     assert "没有在岗保育人员" in response.content.decode()
-    assert not DayAttendance.objects.exists()
+    assert not DayAttendance.objects.filter(child=child).exists()

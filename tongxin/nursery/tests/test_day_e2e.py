@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from tongxin.e2e import login, shot
 from tongxin.nursery.models import Room
@@ -27,6 +26,8 @@ def _fits(page, name: str) -> None:
 
 
 def test_a_carers_day_on_a_tablet(browser, demo_site, monkeypatch):
+    from playwright.sync_api import expect
+
     today = timezone.localdate()
     day = working_days(today, today + dt.timedelta(days=10))[0]
     clock = {"now": timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))}
