@@ -11,7 +11,7 @@ from django.utils import timezone
 from tongxin.people import selectors as people
 
 from .. import rules, rules_day
-from ..models import Centre, Room
+from ..models import Centre, DutyShift, Room
 from ..models_day import DayAttendance, DayEntry, DayException
 from .occupancy import RoomPlan, room_plan
 
@@ -184,6 +184,11 @@ def centre_day(centre: Centre, day: dt.date) -> list[RoomCount]:
                              rules_day.outdoor(_outdoor_spans(DayEntry.objects.filter(room=room, day=day,
                                                                                        kind="outdoor")))))
     return out
+
+
+def rooms_on_duty(user, day: dt.date) -> set[int]:
+    """The rooms a carer is rostered in that day."""
+    return set(DutyShift.objects.filter(carer=user, day=day).values_list("room_id", flat=True))
 
 
 # ---------------------------------------------------------------- a child's day, for the family

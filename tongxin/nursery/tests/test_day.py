@@ -232,3 +232,16 @@ def test_a_refused_check_in_on_the_page_answers_400_and_writes_nothing(net, clie
     assert response.status_code == 400
     assert "没有在岗保育人员" in response.content.decode()
     assert not DayAttendance.objects.filter(child=child).exists()
+
+
+def test_a_past_day_of_the_room_is_read_only_and_shows_its_outdoor_shortfall(net, arrived, client, monkeypatch):
+    from django.utils import timezone
+
+    day_svc.entry_add(actor=net.carers[0], room_id=net.rooms["托小班"].pk, kind="outdoor", value="joined",
+                      start=t("09:30"), end=t("10:30"), now=at(TODAY, 11))
+    monkeypatch.setattr(timezone, "now", lambda: at(TODAY + dt.timedelta(days=1), 10))
+    client.force_login(net.carers[0])
+    page = client.get(reverse("nursery:day_room", args=[net.rooms["托小班"].pk]) + f"?on={TODAY:%Y-%m-%d}")
+    html = page.content.decode()
+    assert page.status_code == 200 and "户外活动 1 小时，少了 1 小时" in html
+    assert 'value="in"' not in html and 'value="out"' not in html and 'name="action" value="entry"' not in html

@@ -26,8 +26,11 @@ def day_centre(request, centre_id: int):
     found = access.access_centre(request.user, centre_id)
     access.require_staff(request.user, found)
     today = timezone.localdate()
+    rooms = day_sel.centre_day(found, today)
+    mine = day_sel.rooms_on_duty(request.user, today)
+    rooms.sort(key=lambda r: r.pk not in mine)  # the carer's own room(s) today first
     return render(request, "nursery/day_centre.html", {
-        "centre": found, "rooms": day_sel.centre_day(found, today), "today": today, "staff": True,
+        "centre": found, "rooms": rooms, "mine": mine, "today": today, "staff": True,
         "manages": access.manages(request.user, found)})
 
 
@@ -108,13 +111,15 @@ def day_room(request, room_id: int):
     room, the children who differ, the outdoor time against two hours."""
     room = _room(request.user, room_id)
     now = timezone.localtime()
-    page = day_sel.room_day(room, now.date(), now.time())
+    on = min(_day(request), now.date()) if request.method == "GET" else now.date()
+    at = now.time() if on == now.date() else room.centre.hours.last
+    page = day_sel.room_day(room, on, at)
     failed = None
     if request.method == "POST":
         failed = _post(request, room, page)
         if failed is None:
             return redirect("nursery:day_room", room.pk)
-        page = day_sel.room_day(room, now.date(), now.time())
+        page = day_sel.room_day(room, on, at)
     entry_form = failed if isinstance(failed, forms_day.EntryForm) else forms_day.EntryForm(
         initial={"start": f"{now.hour:02d}:{now.minute // 15 * 15:02d}"})
     exception_form = failed if isinstance(failed, forms_day.ExceptionForm) else _exception_form(page)
@@ -123,7 +128,8 @@ def day_room(request, room_id: int):
         "page": page, "room": room, "centre": room.centre, "staff": True,
         "manages": access.manages(request.user, room.centre), "entry_form": entry_form,
         "exception_form": exception_form, "check_error": check_error, "kinds": rules_day.KINDS,
-        "values": rules_day.VALUES}, status=400 if failed is not None else 200)
+        "values": rules_day.VALUES, "live": on == now.date(), "prev": on - dt.timedelta(days=1),
+        "next": on + dt.timedelta(days=1) if on < now.date() else None}, status=400 if failed is not None else 200)
 
 
 @login_required
