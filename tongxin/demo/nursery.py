@@ -33,6 +33,7 @@ from tongxin.people.models import Child, Guardian, Guardianship
 
 from . import COUNTY_CODE, DEMO_LOGINS, DEMO_PASSWORD
 from .nursery_health import build_health_day, build_health_records
+from .nursery_day import build_day_demo
 
 CENTRE = "城关镇社区托育服务中心"
 # name, community code, address, host, latitude, longitude, extended until, classes (name, type, places)
@@ -297,6 +298,7 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     left = _contracts(rng, manager, centres, today, skip=infant)
     _waiting(rng, manager, centres, left, today)
     _bookings(rng, manager, centres, parent, infant, today)
+    build_day_demo(random.Random(rng.random()), manager=manager, parent=parent, parent_child=infant, today=today)
     _bills(manager, centres, today)
     build_health_day(carers[CENTRE][0], centres[CENTRE], today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

@@ -36,6 +36,8 @@ def actions(user) -> list[Link]:
             cards.append(Link("排班", reverse("nursery:roster", args=[centre.pk]), "本机构保育人员的值班安排"))
         cards.append(Link(f"{centre.name}晨午检与健康", reverse("nursery:centre_health", args=[centre.pk]),
                           "今日晨午检（只记异常，全班正常一键完成）、缺体检或疫苗的幼儿、工作人员健康证"))
+        cards.append(Link(f"{centre.name}今日", reverse("nursery:day_centre", args=[centre.pk]),
+                          "各班入园、离园（只交给授权接送人），全班记录用餐、午睡、换尿布、情绪和户外活动"))
     if roles & scope.NURSERY_AREA_ROLES:
         cards.append(Link("社区托育", reverse("nursery:centres"), "辖区托育中心、服务点的托位、在托与排队人数"))
     if access.office_county(user) is not None and Role.ADMIN not in roles:

@@ -24,4 +24,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("centres/<int:centre_id>/health/", views.centre_health, name="centre_health"),
     path("centres/<int:centre_id>/children/<int:child_id>/health/", views.child_health, name="child_health"),
+    path("centres/<int:centre_id>/today/", views.day_centre, name="day_centre"),
+    path("rooms/<int:room_id>/today/", views.day_room, name="day_room"),
+    path("children/<int:child_id>/day/", views.child_day, name="child_day"),
 ]

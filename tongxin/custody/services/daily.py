@@ -13,6 +13,7 @@ from tongxin.audit.services import record, record_each
 from tongxin.db import insert_rows
 from tongxin.orgs import calendar
 from tongxin.orgs.models import User
+from tongxin.people import pickup
 from tongxin.people import selectors as people
 from tongxin.people.models import Child, Guardian
 
@@ -91,31 +92,24 @@ def check_in_by_code(actor: User, code: str, *, now: dt.datetime | None = None) 
     return check_in(actor, placement, now=now)
 
 
+OUTSIDER_REFUSAL = pickup.OUTSIDER_REFUSAL
+
+
 def authorised_pickups(child: Child):
     return people.authorised_pickups(child.pk)
 
 
-OUTSIDER_REFUSAL = "所选接送人不在{child}的监护人名单中，不能交接"
-
-
 def check_out(actor: User, placement: Placement, *, guardian: Guardian, now: dt.datetime | None = None) -> Attendance:
-    """Hand the child to a guardian authorised to pick them up. Anyone else is refused, and the refusal
-    raises an alert to the leader on duty (committed even though the hand-over is refused)."""
+    """Hand the child to a guardian authorised to pick them up (`people.pickup`). Anyone else is refused, and the
+    refusal raises an alert to the leader on duty (committed even though the hand-over is refused)."""
     now = now or timezone.now()
-    link = people.guardianship_of(placement.child_id, getattr(guardian, "pk", None))
-    if link is None or not link.can_pickup:
+    check = pickup.pickup_check(placement.child_id, getattr(guardian, "pk", None))
+    if not check.allowed:
         date = _placement_for_today(actor, placement, now)
         child = placement.child.name
-        # Name only a guardian of this child's family; anyone else stays unnamed (the duty teacher must not
-        # learn the names of guardians across the county by trying ids).
-        who = guardian.name if link is not None else "所选接送人"
         with transaction.atomic():
-            _raise_alert(placement, date, Alert.Kind.UNAUTHORISED_PICKUP,
-                         f"{who}不是{child}的授权接送人，已拒绝交接" if link is not None
-                         else f"有人以不在{child}监护人名单中的身份办理接送，已拒绝交接")
-        if link is None:
-            raise PermissionDenied(OUTSIDER_REFUSAL.format(child=child))
-        raise PermissionDenied(f"{who} 不是 {child} 的授权接送人，不能接走孩子")
+            _raise_alert(placement, date, Alert.Kind.UNAUTHORISED_PICKUP, check.report(child))
+        raise PermissionDenied(check.refusal(child))
     return _check_out(actor, placement, guardian, now)
 
 

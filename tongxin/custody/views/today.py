@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
+from tongxin.people import pickup
 from tongxin.people import selectors as people
 from tongxin.web.redirects import safe_next
 
@@ -76,7 +77,7 @@ def today_action(request, programme_id):
         link = people.guardianship_of(placement.child_id, d["guardian"])
         guardian = link.guardian if link is not None else None
         if guardian is None:
-            messages.error(request, f"所选接送人不在{name}的监护人名单中，不能交接")
+            messages.error(request, pickup.OUTSIDER_REFUSAL.format(child=name))
             return redirect(back)
         try:
             attempt(request, services.check_out, request.user, placement, guardian=guardian,

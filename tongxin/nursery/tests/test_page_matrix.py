@@ -128,3 +128,45 @@ def test_the_health_pages_are_the_centres_staffs(login, username):
             refused = client.post(reverse("nursery:centre_health", args=[centre.pk]),
                                   {"action": "certificate", "user": "1", "issued_on": "2026-01-01", "issuer": "x"})
             assert refused.status_code == NO and HealthCertificate.objects.count() == before
+# ---------------------------------------------------------------- the day (今日, a child's day)
+
+
+def _rooms():
+    from tongxin.nursery.models import Room
+
+    return list(Room.objects.select_related("centre__site").order_by("pk"))
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_days_pages_are_the_centres_staffs(login, username):
+    client, held = login(username), _held(username)
+    for centre in _centres():
+        expected = OK if _works(held, centre) else NO
+        assert client.get(reverse("nursery:day_centre", args=[centre.pk])).status_code == expected, centre
+    for room in _rooms():
+        expected = OK if _works(held, room.centre) else NO
+        assert client.get(reverse("nursery:day_room", args=[room.pk])).status_code == expected, room
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_a_check_in_posted_by_someone_outside_the_centre_is_refused_and_writes_nothing(login, username):
+    from tongxin.nursery.models_day import DayAttendance
+
+    client, held = login(username), _held(username)
+    before = DayAttendance.objects.count()
+    for room in _rooms():
+        if not _works(held, room.centre):
+            response = client.post(reverse("nursery:day_room", args=[room.pk]), {"action": "in", "child": "1"})
+            assert response.status_code == NO, room
+    assert DayAttendance.objects.count() == before
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_a_childs_day_is_for_its_own_guardian_only(login, username):
+    """The demo parent's toddler's day: their guardian opens it, nobody else (staff and offices included)."""
+    from tongxin.people.models import Child, Guardianship
+
+    client = login(username)
+    child = Child.objects.get(guardianships__guardian__user__username="nparent")
+    own = Guardianship.objects.filter(child=child, guardian__user__username=username).exists()
+    assert client.get(reverse("nursery:child_day", args=[child.pk])).status_code == (OK if own else NO)

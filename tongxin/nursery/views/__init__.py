@@ -2,6 +2,7 @@
 `access` over `orgs.scope`; a service's refusal is shown in Chinese and stores nothing."""
 
 from .bills import bill_paid, bills, bills_xlsx
+from .day import child_day, day_centre, day_room
 from .families import book, booking_cancel, mine
 from .health import centre_health, child_health
 from .network import centre, centres, contract_end, contracts, roster, shift_remove, waitlist, waitlist_answer
@@ -29,4 +30,7 @@ __all__ = [
     "shift_remove",
     "waitlist",
     "waitlist_answer",
+    "child_day",
+    "day_centre",
+    "day_room",
 ]

@@ -45,6 +45,11 @@ def fingerprint():
         nursery.DutyShift.objects.count(),
         sorted(nursery.WaitlistEntry.objects.values_list("child__name", "state", "offered_from")),
         sorted(nursery.Bill.objects.values_list("child__name", "month", "due", "state")),
+        # The day: a month of check-ins and hand-overs, the rooms' records and their exceptions.
+        sorted(nursery.DayAttendance.objects.values_list("child__name", "day", "checked_in_at", "checked_out_at",
+                                                         "picked_up_by__name")),
+        sorted(nursery.DayEntry.objects.values_list("room__name", "day", "kind", "value", "start", "end")),
+        sorted(nursery.DayException.objects.values_list("entry__day", "entry__kind", "child__name", "value")),
     )
 
 
@@ -71,6 +76,8 @@ def test_demo_county_is_deterministic_and_the_right_size():
         model.objects.all().delete()  # (their answers, results and children's links go with them)
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
+        model.objects.all().delete()
+    for model in (nursery.DayException, nursery.DayEntry, nursery.DayAttendance):
         model.objects.all().delete()
     for model in (nursery.CheckFinding, nursery.RoomCheck, nursery.VaccineDose, nursery.HealthCheck,
                   nursery.HealthCertificate, nursery.HealthWorker,

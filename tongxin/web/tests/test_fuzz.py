@@ -218,7 +218,7 @@ def _candidates(username: str, param: str) -> list[int]:
         from tongxin.notifications.models import OutboundMessage
 
         ids = _ids(OutboundMessage.objects.filter(scope.outbox_q(user)).order_by("pk"), 2)
-    elif param in ("centre_id", "contract_id", "entry_id", "booking_id", "shift_id", "bill_id"):
+    elif param in ("centre_id", "contract_id", "entry_id", "booking_id", "shift_id", "bill_id", "room_id"):
         ids = _nursery_candidates(user, param, today)
     elif param == "person_id":
         from tongxin.volunteers.models import Person
@@ -250,6 +250,9 @@ def _nursery_candidates(user, param: str, today) -> list[int]:
     if param == "shift_id":
         return _ids(nursery.DutyShift.objects.filter(room__centre__in=nursery.Centre.objects.filter(
             scope.nursery_manage_q(user, "site__")), day__gte=today).order_by("-day", "-pk"), 2)
+    if param == "room_id":  # the day's room pages: a room of the role's own centre first
+        return (_ids(nursery.Room.objects.filter(staff).order_by("pk"), 1)
+                + _ids(nursery.Room.objects.filter(scope.nursery_sites_q(user, "centre__site__")).order_by("-pk"), 1))
     return _ids(nursery.Bill.objects.filter(staff, state=nursery.Bill.State.ISSUED).order_by("pk"), 2)
 
 
