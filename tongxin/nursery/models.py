@@ -368,3 +368,7 @@ class Bill(models.Model):
 
     def __str__(self):
         return f"{self.child.name} {self.month:%Y年%m月}"
+
+
+# ==== growth ====
+from .models_growth import Measurement  # noqa: E402,F401
