@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tongxin.demo.nursery_growth import build_growth_demo
 from tongxin.nursery import rules
 from tongxin.nursery.choices import AgeBand, CareType, ClassType, PriceItem, SubsidyKind
 from tongxin.nursery.models import Bill, Centre, Contract, Room
@@ -296,4 +297,5 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     _waiting(rng, manager, centres, left, today)
     _bookings(rng, manager, centres, parent, infant, today)
     _bills(manager, centres, today)
+    build_growth_demo(manager, carers[CENTRE][0], centres, CENTRE, today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

@@ -22,4 +22,7 @@ urlpatterns = [
     path("county/", views.county, name="county"),
     path("book/", views.book, name="book"),
     path("mine/", views.mine, name="mine"),
+    path("centres/<int:centre_id>/growth/", views.centre_growth, name="centre_growth"),
+    path("growth/<int:child_id>/", views.child_growth, name="child_growth"),
+    path("growth/mine/", views.growth_mine, name="growth_mine"),
 ]

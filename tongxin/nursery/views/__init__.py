@@ -3,6 +3,7 @@
 
 from .bills import bill_paid, bills, bills_xlsx
 from .families import book, booking_cancel, mine
+from .growth import centre_growth, child_growth, growth_mine
 from .network import centre, centres, contract_end, contracts, roster, shift_remove, waitlist, waitlist_answer
 from .settings import county, prices
 from .setup import centre_new, centre_settings
@@ -26,4 +27,7 @@ __all__ = [
     "shift_remove",
     "waitlist",
     "waitlist_answer",
+    "centre_growth",
+    "child_growth",
+    "growth_mine",
 ]
