@@ -57,7 +57,7 @@ def chart(measure: str, sex: str, points: list[tuple[float, float]], title: str)
     if len(inside) > 1:
         parts.append('<polyline points="' + " ".join(f"{x(m)},{y(v)}" for m, v in inside)
                      + '" fill="none" stroke="#2c3e90" stroke-width="1.5"/>')
-    for m, v in inside:
-        parts.append(f'<circle cx="{x(m)}" cy="{y(v)}" r="3.5" fill="#2c3e90"/>')
+    for age, value in inside:
+        parts.append(f'<circle cx="{x(age)}" cy="{y(value)}" r="3.5" fill="#2c3e90"/>')
     parts.append("</svg>")
     return "".join(parts)
