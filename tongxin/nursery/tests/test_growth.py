@@ -144,3 +144,13 @@ def test_the_chart_draws_the_five_centile_lines_and_the_childs_points():
     assert svg.count("<polyline") == 6
     assert svg.count("<circle") == 2
     assert "<script" not in svg
+
+
+def test_the_demo_measures_the_children_in_care_and_a_few_need_a_look(demo_user):
+    from tongxin.nursery.models import Centre
+    today = timezone.localdate()
+    rows = [r for c in Centre.objects.order_by("pk") for r in growth.centre_children(c, today=today)]
+    kinds = [a.kind for r in rows for a in r.alerts]
+    assert sum(1 for r in rows if r.last_on) >= len(rows) // 2
+    assert "down" in kinds and "low" in kinds
+    assert sum(1 for r in rows if r.alerts) < len(rows) // 2
