@@ -44,6 +44,7 @@ def fingerprint():
         nursery.DutyShift.objects.count(),
         sorted(nursery.WaitlistEntry.objects.values_list("child__name", "state", "offered_from")),
         sorted(nursery.Bill.objects.values_list("child__name", "month", "due", "state")),
+        sorted(nursery.Measurement.objects.values_list("child__name", "measured_on", "height_cm", "weight_kg")),
     )
 
 
@@ -71,7 +72,7 @@ def test_demo_county_is_deterministic_and_the_right_size():
     for model in (care.ContactRecord, care.Pairing, care.Assessment, care.MonthlyCheck, care.ClassCensus,
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()
-    for model in (nursery.Bill, nursery.WaitlistEntry, nursery.Booking, nursery.Contract, nursery.DutyShift,
+    for model in (nursery.Measurement, nursery.Bill, nursery.WaitlistEntry, nursery.Booking, nursery.Contract, nursery.DutyShift,
                   nursery.Price, nursery.Subsidy, nursery.ClassLimit, nursery.Room, nursery.Centre):
         model.objects.all().delete()
     RoleAssignment.objects.filter(site__isnull=False).delete()
