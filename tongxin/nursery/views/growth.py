@@ -7,6 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from tongxin.orgs import scope
+from tongxin.orgs.models import Role
+
 from .. import access, forms_growth, growth_chart, rules_growth
 from ..selectors import growth
 from ..services import growth as growth_svc
@@ -35,7 +38,8 @@ def child_growth(request, child_id: int):
     ]
     return render(request, "nursery/growth_child.html", {
         "page": page, "form": form, "charts": zip(["年龄别体重（kg）", "年龄别身长/身高（cm）"], charts, strict=True),
-        "centiles": rules_growth.MAJOR_CENTILES, "thresholds": rules_growth.THRESHOLDS}, status=_status(form))
+        "centiles": rules_growth.MAJOR_CENTILES, "thresholds": rules_growth.THRESHOLDS,
+        "parent": Role.PARENT in scope.roles(request.user)}, status=_status(form))
 
 
 @login_required
