@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tongxin.demo.nursery_growth import build_growth_demo
 from tongxin.nursery import rules
 from tongxin.nursery.choices import AgeBand, CareType, ClassType, PriceItem, SubsidyKind
 from tongxin.nursery.models import Bill, Centre, Contract, Room
@@ -301,4 +302,5 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     build_day_demo(random.Random(rng.random()), manager=manager, parent=parent, parent_child=infant, today=today)
     _bills(manager, centres, today)
     build_health_day(carers[CENTRE][0], centres[CENTRE], today)
+    build_growth_demo(manager, carers[CENTRE][0], centres, CENTRE, today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

@@ -12,3 +12,4 @@ class NurseryConfig(AppConfig):
         from . import navigation
 
         shell.register(order=40, nav=navigation.nav, actions=navigation.actions)
+        shell.register(order=41, actions=navigation.growth_actions)

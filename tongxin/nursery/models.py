@@ -374,3 +374,5 @@ class Bill(models.Model):
 from .models_health import CheckFinding, HealthCertificate, HealthCheck, HealthWorker, RoomCheck, VaccineDose  # noqa: E402,F401
 # ==== the day (入离园、一日生活记录) ====
 from .models_day import DayAttendance, DayEntry, DayException  # noqa: E402,F401
+# ==== growth ====
+from .models_growth import Measurement  # noqa: E402,F401

@@ -43,3 +43,17 @@ def actions(user) -> list[Link]:
     if access.office_county(user) is not None and Role.ADMIN not in roles:
         cards.append(Link("托育标准与普惠价格", reverse("nursery:county"), "全县班型限额、普惠托育价格与托育补贴"))
     return cards
+
+
+def growth_actions(user) -> list[Link]:
+    """生长发育: a parent's own children's charts; each centre's list of children for its staff."""
+    roles = scope.roles(user)
+    cards: list[Link] = []
+    if Role.PARENT in roles:
+        cards.append(Link("孩子的生长发育", reverse("nursery:growth_mine"), "身长体重与世界卫生组织儿童生长标准对照"))
+    if Role.ADMIN in roles:
+        return cards
+    for centre in access.staff_centres(user):
+        cards.append(Link(f"{centre.name}生长发育", reverse("nursery:centre_growth", args=[centre.pk]),
+                          "在托幼儿的身长体重、百分位与需关注的孩子"))
+    return cards

@@ -27,4 +27,7 @@ urlpatterns = [
     path("centres/<int:centre_id>/today/", views.day_centre, name="day_centre"),
     path("rooms/<int:room_id>/today/", views.day_room, name="day_room"),
     path("children/<int:child_id>/day/", views.child_day, name="child_day"),
+    path("centres/<int:centre_id>/growth/", views.centre_growth, name="centre_growth"),
+    path("growth/<int:child_id>/", views.child_growth, name="child_growth"),
+    path("growth/mine/", views.growth_mine, name="growth_mine"),
 ]

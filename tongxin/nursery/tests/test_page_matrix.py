@@ -9,7 +9,7 @@ from django.urls import reverse
 from tongxin.demo import DEMO_LOGINS
 from tongxin.nursery.models import Centre
 from tongxin.orgs.models import RoleAssignment
-from tongxin.people.models import Guardian
+from tongxin.people.models import Guardian, Guardianship
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,58 @@ def test_a_childs_day_is_for_its_own_guardian_only(login, username):
     child = Child.objects.get(guardianships__guardian__user__username="nparent")
     own = Guardianship.objects.filter(child=child, guardian__user__username=username).exists()
     assert client.get(reverse("nursery:child_day", args=[child.pk])).status_code == (OK if own else NO)
+# ---------------------------------------------------------------- growth (生长发育)
+
+def _growth_children() -> list[int]:
+    """A child in care at each demo centre, and the demo parent's own child (on the waiting list only)."""
+    from tongxin.nursery.models import Contract
+    ids = []
+    for centre in _centres():
+        first = Contract.objects.filter(centre=centre).exclude(state="cancelled").order_by("pk").first()
+        if first is not None:
+            ids.append(first.child_id)
+    own = Guardianship.objects.filter(guardian__user__username="nparent").order_by("pk").first()
+    if own is not None:
+        ids.append(own.child_id)
+    return ids
+
+
+def _reads_growth(username: str, held, child_id: int) -> bool:
+    from tongxin.nursery.models import Contract
+    sites = [c for c in Contract.objects.filter(child_id=child_id).exclude(state="cancelled")
+             .select_related("centre__site")]
+    staff = any(_works(held, c.centre) for c in sites)
+    guardian = Guardianship.objects.filter(child_id=child_id, guardian__user__username=username).exists()
+    return staff or guardian
+
+
+def _records_growth(held, child_id: int) -> bool:
+    from tongxin.nursery.models import Contract
+    return any(_works(held, c.centre) for c in Contract.objects.filter(child_id=child_id, state="active")
+               .select_related("centre__site"))
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_growth_pages_are_the_staffs_and_the_childs_own_parents(login, username):
+    client, held = login(username), _held(username)
+    for centre in _centres():
+        expected = OK if _works(held, centre) else NO
+        assert client.get(reverse("nursery:centre_growth", args=[centre.pk])).status_code == expected, centre
+    assert client.get(reverse("nursery:growth_mine")).status_code == (OK if _is_parent(username) else NO)
+    for child_id in _growth_children():
+        expected = OK if _reads_growth(username, held, child_id) else NO
+        assert client.get(reverse("nursery:child_growth", args=[child_id])).status_code == expected, child_id
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_a_growth_measurement_is_refused_to_whoever_does_not_work_where_the_child_is(login, username):
+    from tongxin.nursery.models import Measurement
+    client, held = login(username), _held(username)
+    for child_id in _growth_children():
+        if _records_growth(held, child_id):
+            continue
+        before = Measurement.objects.filter(child_id=child_id).count()
+        response = client.post(reverse("nursery:child_growth", args=[child_id]),
+                               {"measured_on": "2026-01-05", "height_cm": "80.0", "weight_kg": "10.00"})
+        assert response.status_code == NO
+        assert Measurement.objects.filter(child_id=child_id).count() == before

@@ -5,6 +5,7 @@ from .bills import bill_paid, bills, bills_xlsx
 from .day import child_day, day_centre, day_room
 from .families import book, booking_cancel, mine
 from .health import centre_health, child_health
+from .growth import centre_growth, child_growth, growth_mine
 from .network import centre, centres, contract_end, contracts, roster, shift_remove, waitlist, waitlist_answer
 from .settings import county, prices
 from .setup import centre_new, centre_settings
@@ -33,4 +34,7 @@ __all__ = [
     "child_day",
     "day_centre",
     "day_room",
+    "centre_growth",
+    "child_growth",
+    "growth_mine",
 ]

@@ -50,6 +50,7 @@ def fingerprint():
                                                          "picked_up_by__name")),
         sorted(nursery.DayEntry.objects.values_list("room__name", "day", "kind", "value", "start", "end")),
         sorted(nursery.DayException.objects.values_list("entry__day", "entry__kind", "child__name", "value")),
+        sorted(nursery.Measurement.objects.values_list("child__name", "measured_on", "height_cm", "weight_kg")),
     )
 
 
@@ -79,8 +80,8 @@ def test_demo_county_is_deterministic_and_the_right_size():
         model.objects.all().delete()
     for model in (nursery.DayException, nursery.DayEntry, nursery.DayAttendance):
         model.objects.all().delete()
-    for model in (nursery.CheckFinding, nursery.RoomCheck, nursery.VaccineDose, nursery.HealthCheck,
-                  nursery.HealthCertificate, nursery.HealthWorker,
+    for model in (nursery.Measurement, nursery.CheckFinding, nursery.RoomCheck, nursery.VaccineDose,
+                  nursery.HealthCheck, nursery.HealthCertificate, nursery.HealthWorker,
                   nursery.Bill, nursery.WaitlistEntry, nursery.Booking, nursery.Contract, nursery.DutyShift,
                   nursery.Price, nursery.Subsidy, nursery.ClassLimit, nursery.Room, nursery.Centre):
         model.objects.all().delete()

@@ -164,6 +164,10 @@ def _candidates(username: str, param: str) -> list[int]:
                + _ids(placements, 1))
     elif param == "child_id":
         ids = _ids(own, 1) + _ids(mine.order_by("pk"), 2) + _nursery_children(user)
+        from tongxin.nursery.models import Measurement  # a nursery's staff: the children they measured (growth)
+
+        ids += list(Measurement.objects.filter(scope.nursery_staff_q(user, "centre__site__")).order_by("pk")
+                    .values_list("child_id", flat=True)[:1])
     elif param == "file_id":
         from tongxin.care.models import CareFile
 
