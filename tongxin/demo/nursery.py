@@ -32,6 +32,7 @@ from tongxin.orgs.models import Region, Role, RoleAssignment, Site, User
 from tongxin.people.models import Child, Guardian, Guardianship
 
 from . import COUNTY_CODE, DEMO_LOGINS, DEMO_PASSWORD
+from .nursery_classes import build_classes_demo
 
 CENTRE = "城关镇社区托育服务中心"
 # name, community code, address, host, latitude, longitude, extended until, classes (name, type, places)
@@ -296,4 +297,5 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     _waiting(rng, manager, centres, left, today)
     _bookings(rng, manager, centres, parent, infant, today)
     _bills(manager, centres, today)
+    build_classes_demo(rng, manager=manager, centre=centres[CENTRE], parent=parent, today=today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

@@ -368,3 +368,7 @@ class Bill(models.Model):
 
     def __str__(self):
         return f"{self.child.name} {self.month:%Y年%m月}"
+
+
+# ==== age packages and parent classes ====
+from .models_classes import Activity, Domain, ParentClass, PlanItem, Seat  # noqa: E402, F401

@@ -24,6 +24,8 @@ def actions(user) -> list[Link]:
     if Role.PARENT in roles:
         cards.append(Link("预约临时托", reverse("nursery:book"), "选托育机构、孩子、日期和时段，按小时预约临时托"))
         cards.append(Link("我的托育", reverse("nursery:mine"), "孩子的托育协议、临时托预约、排队和账单"))
+        cards.append(Link("本周活动", reverse("nursery:family_week"), "孩子所在班级本周每天的活动安排"))
+        cards.append(Link("家长课堂", reverse("nursery:my_classes"), "报名家长课堂和周末育儿讲座，课后评价"))
     if Role.ADMIN in roles:
         return cards + [Link("社区托育", reverse("nursery:centres"), "全部托育中心、服务点的托位、在托与排队人数")]
     for centre in access.staff_centres(user):

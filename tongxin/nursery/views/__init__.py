@@ -2,6 +2,18 @@
 `access` over `orgs.scope`; a service's refusal is shown in Chinese and stores nothing."""
 
 from .bills import bill_paid, bills, bills_xlsx
+from .classes import (
+    activities,
+    centre_classes,
+    class_book,
+    family_week,
+    my_classes,
+    parent_class,
+    plan_remove,
+    plans,
+    seat_cancel,
+    seat_feedback,
+)
 from .families import book, booking_cancel, mine
 from .network import centre, centres, contract_end, contracts, roster, shift_remove, waitlist, waitlist_answer
 from .settings import county, prices
@@ -26,4 +38,14 @@ __all__ = [
     "shift_remove",
     "waitlist",
     "waitlist_answer",
+    "activities",
+    "centre_classes",
+    "class_book",
+    "family_week",
+    "my_classes",
+    "parent_class",
+    "plan_remove",
+    "plans",
+    "seat_cancel",
+    "seat_feedback",
 ]
