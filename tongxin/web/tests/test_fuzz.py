@@ -215,6 +215,8 @@ def _candidates(username: str, param: str) -> list[int]:
         ids = _ids(OutboundMessage.objects.filter(scope.outbox_q(user)).order_by("pk"), 2)
     elif param in ("centre_id", "contract_id", "entry_id", "booking_id", "shift_id", "bill_id"):
         ids = _nursery_candidates(user, param, today)
+    elif param in ("item_id", "class_id", "seat_id"):
+        ids = _nursery_class_candidates(user, param, today)
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
@@ -240,6 +242,21 @@ def _nursery_candidates(user, param: str, today) -> list[int]:
         return _ids(nursery.DutyShift.objects.filter(room__centre__in=nursery.Centre.objects.filter(
             scope.nursery_manage_q(user, "site__")), day__gte=today).order_by("-day", "-pk"), 2)
     return _ids(nursery.Bill.objects.filter(staff, state=nursery.Bill.State.ISSUED).order_by("pk"), 2)
+
+
+def _nursery_class_candidates(user, param: str, today) -> list[int]:
+    """Age packages and parent classes: the week plans of the centres the role works at (to come), the classes of
+    those and the ones to come (which a parent books), a parent's own seats."""
+    from tongxin.nursery import models as nursery
+    from tongxin.orgs import scope
+
+    works = nursery.Centre.objects.filter(scope.nursery_staff_q(user, "site__"))
+    if param == "item_id":
+        return _ids(nursery.PlanItem.objects.filter(room__centre__in=works, day__gte=today).order_by("day", "pk"), 2)
+    if param == "class_id":
+        return (_ids(nursery.ParentClass.objects.filter(centre__in=works).order_by("starts_at", "pk"), 1)
+                + _ids(nursery.ParentClass.objects.filter(starts_at__date__gt=today).order_by("starts_at", "pk"), 2))
+    return _ids(nursery.Seat.objects.filter(parent=user).order_by("-pk"), 2)
 
 
 # ---------------------------------------------------------------- HTML forms
