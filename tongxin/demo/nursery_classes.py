@@ -1,5 +1,5 @@
-"""Demo of the age packages and parent classes: a month of week plans for every class (four weeks back to this
-week's Friday, drawn from the packages' default activities that suit the class), past parent classes and talks with
+"""Demo of the age packages and parent classes: a month of week plans for every class (the four weeks to the Friday of the
+week its parents see, drawn from the packages' default activities that suit the class), past parent classes and talks with
 their seats, attendance and feedback, and upcoming ones `nparent` can book. Seeded random, written through the
 services with the dates passed in."""
 
@@ -58,7 +58,7 @@ def _families(centres: list[Centre], skip: User) -> list[User]:
 
 def _plans(rng: random.Random, manager: User, centres: list[Centre], today: dt.date) -> None:
     defaults = list(Activity.objects.filter(centre__isnull=True).order_by("code"))
-    first = rules_classes.week_of(today) - dt.timedelta(weeks=3)
+    first = rules_classes.parent_week(today) - dt.timedelta(weeks=3)
     days = [first + dt.timedelta(days=i) for i in range(26) if is_working_day(first + dt.timedelta(days=i))]
     for room in Room.objects.filter(centre__in=centres, active=True).order_by("pk"):
         fits = [a for a in defaults if rules_classes.suits_class(a.min_months, a.max_months, room.class_type)]

@@ -107,6 +107,11 @@ def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def parent_week(today: dt.date) -> dt.date:
+    """The Monday of the week a parent is shown: this week, or from Saturday on the week to come."""
+    return week_of(today + dt.timedelta(days=2))
+
+
 def plan_problem(day: dt.date, *, today: dt.date, weeks_ahead: int = PLAN_WEEKS_AHEAD) -> str | None:
     """Why a day cannot be planned, if it cannot: a past day, or further ahead than the weeks allowed."""
     if day < today:

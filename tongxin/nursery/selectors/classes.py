@@ -10,7 +10,7 @@ from tongxin.orgs.models import User
 
 from .. import rules_classes
 from ..choices import AgeBand
-from ..models import Centre, Contract, Room
+from ..models import Booking, Centre, Contract, Room
 from ..models_classes import Activity, Domain, ParentClass, PlanItem, Seat
 from .network import visible_centres
 from .records import own_children
@@ -94,13 +94,21 @@ def week_plan(rooms: list[Room], monday: dt.date) -> list[RoomWeek]:
 
 
 def family_week(user: User, today: dt.date) -> list[tuple[str, RoomWeek]]:
-    """This week's plan of each class the login's children are in today (by their contracts)."""
+    """This week's plan (from Saturday, the next week's) of each class the login's children are in: by their contracts in force today, and for
+    temporary care the class booked this week."""
     ids = [pk for pk, _, _ in own_children(user, today)]
-    contracts = (Contract.objects.filter(child_id__in=ids, state=Contract.State.ACTIVE, starts_on__lte=today)
-                 .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).select_related("child", "room", "centre__site")
-                 .order_by("child_id"))
-    monday = rules_classes.week_of(today)
-    return [(f"{c.child.name} · {c.centre.name}", week_plan([c.room], monday)[0]) for c in contracts]
+    monday = rules_classes.parent_week(today)
+    friday = monday + dt.timedelta(days=4)
+    seen: dict[tuple[int, int], str] = {}
+    for c in (Contract.objects.filter(child_id__in=ids, state=Contract.State.ACTIVE, starts_on__lte=friday)
+              .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday)).select_related("child", "centre__site")
+              .order_by("child_id", "pk")):
+        seen.setdefault((c.child_id, c.room_id), f"{c.child.name} · {c.centre.name}")
+    for b in (Booking.objects.filter(child_id__in=ids, state=Booking.State.BOOKED, day__gte=monday, day__lte=friday)
+              .select_related("child", "centre__site").order_by("child_id", "day", "pk")):
+        seen.setdefault((b.child_id, b.room_id), f"{b.child.name} · {b.centre.name}（临时托）")
+    rooms = {r.pk: r for r in Room.objects.filter(pk__in=[room for _, room in seen])}
+    return [(who, week_plan([rooms[room]], monday)[0]) for (_, room), who in seen.items()]
 
 
 @dataclass(frozen=True)

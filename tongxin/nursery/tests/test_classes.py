@@ -226,3 +226,8 @@ def test_a_parent_rates_a_class_once(net, django_user_model):
     svc.seat_rate(actor=a, seat_id=seat.pk, rating=3, comment="", now=at(day, 13))
     with pytest.raises(ValidationError, match="已评价"):
         svc.seat_rate(actor=a, seat_id=seat.pk, rating=5, comment="", now=at(day, 14))
+
+
+def test_from_saturday_a_parent_is_shown_the_week_to_come():
+    assert rules_classes.parent_week(dt.date(2027, 3, 5)) == dt.date(2027, 3, 1)   # a Friday: this week
+    assert rules_classes.parent_week(dt.date(2027, 3, 6)) == dt.date(2027, 3, 8)   # a Saturday: the next

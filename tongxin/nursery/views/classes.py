@@ -69,7 +69,7 @@ def plans(request, centre_id: int):
     return render(request, "nursery/classes_plans.html", {
         "centre": found, "staff": True, "manages": access.manages(request.user, found), "monday": monday,
         "prev": monday - dt.timedelta(weeks=1), "next": monday + dt.timedelta(weeks=1),
-        "weeks": sel.week_plan(rooms, monday), "form": form}, status=_status(form))
+        "weeks": sel.week_plan(rooms, monday), "form": form, "today": timezone.localdate()}, status=_status(form))
 
 
 @login_required
@@ -138,8 +138,8 @@ def family_week(request):
     """本周活动: on a parent's phone, this week's activities of their children's classes."""
     access.require_parent(request.user)
     today = timezone.localdate()
-    return render(request, "nursery/classes_week.html", {"weeks": sel.family_week(request.user, today),
-                                                         "today": today})
+    return render(request, "nursery/classes_week.html", {
+        "weeks": sel.family_week(request.user, today), "today": today, "monday": rules_classes.parent_week(today)})
 
 
 @login_required
