@@ -133,11 +133,11 @@ def client_status(client, page: str) -> int:
 
 
 @pytest.mark.parametrize("username", LOGINS)
-def test_only_a_centres_manager_adds_an_activity_or_publishes_a_class_and_a_refusal_writes_nothing(login, username):
-    from tongxin.nursery.models import Activity, ParentClass
+def test_only_a_centres_manager_adds_an_activity_or_publishes_a_class_its_staff_plan_and_a_refusal_writes_nothing(login, username):
+    from tongxin.nursery.models import Activity, ParentClass, PlanItem
 
     client, held = login(username), _held(username)
-    before = (Activity.objects.count(), ParentClass.objects.count())
+    before = (Activity.objects.count(), ParentClass.objects.count(), PlanItem.objects.count())
     for centre in _centres():
         if _manages(held, centre):
             continue
@@ -145,7 +145,11 @@ def test_only_a_centres_manager_adds_an_activity_or_publishes_a_class_and_a_refu
         assert client.post(reverse("nursery:activities", args=[centre.pk]),
                            {"package": "0-1", "domain": "sleep", "name": "x", "min_months": "6", "max_months": "12",
                             "minutes": "10", "carer_does": "x"}).status_code in expected
+        if not _works(held, centre):
+            room = centre.rooms.order_by("pk").first()
+            assert client.post(reverse("nursery:plans", args=[centre.pk]), {
+                "room": str(room.pk), "day": "2099-01-05", "activity": "1"}).status_code == NO
         assert client.post(reverse("nursery:centre_classes", args=[centre.pk]),
                            {"kind": "class", "title": "x", "speaker": "x", "day": "2099-01-01", "start": "09:30",
                             "minutes": "60", "online": "0", "place": "x", "seats": "5"}).status_code in expected
-    assert (Activity.objects.count(), ParentClass.objects.count()) == before
+    assert (Activity.objects.count(), ParentClass.objects.count(), PlanItem.objects.count()) == before
