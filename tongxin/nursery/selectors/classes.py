@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from tongxin.orgs.calendar import is_working_day
 from tongxin.orgs.models import User
@@ -179,8 +179,3 @@ def parent_classes(user: User, now: dt.datetime) -> ParentPage:
     past = (ParentClass.objects.filter(pk__in=mine.keys(), starts_at__lte=now).select_related("centre__site")
             .order_by("-starts_at", "pk"))
     return ParentPage(_rows(upcoming, mine), _rows(past, mine))
-
-
-def booked_count(class_id: int) -> int:
-    return ParentClass.objects.filter(pk=class_id).aggregate(
-        n=Count("seats_taken", filter=Q(seats_taken__state=Seat.State.BOOKED)))["n"]

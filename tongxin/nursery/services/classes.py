@@ -12,8 +12,9 @@ from tongxin.audit.services import record
 from tongxin.orgs.models import User
 
 from .. import access, rules_classes
+from ..choices import AgeBand
 from ..models import Centre, Room
-from ..models_classes import Activity, ParentClass, PlanItem, Seat
+from ..models_classes import Activity, Domain, ParentClass, PlanItem, Seat
 from ._common import day_label, text
 
 A = AuditEntry.Action
@@ -46,6 +47,8 @@ def activity_create(*, actor: User, centre_id: int, package: str, domain: str, n
     carer_does = text(carer_does, label="保育人员怎么做", max_length=400)
     if not name or not carer_does:
         raise ValidationError("请填写活动名称和保育人员怎么做")
+    if package not in AgeBand.values or domain not in Domain.values:
+        raise ValidationError("请选择年龄包和领域")
     if not 0 <= min_months < max_months <= 36:
         raise ValidationError("适宜月龄应在 0–36 个月之间，且起始小于截止")
     if not 1 <= minutes <= 120:
@@ -107,6 +110,8 @@ def class_create(*, actor: User, centre_id: int, kind: str, title: str, speaker:
     title = text(title, label="主题", max_length=48)
     speaker = text(speaker, label="主讲人", max_length=32)
     place = text(place, label="地点", max_length=100)
+    if kind not in ParentClass.Kind.values:
+        raise ValidationError("请选择家长课堂或育儿讲座")
     if not (title and speaker and place):
         raise ValidationError("请填写主题、主讲人和地点（线上课堂填写会议号或链接）")
     if starts_at <= now:

@@ -231,3 +231,11 @@ def test_a_parent_rates_a_class_once(net, django_user_model):
 def test_from_saturday_a_parent_is_shown_the_week_to_come():
     assert rules_classes.parent_week(dt.date(2027, 3, 5)) == dt.date(2027, 3, 1)   # a Friday: this week
     assert rules_classes.parent_week(dt.date(2027, 3, 6)) == dt.date(2027, 3, 8)   # a Saturday: the next
+
+
+def test_a_class_of_an_unknown_kind_is_refused(net):
+    with pytest.raises(ValidationError, match="请选择"):
+        svc.class_create(actor=net.manager, centre_id=net.centre.pk, kind="party", title="x", speaker="x",
+                         starts_at=at(TODAY + dt.timedelta(days=3)), minutes=60, place="x", online=False, seats=5,
+                         now=at(TODAY))
+    assert not ParentClass.objects.filter(centre=net.centre).exists()
