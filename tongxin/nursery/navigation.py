@@ -36,6 +36,7 @@ def actions(user) -> list[Link]:
             cards.append(Link(f"{centre.name}今日师生比", reverse("nursery:centre", args=[centre.pk]),
                               "各班今日每小时预计在托幼儿与在岗保育人员"))
             cards.append(Link("排班", reverse("nursery:roster", args=[centre.pk]), "本机构保育人员的值班安排"))
+            cards.append(Link("周活动计划", reverse("nursery:plans", args=[centre.pk]), "从年龄包中为各班安排每天的活动"))
     if roles & scope.NURSERY_AREA_ROLES:
         cards.append(Link("社区托育", reverse("nursery:centres"), "辖区托育中心、服务点的托位、在托与排队人数"))
     if access.office_county(user) is not None and Role.ADMIN not in roles:

@@ -239,3 +239,17 @@ def test_a_class_of_an_unknown_kind_is_refused(net):
                          starts_at=at(TODAY + dt.timedelta(days=3)), minutes=60, place="x", online=False, seats=5,
                          now=at(TODAY))
     assert not ParentClass.objects.filter(centre=net.centre).exists()
+
+
+def test_a_parent_sees_the_plan_of_the_class_their_child_is_booked_into_for_temporary_care(net):
+    from tongxin.nursery.services import bookings
+
+    tue = TODAY + dt.timedelta(days=1)
+    net.shift("托小班", tue, 0, "07:30", "18:00")
+    child = net.infant(18)
+    bookings.booking_create(net.parent, centre_id=net.centre.pk, child_id=child.pk, day=tue, start=dt.time(9),
+                            end=dt.time(11), today=TODAY, now=at(TODAY))
+    svc.plan_add(actor=net.carers[0], room_id=net.rooms["托小班"].pk, day=tue, activity_id=_default("T-COG-2").pk,
+                 today=TODAY)
+    (who, week), = sel.family_week(net.parent, TODAY)
+    assert "临时托" in who and [i.name for i in week.days[1].items] == ["沙水游戏"]
