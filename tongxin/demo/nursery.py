@@ -35,6 +35,7 @@ from tongxin.people.models import Child, Guardian, Guardianship
 from . import COUNTY_CODE, DEMO_LOGINS, DEMO_PASSWORD
 from .nursery_health import build_health_day, build_health_records
 from .nursery_day import build_day_demo
+from .nursery_classes import build_classes_demo
 
 CENTRE = "城关镇社区托育服务中心"
 # name, community code, address, host, latitude, longitude, extended until, classes (name, type, places)
@@ -303,4 +304,5 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     _bills(manager, centres, today)
     build_health_day(carers[CENTRE][0], centres[CENTRE], today)
     build_growth_demo(manager, carers[CENTRE][0], centres, CENTRE, today)
+    build_classes_demo(rng, manager=manager, centre=centres[CENTRE], parent=parent, today=today)
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

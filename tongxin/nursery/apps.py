@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class NurseryConfig(AppConfig):
@@ -13,3 +14,11 @@ class NurseryConfig(AppConfig):
 
         shell.register(order=40, nav=navigation.nav, actions=navigation.actions)
         shell.register(order=41, actions=navigation.growth_actions)
+        post_migrate.connect(_seed_activities, sender=self)
+
+
+def _seed_activities(**kwargs) -> None:
+    """The age packages' default activities, present after every migrate (and after a test flush)."""
+    from .services.classes import activities_seed
+
+    activities_seed()

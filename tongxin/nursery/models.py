@@ -376,3 +376,5 @@ from .models_health import CheckFinding, HealthCertificate, HealthCheck, HealthW
 from .models_day import DayAttendance, DayEntry, DayException  # noqa: E402,F401
 # ==== growth ====
 from .models_growth import Measurement  # noqa: E402,F401
+# ==== age packages and parent classes ====
+from .models_classes import Activity, Domain, ParentClass, PlanItem, Seat  # noqa: E402, F401

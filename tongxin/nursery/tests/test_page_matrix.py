@@ -114,6 +114,12 @@ def test_the_health_pages_are_the_centres_staffs(login, username):
     """健康 and a child's health record open to the centre's staff only (the child one the centre has a contract
     with); a POST of a manager's action is refused to everyone else and stores nothing."""
     from tongxin.nursery.models import Contract, HealthCertificate
+# ---------------------------------------------------------------- age packages and parent classes
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_packages_plans_and_classes_pages_are_the_centres_staffs(login, username):
+    from tongxin.nursery.models import ParentClass
 
     client, held = login(username), _held(username)
     for centre in _centres():
@@ -225,3 +231,40 @@ def test_a_growth_measurement_is_refused_to_whoever_does_not_work_where_the_chil
                                {"measured_on": "2026-01-05", "height_cm": "80.0", "weight_kg": "10.00"})
         assert response.status_code == NO
         assert Measurement.objects.filter(child_id=child_id).count() == before
+        for page in ("activities", "plans", "centre_classes"):
+            assert client.get(reverse(f"nursery:{page}", args=[centre.pk])).status_code == staff, (page, centre)
+        for found in ParentClass.objects.filter(centre=centre).order_by("pk")[:2]:
+            assert client.get(reverse("nursery:parent_class", args=[found.pk])).status_code == staff, found
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_week_plan_and_the_class_booking_pages_are_parents(login, username):
+    for page in ("family_week", "my_classes"):
+        assert client_status(login(username), page) == (OK if _is_parent(username) else NO), page
+
+
+def client_status(client, page: str) -> int:
+    return client.get(reverse(f"nursery:{page}")).status_code
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_only_a_centres_manager_adds_an_activity_or_publishes_a_class_its_staff_plan_and_a_refusal_writes_nothing(login, username):
+    from tongxin.nursery.models import Activity, ParentClass, PlanItem
+
+    client, held = login(username), _held(username)
+    before = (Activity.objects.count(), ParentClass.objects.count(), PlanItem.objects.count())
+    for centre in _centres():
+        if _manages(held, centre):
+            continue
+        expected = {NO, 404} if not _works(held, centre) else {NO}
+        assert client.post(reverse("nursery:activities", args=[centre.pk]),
+                           {"package": "0-1", "domain": "sleep", "name": "x", "min_months": "6", "max_months": "12",
+                            "minutes": "10", "carer_does": "x"}).status_code in expected
+        if not _works(held, centre):
+            room = centre.rooms.order_by("pk").first()
+            assert client.post(reverse("nursery:plans", args=[centre.pk]), {
+                "room": str(room.pk), "day": "2099-01-05", "activity": "1"}).status_code == NO
+        assert client.post(reverse("nursery:centre_classes", args=[centre.pk]),
+                           {"kind": "class", "title": "x", "speaker": "x", "day": "2099-01-01", "start": "09:30",
+                            "minutes": "60", "online": "0", "place": "x", "seats": "5"}).status_code in expected
+    assert (Activity.objects.count(), ParentClass.objects.count(), PlanItem.objects.count()) == before

@@ -3,6 +3,18 @@
 
 from .bills import bill_paid, bills, bills_xlsx
 from .day import child_day, day_centre, day_room
+from .classes import (
+    activities,
+    centre_classes,
+    class_book,
+    family_week,
+    my_classes,
+    parent_class,
+    plan_remove,
+    plans,
+    seat_cancel,
+    seat_feedback,
+)
 from .families import book, booking_cancel, mine
 from .health import centre_health, child_health
 from .growth import centre_growth, child_growth, growth_mine
@@ -37,4 +49,14 @@ __all__ = [
     "centre_growth",
     "child_growth",
     "growth_mine",
+    "activities",
+    "centre_classes",
+    "class_book",
+    "family_week",
+    "my_classes",
+    "parent_class",
+    "plan_remove",
+    "plans",
+    "seat_cancel",
+    "seat_feedback",
 ]

@@ -230,6 +230,8 @@ def _candidates(username: str, param: str) -> list[int]:
         ids = (_ids(Person.objects.filter(scope.volunteer_pool_q(user, vet=True), state="pending").order_by("pk"), 1)
                + _ids(Person.objects.filter(scope.volunteer_pool_q(user)).order_by("pk"), 1)
                + _ids(Person.objects.filter(user=user), 1))
+    elif param in ("item_id", "class_id", "seat_id"):
+        ids = _nursery_class_candidates(user, param, today)
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
@@ -267,6 +269,19 @@ def _nursery_children(user) -> list[int]:
 
     return list(nursery.Contract.objects.filter(scope.nursery_staff_q(user, "centre__site__")).order_by("pk")
                 .values_list("child_id", flat=True)[:1])
+def _nursery_class_candidates(user, param: str, today) -> list[int]:
+    """Age packages and parent classes: the week plans of the centres the role works at (to come), the classes of
+    those and the ones to come (which a parent books), a parent's own seats."""
+    from tongxin.nursery import models as nursery
+    from tongxin.orgs import scope
+
+    works = nursery.Centre.objects.filter(scope.nursery_staff_q(user, "site__"))
+    if param == "item_id":
+        return _ids(nursery.PlanItem.objects.filter(room__centre__in=works, day__gte=today).order_by("day", "pk"), 2)
+    if param == "class_id":
+        return (_ids(nursery.ParentClass.objects.filter(centre__in=works).order_by("starts_at", "pk"), 1)
+                + _ids(nursery.ParentClass.objects.filter(starts_at__date__gt=today).order_by("starts_at", "pk"), 2))
+    return _ids(nursery.Seat.objects.filter(parent=user).order_by("-pk"), 2)
 
 
 # ---------------------------------------------------------------- HTML forms
