@@ -296,4 +296,7 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     _waiting(rng, manager, centres, left, today)
     _bookings(rng, manager, centres, parent, infant, today)
     _bills(manager, centres, today)
+    from .nursery_circle import build_circle_demo
+
+    build_circle_demo()
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

@@ -22,4 +22,6 @@ urlpatterns = [
     path("county/", views.county, name="county"),
     path("book/", views.book, name="book"),
     path("mine/", views.mine, name="mine"),
+    path("circle/", views.circle, name="circle"),
+    path("circle/<int:township_id>/", views.circle_township, name="circle_township"),
 ]

@@ -2,6 +2,7 @@
 `access` over `orgs.scope`; a service's refusal is shown in Chinese and stores nothing."""
 
 from .bills import bill_paid, bills, bills_xlsx
+from .circle import circle, circle_township
 from .families import book, booking_cancel, mine
 from .network import centre, centres, contract_end, contracts, roster, shift_remove, waitlist, waitlist_answer
 from .settings import county, prices
@@ -26,4 +27,6 @@ __all__ = [
     "shift_remove",
     "waitlist",
     "waitlist_answer",
+    "circle",
+    "circle_township",
 ]
