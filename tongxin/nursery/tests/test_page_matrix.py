@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tongxin.demo import DEMO_LOGINS
 from tongxin.nursery.models import Centre
-from tongxin.orgs.models import RoleAssignment
+from tongxin.orgs.models import Region, RoleAssignment
 from tongxin.people.models import Guardian
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,32 @@ def test_a_staff_member_writes_only_at_their_own_centre(login, username):
             refused = client.post(reverse("nursery:centre_settings", args=[centre.pk]),
                                   {"action": "room_new", "name": "x", "class_type": "toddler", "places": "1"})
             assert refused.status_code == NO
+
+
+# ---------------------------------------------------------------- the 15-minute childcare circle (N-10)
+
+
+def _circle_reader(held) -> bool:
+    return _admin(held) or any(a.role in AREA_ROLES for a in held)
+
+
+def _reads_township(held, township: Region) -> bool:
+    """Admin, or an area office whose region holds the township or one of its communities."""
+    return _admin(held) or any(a.role in AREA_ROLES and a.region is not None
+                               and (township.path.startswith(a.region.path) or a.region.path.startswith(township.path))
+                               for a in held)
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_circle_is_the_area_offices_and_each_township_theirs(login, username):
+    client, held = login(username), _held(username)
+    assert client.get(reverse("nursery:circle")).status_code == (OK if _circle_reader(held) else NO)
+    for township in Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("path"):
+        expected = OK if _reads_township(held, township) else NO
+        got = client.get(reverse("nursery:circle_township", args=[township.pk])).status_code
+        assert got == expected, township
+
+
+def test_an_unknown_township_is_not_found(login):
+    county = Region.objects.get(level=Region.Level.COUNTY)
+    assert login("admin").get(reverse("nursery:circle_township", args=[county.pk])).status_code == 404

@@ -215,6 +215,11 @@ def _candidates(username: str, param: str) -> list[int]:
         ids = _ids(OutboundMessage.objects.filter(scope.outbox_q(user)).order_by("pk"), 2)
     elif param in ("centre_id", "contract_id", "entry_id", "booking_id", "shift_id", "bill_id"):
         ids = _nursery_candidates(user, param, today)
+    elif param == "township_id":
+        from tongxin.orgs.models import Region
+
+        ids = ([a.region_id for a in scope.assignments(user) if a.region is not None and a.region.level == 2]
+               + _ids(Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("path"), 2))
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]
