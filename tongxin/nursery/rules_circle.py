@@ -95,11 +95,21 @@ class Suggestion:
         return len(self.covers)
 
 
+def _unit(at: Point) -> tuple[float, float, float]:
+    lat, lon = math.radians(at[0]), math.radians(at[1])
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
 class _Grid:
-    """Positions bucketed in cells at least `radius_m` wide, so only the 3×3 cells around a position are measured."""
+    """Positions bucketed in cells at least `radius_m` wide, so only the 3×3 cells around a position are measured.
+    A position is within the radius when the straight chord between the two on the unit sphere is no longer than
+    the radius's chord, 2·sin(r / 2R): the same test as haversine distance ≤ r (the chord grows with the arc),
+    without a trigonometric call per pair."""
 
     def __init__(self, items: Sequence[tuple[int, Point]], radius_m: float):
         self.items = items
+        self.units = [_unit(at) for _, at in items]
+        self.limit = (2 * math.sin(radius_m / (2 * EARTH_RADIUS_M))) ** 2 * (1 + 1e-12)
         widest = max((abs(at[0]) for _, at in items), default=0.0)
         self.dlat = math.degrees(radius_m / EARTH_RADIUS_M) or 1e-9
         self.dlon = self.dlat / max(math.cos(math.radians(min(widest + self.dlat, 89.0))), 1e-6)
@@ -110,11 +120,18 @@ class _Grid:
     def _cell(self, at: Point) -> tuple[int, int]:
         return math.floor(at[0] / self.dlat), math.floor(at[1] / self.dlon)
 
-    def near(self, at: Point, radius_m: float) -> list[int]:
+    def near(self, at: Point) -> list[int]:
         row, col = self._cell(at)
-        found = [i for r in (row - 1, row, row + 1) for c in (col - 1, col, col + 1)
-                 for i in self.cells.get((r, c), ()) if distance_m(at, self.items[i][1]) <= radius_m]
-        return sorted(found)
+        x, y, z = _unit(at)
+        units, limit, found = self.units, self.limit, []
+        for r in (row - 1, row, row + 1):
+            for c in (col - 1, col, col + 1):
+                for i in self.cells.get((r, c), ()):
+                    u = units[i]
+                    if (u[0] - x) ** 2 + (u[1] - y) ** 2 + (u[2] - z) ** 2 <= limit:
+                        found.append(i)
+        found.sort()
+        return found
 
 
 def best_points(uncovered: Sequence[tuple[int, Point]], radius_m: float, *, count: int = 1) -> list[Suggestion]:
@@ -122,21 +139,26 @@ def best_points(uncovered: Sequence[tuple[int, Point]], radius_m: float, *, coun
     households still uncovered (ties: the one listed first). `uncovered` is (household key, position), in the
     order ties are broken by. A pick covering nobody new ends the list."""
     grid = _Grid(uncovered, radius_m)
-    reach = [grid.near(at, radius_m) for _, at in uncovered]
-    left = set(range(len(uncovered)))
+    reach = [grid.near(at) for _, at in uncovered]
+    # Reach is symmetric (j within i's circle iff i within j's), so a household covered takes one off the count of
+    # every candidate that reached it.
+    counts = [len(r) for r in reach]
+    left = [True] * len(uncovered)
     picks: list[Suggestion] = []
-    while left and len(picks) < count:
+    while len(picks) < count:
         best, best_n = -1, 0
-        for i in sorted(left):  # a new point stands at an uncovered home
-            n = sum(1 for j in reach[i] if j in left)
-            if n > best_n:
+        for i, n in enumerate(counts):  # a new point stands at a home still uncovered
+            if left[i] and n > best_n:
                 best, best_n = i, n
         if best < 0:
             break
-        took = [j for j in reach[best] if j in left]
+        took = [j for j in reach[best] if left[j]]
         picks.append(Suggestion(key=uncovered[best][0], at=uncovered[best][1],
                                 covers=tuple(uncovered[j][0] for j in took)))
-        left.difference_update(took)
+        for j in took:
+            left[j] = False
+            for i in reach[j]:
+                counts[i] -= 1
     return picks
 
 
@@ -145,5 +167,5 @@ def covered_keys(households: Sequence[tuple[int, Point]], points: Sequence[Point
     grid = _Grid(households, radius_m)
     found: set[int] = set()
     for p in points:
-        found.update(households[i][0] for i in grid.near(p, radius_m))
+        found.update(households[i][0] for i in grid.near(p))
     return found

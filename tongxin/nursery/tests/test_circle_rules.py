@@ -120,3 +120,25 @@ def test_the_grid_finds_neighbours_across_cells_at_high_latitude():
     """At 60°N a degree of longitude is half as long: 0.02° east is 1,111.9 m, within the radius."""
     homes = [(1, (60.0, 10.0)), (2, (60.0, 10.02))]
     assert rules.covered_keys(homes, [(60.0, 10.0)], RADIUS) == {1, 2}
+
+
+def _naive_greedy(homes, radius, count):
+    """The definition, step by step: every uncovered home measured against every other by haversine."""
+    left, picks = [k for k, _ in homes], []
+    at = dict(homes)
+    while left and len(picks) < count:
+        reach = {k: [j for j in left if rules.distance_m(at[k], at[j]) <= radius] for k in left}
+        best = max(left, key=lambda k: (len(reach[k]), -left.index(k)))
+        picks.append((best, tuple(reach[best])))
+        left = [k for k in left if k not in reach[best]]
+    return picks
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_greedy_search_matches_the_definition_on_random_towns(seed):
+    import random
+
+    rng = random.Random(seed)
+    homes = [(k, (28.7 + rng.uniform(-0.03, 0.03), 116.0 + rng.uniform(-0.03, 0.03))) for k in range(120)]
+    picks = rules.best_points(homes, RADIUS, count=4)
+    assert [(p.key, p.covers) for p in picks] == _naive_greedy(homes, RADIUS, 4)
