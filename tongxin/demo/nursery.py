@@ -33,9 +33,9 @@ from tongxin.orgs.models import Region, Role, RoleAssignment, Site, User
 from tongxin.people.models import Child, Guardian, Guardianship
 
 from . import COUNTY_CODE, DEMO_LOGINS, DEMO_PASSWORD
-from .nursery_health import build_health_day, build_health_records
-from .nursery_day import build_day_demo
 from .nursery_classes import build_classes_demo
+from .nursery_day import build_day_demo
+from .nursery_health import build_health_day, build_health_records
 
 CENTRE = "城关镇社区托育服务中心"
 # name, community code, address, host, latitude, longitude, extended until, classes (name, type, places)
@@ -305,4 +305,7 @@ def build_nursery_demo(rng: random.Random, today: dt.date | None = None) -> int:
     build_health_day(carers[CENTRE][0], centres[CENTRE], today)
     build_growth_demo(manager, carers[CENTRE][0], centres, CENTRE, today)
     build_classes_demo(rng, manager=manager, centre=centres[CENTRE], parent=parent, today=today)
+    from .nursery_circle import build_circle_demo
+
+    build_circle_demo()
     return Site.objects.filter(kind=Site.Kind.NURSERY).count()

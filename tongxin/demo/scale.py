@@ -79,6 +79,9 @@ def build_scaled_county(scale: int, seed: int = 20261123, progress=None) -> Scal
     from .care import build_care_demo
 
     build_care_demo(random.Random(f"{seed}-care"))  # the added parts' care files, pairings and records
+    from .nursery_circle import place_households
+
+    place_households()  # where the added parts' households live (the 15-minute childcare circle)
     return summary
 
 

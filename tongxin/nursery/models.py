@@ -371,10 +371,12 @@ class Bill(models.Model):
 
 
 # ==== health ====
-from .models_health import CheckFinding, HealthCertificate, HealthCheck, HealthWorker, RoomCheck, VaccineDose  # noqa: E402,F401
-# ==== the day (入离园、一日生活记录) ====
-from .models_day import DayAttendance, DayEntry, DayException  # noqa: E402,F401
-# ==== growth ====
-from .models_growth import Measurement  # noqa: E402,F401
 # ==== age packages and parent classes ====
 from .models_classes import Activity, Domain, ParentClass, PlanItem, Seat  # noqa: E402, F401
+
+# ==== the day (入离园、一日生活记录) ====
+from .models_day import DayAttendance, DayEntry, DayException  # noqa: E402,F401
+
+# ==== growth ====
+from .models_growth import Measurement  # noqa: E402,F401
+from .models_health import CheckFinding, HealthCertificate, HealthCheck, HealthWorker, RoomCheck, VaccineDose  # noqa: E402,F401

@@ -6,7 +6,7 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Role
 from tongxin.web.navigation import Link
 
-from . import access
+from . import access, access_circle
 
 
 def nav(user) -> list[Link]:
@@ -26,6 +26,9 @@ def actions(user) -> list[Link]:
         cards.append(Link("我的托育", reverse("nursery:mine"), "孩子的托育协议、临时托预约、排队和账单"))
         cards.append(Link("本周活动", reverse("nursery:family_week"), "孩子所在班级本周每天的活动安排"))
         cards.append(Link("家长课堂", reverse("nursery:my_classes"), "报名家长课堂和周末育儿讲座，课后评价"))
+    if access_circle.is_reader(user):
+        cards.append(Link("15分钟托育服务圈", reverse("nursery:circle"),
+                          "各社区有3岁以下婴幼儿的家庭步行15分钟可达托育点的比例、每百名婴幼儿托位、建议新设点"))
     if Role.ADMIN in roles:
         return cards + [Link("社区托育", reverse("nursery:centres"), "全部托育中心、服务点的托位、在托与排队人数")]
     for centre in access.staff_centres(user):

@@ -40,4 +40,6 @@ urlpatterns = [
     path("seats/<int:seat_id>/cancel/", views.seat_cancel, name="seat_cancel"),
     path("seats/<int:seat_id>/feedback/", views.seat_feedback, name="seat_feedback"),
     path("week/", views.family_week, name="family_week"),
+    path("circle/", views.circle, name="circle"),
+    path("circle/<int:township_id>/", views.circle_township, name="circle_township"),
 ]

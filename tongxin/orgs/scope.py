@@ -403,6 +403,20 @@ def nursery_sites_q(user, prefix: str = "") -> Q:
                   lambda: Q(**{f"{prefix}kind": "nursery"}))
 
 
+def nursery_area_q(user, prefix: str = "") -> Q:
+    """Regions (or rows, with `prefix` leading to a region) in the area of a nursery office the user holds — the
+    15-minute childcare circle's communities and townships (figures and unnamed household dots, never a name);
+    everything for the administrator, nothing for staff and parents."""
+    def grant(a: RoleAssignment) -> Q:
+        if a.role == Role.ADMIN:
+            return Q()
+        if a.role in NURSERY_AREA_ROLES and a.region_id:
+            return Q(**{f"{prefix}path__startswith": a.area.path})
+        return NOTHING
+
+    return _union(user, grant, lambda: NOTHING)
+
+
 def nursery_record_q(user, site_prefix: str, child_prefix: str = "child__") -> Q:
     """A nursery's records about a child (contracts, bookings, bills, the waiting list) the user may read: those of
     the sites they work at, and those of their own children (as a guardian)."""

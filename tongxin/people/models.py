@@ -61,12 +61,20 @@ class Family(models.Model):
     military = models.BooleanField("军人家庭", default=False)
     dual_earner = models.BooleanField("双职工家庭", default=False)
     migrant_worker = models.BooleanField("进城务工人员家庭", default=False)
+    # Where the household lives (WGS-84), for the nursery line's 15-minute childcare circle (N-10): set by
+    # `services.households_locate`, read by `selectors.infant_households`; none until someone places it.
+    latitude = models.DecimalField("住址纬度（WGS-84）", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("住址经度（WGS-84）", max_digits=9, decimal_places=6, null=True, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "家庭"
         ordering = ["id"]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(latitude__isnull=True, longitude__isnull=True)
+                       | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180)),
+            name="family_position_on_earth")]
 
     def __str__(self):
         return f"{self.head_name}户"

@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -647,3 +648,36 @@ def child_by_id_number(number: str, name: str) -> int | None:
         return None
     return Child.objects.filter(id_hash=lookup_hash(number), name=(name or "").strip()).values_list(
         "pk", flat=True).first()
+
+
+@dataclass(frozen=True)
+class InfantHousehold:
+    """A household with a child born in a window (the nursery's 15-minute circle, N-10): its community, where it
+    lives (None until placed) and its children's birth dates in the window."""
+
+    family_id: int
+    community_id: int
+    latitude: Decimal | None
+    longitude: Decimal | None
+    births: tuple[dt.date, ...]
+
+
+def infant_households(community_ids: Iterable[int], *, born_after: dt.date, born_until: dt.date) -> list[InfantHousehold]:
+    """Households of these communities with a child born after `born_after` and on or before `born_until`, in
+    family order. No name, no number: only where they live and when the children were born."""
+    births: dict[int, list[dt.date]] = {}
+    facts: dict[int, tuple[int, Decimal | None, Decimal | None]] = {}
+    rows = (Child.objects.filter(family__community_id__in=list(community_ids), birth_date__gt=born_after,
+                                 birth_date__lte=born_until)
+            .values_list("family_id", "family__community_id", "family__latitude", "family__longitude", "birth_date")
+            .order_by("family_id", "birth_date"))
+    for family_id, community_id, lat, lon, birth in rows:
+        births.setdefault(family_id, []).append(birth)
+        facts[family_id] = (community_id, lat, lon)
+    return [InfantHousehold(family_id=f, community_id=facts[f][0], latitude=facts[f][1], longitude=facts[f][2],
+                            births=tuple(births[f])) for f in sorted(births)]
+
+
+def unplaced_households() -> list[tuple[int, int]]:
+    """(family id, community id) of the households with no position yet, in family order."""
+    return list(Family.objects.filter(latitude__isnull=True).order_by("pk").values_list("pk", "community_id"))

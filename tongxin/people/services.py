@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -479,3 +480,38 @@ def import_households(actor: User, *, items: list[HouseholdIn]) -> HouseholdsOut
     ids = dict(existing) | new_ids
     return HouseholdsOut(child_ids={i.id_number: ids[i.id_number] for i in items}, created=created, updated=updated,
                          shifts=shifts)
+
+
+# ---------------------------------------------------------------- where a household lives (N-10)
+# The nursery line's 15-minute childcare circle reads each household's position (WGS-84). It is set here, for many
+# households at once (an import, a survey of the community, the demo): one transaction, one audit entry.
+POSITION_STEP = Decimal("0.000001")
+
+
+def _position(latitude: Decimal, longitude: Decimal) -> tuple[Decimal, Decimal]:
+    """A WGS-84 position within China's extent (a swapped pair or a typo is caught), to six decimals (~0.1 m)."""
+    if not (Decimal("3") <= latitude <= Decimal("54") and Decimal("73") <= longitude <= Decimal("136")):
+        raise ValidationError("位置应为中国境内的 WGS-84 经纬度（纬度 3–54，经度 73–136）")
+    return latitude.quantize(POSITION_STEP), longitude.quantize(POSITION_STEP)
+
+
+@transaction.atomic
+def households_locate(*, actor: User, positions: dict[int, tuple[Decimal, Decimal]], reason: str = "") -> int:
+    """Set where households live: {family id: (latitude, longitude)}. The actor edits the registry and sees every
+    one of these households; a bad position refuses the whole set (nothing is written). Returns how many."""
+    _check_editor(actor)
+    if not positions:
+        return 0
+    checked = {family_id: _position(lat, lon) for family_id, (lat, lon) in positions.items()}
+    ids = sorted(checked)
+    found = 0
+    for start in range(0, len(ids), 20_000):
+        chunk = ids[start:start + 20_000]
+        found += scope.families(actor, Family.objects.filter(pk__in=chunk)).count()
+    if found != len(ids):
+        raise PermissionDenied("只能登记本人负责范围内家庭的住址位置")
+    rows = [Family(pk=family_id, latitude=lat, longitude=lon) for family_id, (lat, lon) in checked.items()]
+    Family.objects.bulk_update(rows, ["latitude", "longitude"], batch_size=500)
+    record(actor, AuditEntry.Action.UPDATE, None, fields=["latitude", "longitude"],
+           reason=(reason or "登记家庭住址位置") + f"（{len(rows)}户）")
+    return len(rows)

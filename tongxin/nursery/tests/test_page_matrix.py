@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tongxin.demo import DEMO_LOGINS
 from tongxin.nursery.models import Centre
-from tongxin.orgs.models import RoleAssignment
+from tongxin.orgs.models import Region, RoleAssignment
 from tongxin.people.models import Guardian, Guardianship
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,7 @@ def test_a_staff_member_writes_only_at_their_own_centre(login, username):
             assert refused.status_code == NO
 
 
+
 # ---------------------------------------------------------------- health (入托健康管理)
 
 
@@ -114,12 +115,6 @@ def test_the_health_pages_are_the_centres_staffs(login, username):
     """健康 and a child's health record open to the centre's staff only (the child one the centre has a contract
     with); a POST of a manager's action is refused to everyone else and stores nothing."""
     from tongxin.nursery.models import Contract, HealthCertificate
-# ---------------------------------------------------------------- age packages and parent classes
-
-
-@pytest.mark.parametrize("username", LOGINS)
-def test_the_packages_plans_and_classes_pages_are_the_centres_staffs(login, username):
-    from tongxin.nursery.models import ParentClass
 
     client, held = login(username), _held(username)
     for centre in _centres():
@@ -134,6 +129,9 @@ def test_the_packages_plans_and_classes_pages_are_the_centres_staffs(login, user
             refused = client.post(reverse("nursery:centre_health", args=[centre.pk]),
                                   {"action": "certificate", "user": "1", "issued_on": "2026-01-01", "issuer": "x"})
             assert refused.status_code == NO and HealthCertificate.objects.count() == before
+
+
+
 # ---------------------------------------------------------------- the day (今日, a child's day)
 
 
@@ -176,6 +174,9 @@ def test_a_childs_day_is_for_its_own_guardian_only(login, username):
     child = Child.objects.get(guardianships__guardian__user__username="nparent")
     own = Guardianship.objects.filter(child=child, guardian__user__username=username).exists()
     assert client.get(reverse("nursery:child_day", args=[child.pk])).status_code == (OK if own else NO)
+
+
+
 # ---------------------------------------------------------------- growth (生长发育)
 
 def _growth_children() -> list[int]:
@@ -231,6 +232,19 @@ def test_a_growth_measurement_is_refused_to_whoever_does_not_work_where_the_chil
                                {"measured_on": "2026-01-05", "height_cm": "80.0", "weight_kg": "10.00"})
         assert response.status_code == NO
         assert Measurement.objects.filter(child_id=child_id).count() == before
+
+
+
+# ---------------------------------------------------------------- age packages and parent classes
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_packages_plans_and_classes_pages_are_the_centres_staffs(login, username):
+    from tongxin.nursery.models import ParentClass
+
+    client, held = login(username), _held(username)
+    for centre in _centres():
+        staff = OK if _works(held, centre) else NO
         for page in ("activities", "plans", "centre_classes"):
             assert client.get(reverse(f"nursery:{page}", args=[centre.pk])).status_code == staff, (page, centre)
         for found in ParentClass.objects.filter(centre=centre).order_by("pk")[:2]:
@@ -268,3 +282,33 @@ def test_only_a_centres_manager_adds_an_activity_or_publishes_a_class_its_staff_
                            {"kind": "class", "title": "x", "speaker": "x", "day": "2099-01-01", "start": "09:30",
                             "minutes": "60", "online": "0", "place": "x", "seats": "5"}).status_code in expected
     assert (Activity.objects.count(), ParentClass.objects.count(), PlanItem.objects.count()) == before
+
+
+
+# ---------------------------------------------------------------- the 15-minute childcare circle (N-10)
+
+
+def _circle_reader(held) -> bool:
+    return _admin(held) or any(a.role in AREA_ROLES for a in held)
+
+
+def _reads_township(held, township: Region) -> bool:
+    """Admin, or an area office whose region holds the township or one of its communities."""
+    return _admin(held) or any(a.role in AREA_ROLES and a.region is not None
+                               and (township.path.startswith(a.region.path) or a.region.path.startswith(township.path))
+                               for a in held)
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_circle_is_the_area_offices_and_each_township_theirs(login, username):
+    client, held = login(username), _held(username)
+    assert client.get(reverse("nursery:circle")).status_code == (OK if _circle_reader(held) else NO)
+    for township in Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("path"):
+        expected = OK if _reads_township(held, township) else NO
+        got = client.get(reverse("nursery:circle_township", args=[township.pk])).status_code
+        assert got == expected, township
+
+
+def test_an_unknown_township_is_not_found(login):
+    county = Region.objects.get(level=Region.Level.COUNTY)
+    assert login("admin").get(reverse("nursery:circle_township", args=[county.pk])).status_code == 404

@@ -2,7 +2,7 @@
 `access` over `orgs.scope`; a service's refusal is shown in Chinese and stores nothing."""
 
 from .bills import bill_paid, bills, bills_xlsx
-from .day import child_day, day_centre, day_room
+from .circle import circle, circle_township
 from .classes import (
     activities,
     centre_classes,
@@ -15,9 +15,10 @@ from .classes import (
     seat_cancel,
     seat_feedback,
 )
+from .day import child_day, day_centre, day_room
 from .families import book, booking_cancel, mine
-from .health import centre_health, child_health
 from .growth import centre_growth, child_growth, growth_mine
+from .health import centre_health, child_health
 from .network import centre, centres, contract_end, contracts, roster, shift_remove, waitlist, waitlist_answer
 from .settings import county, prices
 from .setup import centre_new, centre_settings
@@ -59,4 +60,6 @@ __all__ = [
     "plans",
     "seat_cancel",
     "seat_feedback",
+    "circle",
+    "circle_township",
 ]

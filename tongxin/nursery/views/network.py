@@ -15,7 +15,7 @@ from tongxin.orgs.models import Role
 from tongxin.web.feedback import attempt
 from tongxin.web.forms import error_text
 
-from .. import access, forms
+from .. import access, access_circle, forms
 from ..models import Contract, DutyShift, WaitlistEntry
 from ..selectors import network, records
 from ..services import contracts as contract_svc
@@ -38,7 +38,8 @@ def centres(request):
     return render(request, "nursery/centres.html", {
         "rows": rows, "totals": totals, "today": today, "managed": access.managed_centres(request.user),
         "parent": Role.PARENT in scope.roles(request.user),
-        "office": access.office_county(request.user) is not None})
+        "office": access.office_county(request.user) is not None,
+        "circle": access_circle.is_reader(request.user)})
 
 
 @login_required

@@ -232,6 +232,11 @@ def _candidates(username: str, param: str) -> list[int]:
                + _ids(Person.objects.filter(user=user), 1))
     elif param in ("item_id", "class_id", "seat_id"):
         ids = _nursery_class_candidates(user, param, today)
+    elif param == "township_id":
+        from tongxin.orgs.models import Region
+
+        ids = ([a.region_id for a in scope.assignments(user) if a.region is not None and a.region.level == 2]
+               + _ids(Region.objects.filter(level=Region.Level.TOWNSHIP).order_by("path"), 2))
     else:
         ids = [1]
     return list(dict.fromkeys(ids)) or [1]

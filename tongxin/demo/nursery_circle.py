@@ -1,0 +1,71 @@
+"""Where the demo county's households live, for the 15-minute childcare circle (N-10).
+
+Each community (village) has a centre point — the town's communities around the county seat near the childcare
+centre and its points, the villages further out — and its households are placed around it, deterministically
+(seeded by the community's code): a town community within about 1 km, a village spread over about 2 km. So in
+城关镇 most families of 东门社区 and 西街社区 reach the centre or a point within 15 minutes' walk, 柳塘村's mostly do
+not; in 滨河街道 滨江社区 is covered and 文苑社区 only in part; 石门乡 has no point at all. Communities the demo does
+not name (those of a scaled county) get a centre point drawn from their code around the county seat.
+
+Written through `people.services.households_locate` (one transaction, one audit entry, in the administrator's
+name); only households with no position yet are placed, so calling it again after scaling places the new ones."""
+
+import math
+import random
+from decimal import Decimal
+
+from tongxin.orgs.models import Region, User
+from tongxin.people import selectors as people_sel
+from tongxin.people import services as people_svc
+
+COUNTY_SEAT = (28.7020, 116.0100)
+# community code -> (latitude, longitude) of its centre point, spread of its households (metres, one sigma)
+COMMUNITY_CENTRES: dict[str, tuple[float, float, float]] = {
+    "361199100001": (28.70300, 116.01120, 420),   # 东门社区, around the centre (28.702310, 116.012480)
+    "361199100002": (28.69820, 116.00350, 450),   # 西街社区, around its point (28.698920, 116.004150)
+    "361199100201": (28.68600, 115.99200, 700),   # 柳塘村, 2.5 km south-west of the town
+    "361199001001": (28.71200, 116.03250, 450),   # 滨江社区, around its point (28.711540, 116.031870)
+    "361199001002": (28.72050, 116.04350, 500),   # 文苑社区, 1.4 km north-east of the 滨江 point
+    "361199200201": (28.61500, 115.93000, 800),   # 石门村
+    "361199200202": (28.60200, 115.95100, 800),   # 桃源村
+    "361199200203": (28.63100, 115.90800, 900),   # 枫树坪村
+}
+METRES_PER_DEGREE = 111_195.0
+
+
+def community_centre(code: str) -> tuple[float, float, float]:
+    """A community's centre point and spread: the demo's own, or one drawn from its code (10–35 km from the seat)."""
+    if code in COMMUNITY_CENTRES:
+        return COMMUNITY_CENTRES[code]
+    rng = random.Random(f"circle-{code}")
+    angle, km = rng.uniform(0, 2 * math.pi), rng.uniform(10, 35)
+    lat = COUNTY_SEAT[0] + km * 1000 * math.sin(angle) / METRES_PER_DEGREE
+    lon = COUNTY_SEAT[1] + km * 1000 * math.cos(angle) / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
+    return lat, lon, rng.choice([500, 700, 900])
+
+
+def _position(rng: random.Random, centre: tuple[float, float, float]) -> tuple[Decimal, Decimal]:
+    lat0, lon0, spread = centre
+    north, east = rng.gauss(0, spread), rng.gauss(0, spread)
+    lat = lat0 + north / METRES_PER_DEGREE
+    lon = lon0 + east / (METRES_PER_DEGREE * math.cos(math.radians(lat0)))
+    return Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")
+
+
+def place_households() -> int:
+    """Give every household without a position one around its community's centre point. Returns how many."""
+    unplaced = people_sel.unplaced_households()
+    if not unplaced:
+        return 0
+    codes = dict(Region.objects.filter(pk__in={c for _, c in unplaced}).values_list("pk", "code"))
+    rngs: dict[int, random.Random] = {}
+    positions = {}
+    for family_id, community_id in unplaced:
+        rng = rngs.setdefault(community_id, random.Random(f"households-{codes[community_id]}"))
+        positions[family_id] = _position(rng, community_centre(codes[community_id]))
+    admin = User.objects.get(username="admin")
+    return people_svc.households_locate(actor=admin, positions=positions, reason="演示数据：家庭住址位置")
+
+
+def build_circle_demo() -> int:
+    return place_households()
