@@ -36,11 +36,14 @@ def build_growth_demo(manager: User, carer: User, centres: dict[str, Centre], ma
         drift = -0.55 if i % 7 == 3 else (0.5 if i % 11 == 5 else 0.0)  # a few lose (or gain) weight month on month
         if i % 13 == 8:
             wz = -2.2  # one child below the 3rd centile
+        elif drift < 0:
+            wz = 1.0  # a child losing weight starts well up, crosses the 50th and the 15th, stays above the 3rd
         by = carer if c.centre.name == main else manager
         day, k = c.starts_on + dt.timedelta(days=2), 0
+        months = (today - day).days // MONTH + 1
         while day <= today:
             h = _value(G.HEIGHT, child.gender, child.birth_date, day, hz + rng.gauss(0, 0.1))
-            w = _value(G.WEIGHT, child.gender, child.birth_date, day, wz + drift * k + rng.gauss(0, 0.08))
+            w = _value(G.WEIGHT, child.gender, child.birth_date, day, wz + drift * max(0, k - (months - 5)) + rng.gauss(0, 0.08))
             if h is not None and w is not None:
                 growth_svc.measurement_record(by, centre_id=c.centre_id, child_id=child.pk, measured_on=day,
                                               height_cm=h, weight_kg=w, today=today)

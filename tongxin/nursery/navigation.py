@@ -32,18 +32,19 @@ def actions(user) -> list[Link]:
     if Role.ADMIN in roles:
         return cards + [Link("社区托育", reverse("nursery:centres"), "全部托育中心、服务点的托位、在托与排队人数")]
     for centre in access.staff_centres(user):
-        # A manager's work starts at the centre's page (its tabs lead on); a carer's at the rooms' day.
+        # A manager's work starts at the centre's page, whose tabs lead on (one card a site, not a wall of them);
+        # a carer's at the rooms' day, the morning check and the week's plan.
         if access.manages(user, centre):
             cards.append(Link(f"{centre.name}", reverse("nursery:centre", args=[centre.pk]),
-                              "班级与托位、今日师生比；托育协议、排队、排班、健康、活动计划、家长课堂、收费与账单"))
+                              "今日入离园、健康、生长发育、活动计划、家长课堂、协议、排队、排班与账单"))
+            continue
         cards.append(Link(f"{centre.name}今日", reverse("nursery:day_centre", args=[centre.pk]),
                           "各班入园、离园（只交给授权接送人），全班记录用餐、午睡、换尿布、情绪和户外活动"))
         cards.append(Link(f"{centre.name}晨午检与健康", reverse("nursery:centre_health", args=[centre.pk]),
                           "今日晨午检（只记异常，全班正常一键完成）、缺体检或疫苗的幼儿、工作人员健康证"))
-        if not access.manages(user, centre):
-            cards.append(Link("周活动计划", reverse("nursery:plans", args=[centre.pk]), "从年龄包中为各班安排每天的活动"))
-            cards.append(Link("排班与师生比", reverse("nursery:roster", args=[centre.pk]),
-                              "本机构保育人员的值班安排；班级与今日师生比在机构页"))
+        cards.append(Link("周活动计划", reverse("nursery:plans", args=[centre.pk]), "从年龄包中为各班安排每天的活动"))
+        cards.append(Link("排班与师生比", reverse("nursery:roster", args=[centre.pk]),
+                          "本机构保育人员的值班安排；班级与今日师生比在机构页"))
     if roles & scope.NURSERY_AREA_ROLES:
         cards.append(Link("社区托育", reverse("nursery:centres"), "辖区托育中心、服务点的托位、在托与排队人数"))
     if access.office_county(user) is not None and Role.ADMIN not in roles:
@@ -60,6 +61,8 @@ def growth_actions(user) -> list[Link]:
     if Role.ADMIN in roles:
         return cards
     for centre in access.staff_centres(user):
+        if access.manages(user, centre):
+            continue  # the manager's one card a site leads to it (生长发育 tab)
         cards.append(Link(f"{centre.name}生长发育", reverse("nursery:centre_growth", args=[centre.pk]),
                           "在托幼儿的身长体重、百分位与需关注的孩子"))
     return cards

@@ -9,7 +9,7 @@ from django import forms
 from tongxin.orgs.models import Region, School
 
 from . import rules
-from .choices import WEEKDAYS, CheckKind, CheckResult, InviteKind, LetterKind, Source, TrainingPhase
+from .choices import WEEKDAYS, CheckKind, CheckResult, InviteKind, LetterKind, Source, State, TrainingPhase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -18,6 +18,13 @@ DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
 def _communities() -> list[tuple[int, str]]:
     return [(r.pk, f"{r.parent.name if r.parent else ''} {r.name}")
             for r in Region.objects.filter(level=Region.Level.COMMUNITY).select_related("parent").order_by("path")]
+
+
+class PoolFilterForm(forms.Form):
+    """Which people of the pool to list; a filter that is not understood lists everyone."""
+
+    state = forms.ChoiceField(required=False, choices=[("", "全部"), *State.choices])
+    name = forms.CharField(required=False, max_length=20, strip=True)
 
 
 class RegisterForm(forms.Form):

@@ -49,9 +49,9 @@ def county_children(n: int) -> list[Child]:
     """n pupils of the county in whole households, hard-up ones (C-08 waivers) and siblings among them."""
     chosen: list[Child] = []
     seen: set[int] = set()
-    entitled = Child.objects.filter(family__low_income=True).order_by("pk")[:3]
+    entitled = Child.objects.filter(family__low_income=True, school__isnull=False).order_by("pk")[:3]
     pairs = Child.objects.values("family").annotate(n=Count("pk")).filter(n=2).values("family")
-    siblings = Child.objects.filter(family__in=pairs).order_by("family_id", "pk")[:4]
+    siblings = Child.objects.filter(family__in=pairs, school__isnull=False).order_by("family_id", "pk")[:4]
     for child in [*entitled, *siblings, *Child.objects.filter(school__isnull=False).order_by("pk")]:
         if child.pk not in seen and len(chosen) < n:
             chosen.append(child)

@@ -30,6 +30,7 @@ def YESTERDAY() -> dt.date:
 def child(net):
     c = net.infant(22)
     start = min(TODAY, timezone.localdate()) - dt.timedelta(days=120)  # the pages run on the real day
+    net.give_health(c, checked_on=start - dt.timedelta(days=10), doses=False)  # admitted after an entry check
     contract_svc.contract_create(net.manager, room_id=net.rooms["托小班"].pk, child_id=c.pk,
                                  care_type=CareType.FULL_DAY, starts_on=start, today=start, now=at(start))
     return c

@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+
 from tongxin.orgs import scope
 
 from .. import rules
@@ -41,18 +43,36 @@ class PoolRow:
     check: str | None  # the refusal today, None when the checks are current
 
 
-def pool(user, *, state: str = "", on: dt.date, limit: int = 200) -> list[PoolRow]:
+POOL_PER_PAGE = 20
+
+
+def _pool_qs(user, *, state: str, name: str):
     qs = (Person.objects.filter(scope.volunteer_pool_q(user)).distinct()
-          .select_related("user", "home__parent").order_by("state", "home__path", "user__real_name"))
+          .select_related("user", "home__parent").order_by("state", "home__path", "user__real_name", "pk"))
     if state:
         qs = qs.filter(state=state)
-    people = list(qs[:limit])
+    if name:
+        qs = qs.filter(user__real_name__contains=name)
+    return qs
+
+
+def _pool_rows(people: list[Person], on: dt.date) -> list[PoolRow]:
     checks: dict[int, list[rules.CheckRow]] = {p.pk: [] for p in people}
     for c in Check.objects.filter(person_id__in=checks):
         checks[c.person_id].append(rules.CheckRow(c.kind, c.result, c.checked_on, c.valid_until))
     return [PoolRow(p.pk, p.user.display_name, p.get_source_display(), f"{p.home.parent.name if p.home.parent else ''}"
                     f"{p.home.name}", p.skills, p.state, p.get_state_display(),
                     rules.check_problem(checks[p.pk], on)) for p in people]
+
+
+def pool(user, *, state: str = "", name: str = "", on: dt.date, limit: int = 200) -> list[PoolRow]:
+    return _pool_rows(list(_pool_qs(user, state=state, name=name)[:limit]), on)
+
+
+def pool_page(user, *, state: str = "", name: str = "", on: dt.date, number: str | None) -> tuple[Page, list[PoolRow]]:
+    """One page of the pool (pending first, then by place and name), twenty at a time, with its rows."""
+    page = Paginator(_pool_qs(user, state=state, name=name), POOL_PER_PAGE).get_page(number)
+    return page, _pool_rows(list(page.object_list), on)
 
 
 def counts(user) -> dict[str, int]:

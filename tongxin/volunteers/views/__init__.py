@@ -51,13 +51,13 @@ def register(request):
 @login_required
 def pool(request):
     access.require_reader(request.user)
-    state = request.GET.get("state", "")
-    if state not in State.values:
-        state = ""
-    today = timezone.localdate()
+    wanted = forms.PoolFilterForm(request.GET)
+    given = wanted.cleaned_data if wanted.is_valid() else {"state": "", "name": ""}
+    page, rows = sel.pool_page(request.user, state=given["state"], name=given["name"], on=timezone.localdate(),
+                               number=request.GET.get("page"))
     return render(request, "volunteers/pool.html", {
-        "rows": sel.pool(request.user, state=state, on=today), "counts": sel.counts(request.user), "state": state,
-        "states": State.choices, "vetter": access.is_vetter(request.user)})
+        "rows": rows, "page": page, "counts": sel.counts(request.user), "state": given["state"],
+        "name": given["name"], "states": State.choices, "vetter": access.is_vetter(request.user)})
 
 
 @login_required
