@@ -71,3 +71,16 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
         row = cursor.fetchone()
         start = max(highest, row[0] if row else 0) + 1
     return list(range(start, start + n))
+
+
+def stored_text(value: str | None, *, label: str, max_length: int) -> str:
+    """A person's free text, stripped and checked as PostgreSQL will store it: no NUL character (SQLite keeps it,
+    PostgreSQL refuses it) and not over the column; refused in Chinese, naming the field."""
+    from django.core.exceptions import ValidationError
+
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ValidationError(f"{label}含有无效字符")
+    if len(value) > max_length:
+        raise ValidationError(f"{label}最多 {max_length} 个字")
+    return value

@@ -5,20 +5,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
+from tongxin.db import stored_text as text  # noqa: F401 (the services import it from here)
 from tongxin.people import selectors as people
 
 from .. import rules
 from ..models import Room
-
-
-def text(value: str | None, *, label: str, max_length: int) -> str:
-    """A free text stripped and checked as PostgreSQL will store it (no NUL, not over the column)."""
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(f"{label}含有无效字符")
-    if len(value) > max_length:
-        raise ValidationError(f"{label}最多 {max_length} 个字")
-    return value
 
 
 def birth_of(child_id: int) -> dt.date:

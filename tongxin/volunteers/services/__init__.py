@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
+from tongxin.db import stored_text as _text
 from tongxin.orgs.models import Region, Role, RoleAssignment, School, User
 
 from .. import access, rules
@@ -19,13 +20,6 @@ from ..models import Check, Person
 A = AuditEntry.Action
 
 
-def _text(value: str | None, *, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationError(f"{label}含有无效字符")
-    if len(value) > max_length:
-        raise ValidationError(f"{label}最多 {max_length} 个字")
-    return value
 
 
 def _communities(ids: list[int]) -> list[Region]:
