@@ -10,7 +10,7 @@ from django.utils import timezone
 from tongxin.care.absence_choices import EventKind, Reason
 from tongxin.care.absence_models import Absence, AbsenceRegister, DropoutCase
 from tongxin.care.absence_rules import is_school_day
-from tongxin.e2e import login, new_page, shot
+from tongxin.e2e import assert_fits, login, new_page
 from tongxin.orgs import calendar
 from tongxin.orgs.models import Role, RoleAssignment
 from tongxin.people.models import Child
@@ -19,9 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _fits_phone(page, name: str) -> None:
-    shot(page, f"absence-{name}")
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= 390, f"{name}：页面在手机上横向滚动（宽 {width}px）"
+    assert_fits(page, f"absence-{name}", 390)
 
 
 def test_a_teacher_takes_the_register_on_a_phone_and_follows_up_the_unexplained_absence(demo_site, browser):

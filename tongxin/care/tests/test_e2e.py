@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tongxin.care.choices import Category, RecordKind
 from tongxin.care.models import Assessment, CareFile, ContactRecord, MonthlyCheck
-from tongxin.e2e import login, new_page, shot
+from tongxin.e2e import assert_fits, login, new_page
 from tongxin.orgs.models import Role, User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,10 +25,7 @@ def _day(d: dt.date) -> str:
 
 def _fits_phone(page, name: str) -> None:
     """The page scrolls only downwards on a phone, and not endlessly."""
-    shot(page, f"care-{name}")
-    width, height = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]")
-    assert width <= PHONE_WIDTH, f"{name}：页面在手机上横向滚动（宽 {width}px）"
-    assert height <= MAX_HEIGHT, f"{name}：页面过长（{height}px）"
+    assert_fits(page, f"care-{name}", PHONE_WIDTH, max_height=MAX_HEIGHT)
 
 
 def _done_elsewhere(page) -> int:

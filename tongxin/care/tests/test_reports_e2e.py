@@ -5,7 +5,7 @@ import pytest
 
 from tongxin.care.report_choices import EventKind, Situation
 from tongxin.care.report_models import MandatoryReport
-from tongxin.e2e import login, new_page, shot
+from tongxin.e2e import assert_fits, login, new_page
 from tongxin.orgs.models import Role, RoleAssignment
 from tongxin.people.models import Child
 
@@ -13,10 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _fits_phone(page, name: str) -> None:
-    shot(page, f"report-{name}")
-    width, height = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]")
-    assert width <= 390, f"{name}：页面在手机上横向滚动（宽 {width}px）"
-    assert height <= 4000, f"{name}：页面过长（{height}px）"
+    assert_fits(page, f"report-{name}", 390, max_height=4000)
 
 
 def test_a_teacher_reports_on_a_phone_and_the_township_acknowledges(demo_site, browser):

@@ -5,13 +5,14 @@ checks or doses, the day's 晨午检 by room, the staff's certificates)."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 
 from tongxin.orgs.models import User
 from tongxin.people import selectors as people
 
 from .. import rules_health as rh
 from ..models import Booking, Centre, Contract, Room, WaitlistEntry
+from ..models_day import DayAttendance
 from ..models_health import CheckFinding, HealthCertificate, HealthCheck, HealthWorker, RoomCheck, Session, VaccineDose
 from .records import carer_choices
 
@@ -33,16 +34,29 @@ def checks_of(child_ids: list[int]) -> dict[int, list[tuple[dt.date, bool]]]:
 
 
 def last_present(child_id: int, on: dt.date) -> dt.date | None:
-    """The last day before `on` the child was in care at any centre (a contract's day or a booking), or None."""
+    """The last day before `on` the child was in care at any centre, or None. Once a centre keeps the day register
+    its check-ins are what counts (a child under contract who stays home is not in care); before a centre's first
+    check-in, the days its contracts and bookings covered stand in for the register it did not keep."""
     before = on - dt.timedelta(days=1)
     days: list[dt.date] = []
-    booked = Booking.objects.filter(child_id=child_id, state=Booking.State.BOOKED, day__lte=before).aggregate(
-        last=Max("day"))["last"]
-    if booked:
-        days.append(booked)
-    for starts, ends in Contract.objects.filter(child_id=child_id, state=Contract.State.ACTIVE,
-                                                starts_on__lte=before).values_list("starts_on", "ends_on"):
-        days.append(min(ends, before) if ends else before)
+    attended = DayAttendance.objects.filter(child_id=child_id, day__lte=before).aggregate(last=Max("day"))["last"]
+    if attended:
+        days.append(attended)
+    booked = list(Booking.objects.filter(child_id=child_id, state=Booking.State.BOOKED, day__lte=before)
+                  .values_list("centre_id", "day"))
+    contracts = list(Contract.objects.filter(child_id=child_id, state=Contract.State.ACTIVE, starts_on__lte=before)
+                     .values_list("centre_id", "starts_on", "ends_on"))
+    register = dict(DayAttendance.objects.filter(room__centre_id__in={c for c, *_ in booked + contracts})
+                    .values_list("room__centre_id").annotate(first=Min("day")).values_list("room__centre_id", "first"))
+    for centre_id, day in booked:
+        if centre_id not in register or day < register[centre_id]:
+            days.append(day)
+    for centre_id, starts, ends in contracts:
+        last = min(ends, before) if ends else before
+        if centre_id in register:
+            last = min(last, register[centre_id] - dt.timedelta(days=1))
+        if last >= starts:
+            days.append(last)
     return max(days) if days else None
 
 

@@ -1,5 +1,5 @@
 """The day in a room: a child checked in (refused when the room would be over its size or its carers' ratio at that
-moment), handed over to a guardian the family authorised (`people.pickup`, the check custody makes too), and the
+moment, or the child's health record bars them: no entry check, an overdue vaccine, back after months away), handed over to a guardian the family authorised (`people.pickup`, the check custody makes too), and the
 records a carer keeps for the whole room at once with the children who differ. Each call: one transaction, one
 audit entry; the room's row is locked so that two check-ins never both take the last place."""
 
@@ -18,6 +18,7 @@ from .. import access, rules, rules_day
 from ..models import Room
 from ..models_day import DayAttendance, DayEntry, DayException
 from ..selectors.day import expected_in, local_time, present_now
+from ..selectors.health import attendance_refusal
 from ..selectors.occupancy import room_plan
 from ._common import locked_room, text
 
@@ -50,6 +51,9 @@ def child_check_in(*, actor: User, room_id: int, child_id: int, now: dt.datetime
     already = DayAttendance.objects.filter(child_id=child_id, day=day).select_related("room").first()
     if already is not None:
         raise ValidationError(f"{name} 已于 {local_time(already.checked_in_at):%H:%M} 在{already.room.name}入园")
+    refusal = attendance_refusal(child_id=child_id, on=day)
+    if refusal:
+        raise ValidationError(f"{name}：{refusal}")
     problem = rules_day.check_in_problem(label=room.name, limit=plan.limit, places=room.places,
                                          present=present_now(room, day),
                                          carers=rules_day.carers_at(plan.carers(day), at), at=at)

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from tongxin.nursery import rules_day
 from tongxin.nursery.choices import CareType
-from tongxin.nursery.models import DayAttendance, DayEntry, DayException
+from tongxin.nursery.models import Contract, DayAttendance, DayEntry, DayException, HealthCheck
 from tongxin.nursery.rules import NATIONAL, Span
 from tongxin.nursery.selectors import day as day_sel
+from tongxin.nursery.selectors.health import last_present
 from tongxin.nursery.services import contracts as contract_svc
 from tongxin.nursery.services import day as day_svc
 from tongxin.nursery.services import network
@@ -101,6 +102,47 @@ def test_only_the_centres_staff_check_a_child_in(net, demo_user):
     with pytest.raises(PermissionDenied):
         check_in(net, child, actor=demo_user("carer"))
     assert not DayAttendance.objects.filter(child=child).exists()
+
+
+def test_a_child_whose_entry_check_no_longer_stands_is_not_checked_in(net):
+    child = net.infant(15)
+    sign(net, child)
+    net.shift("托小班", TODAY, 0, "07:30", "17:30")
+    HealthCheck.objects.filter(child=child).update(passed=False)  # the clinic's result corrected after signing
+    with pytest.raises(ValidationError, match="尚无合格的入托体检记录"):
+        check_in(net, child)
+    assert not DayAttendance.objects.filter(child=child).exists()
+
+
+def _kept_home_since(net, child, last_day: dt.date) -> None:
+    """A contract running since September that the child last attended on `last_day`."""
+    Contract.objects.create(centre=net.centre, room=net.rooms["托小班"], child=child, care_type=CareType.FULL_DAY,
+                            starts_on=dt.date(2026, 9, 1), drop_off=t("08:00"), pick_up=t("17:00"),
+                            created_by=net.manager, created_at=at(dt.date(2026, 9, 1)))
+    DayAttendance.objects.create(room=net.rooms["托小班"], child=child, day=last_day, checked_in_at=at(last_day),
+                                 checked_in_by=net.carers[0])
+
+
+def test_a_child_kept_home_three_months_under_a_live_contract_is_rechecked_at_check_in(net):
+    child = net.infant(20, healthy=False)
+    net.give_health(child, checked_on=dt.date(2026, 8, 1))
+    _kept_home_since(net, child, dt.date(2026, 11, 30))
+    net.shift("托小班", TODAY, 0, "07:30", "17:30")
+    with pytest.raises(ValidationError, match=r"已离园 3 个月以上（最后在园 11月30日），须重新体检合格后返园"):
+        check_in(net, child)
+    assert DayAttendance.objects.filter(child=child).count() == 1
+    net.give_health(child, checked_on=TODAY - dt.timedelta(days=2), doses=False)
+    assert check_in(net, child).day == TODAY
+
+
+def test_the_last_day_in_care_is_the_last_check_in_once_the_centre_keeps_the_register(net):
+    child, other = net.infant(20), net.infant(20)
+    _kept_home_since(net, other, dt.date(2026, 11, 2))  # the centre's register begins on 2 November
+    Contract.objects.create(centre=net.centre, room=net.rooms["托小班"], child=child, care_type=CareType.FULL_DAY,
+                            starts_on=dt.date(2026, 9, 1), drop_off=t("08:00"), pick_up=t("17:00"),
+                            created_by=net.manager, created_at=at(dt.date(2026, 9, 1)))
+    assert last_present(child.pk, TODAY) == dt.date(2026, 11, 1)  # covered by the contract, then never checked in
+    assert last_present(other.pk, TODAY) == dt.date(2026, 11, 2)
 
 
 # ---------------------------------------------------------------- pick-up

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tongxin.e2e import login, shot
+from tongxin.e2e import assert_fits, login
 from tongxin.nursery.models import Room
 from tongxin.nursery.models_day import DayAttendance, DayEntry, DayException
 from tongxin.orgs.calendar import working_days
@@ -20,9 +20,7 @@ TABLET = {"width": 820, "height": 1180}
 
 
 def _fits(page, name: str) -> None:
-    shot(page, f"nursery-day-{name}")
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= TABLET["width"], f"{name}：页面在平板上横向滚动（宽 {width}px）"
+    assert_fits(page, f"nursery-day-{name}", TABLET["width"])
 
 
 def test_a_carers_day_on_a_tablet(browser, demo_site, monkeypatch):

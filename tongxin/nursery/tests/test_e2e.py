@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from tongxin.e2e import login, new_page, shot
+from tongxin.e2e import assert_fits, login, new_page
 from tongxin.nursery.models import Booking, Centre
 from tongxin.orgs.calendar import working_days
 from tongxin.people.models import Child
@@ -18,9 +19,7 @@ PHONE_WIDTH = 390
 
 
 def _fits_phone(page, name: str) -> None:
-    shot(page, f"nursery-{name}")
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{name}：页面在手机上横向滚动（宽 {width}px）"
+    assert_fits(page, f"nursery-{name}", PHONE_WIDTH)
 
 
 def test_a_parent_books_temporary_care_on_a_phone(browser, demo_site):
@@ -38,12 +37,12 @@ def test_a_parent_books_temporary_care_on_a_phone(browser, demo_site):
     page.select_option("select[name=start]", "14:00")
     page.select_option("select[name=end]", "16:00")
     page.get_by_role("button", name="预约").click()
-    assert page.get_by_text("最多可预约 30 天以内的临时托").is_visible()
+    expect(page.get_by_text("最多可预约 30 天以内的临时托")).to_be_visible()
     _fits_phone(page, "book-refused")
     page.fill("input[name=day]", f"{day:%Y-%m-%d}")
     page.get_by_role("button", name="预约").click()
     page.wait_for_url(f"{demo_site}/nursery/mine/")
-    assert page.get_by_text(f"已预约 {day.month}月{day.day}日 14:00–16:00 的临时托").is_visible()
+    expect(page.get_by_text(f"已预约 {day.month}月{day.day}日 14:00–16:00 的临时托")).to_be_visible()
     _fits_phone(page, "mine")
     assert Booking.objects.filter(child=child, day=day, state=Booking.State.BOOKED).exists()
     page.goto(f"{demo_site}/nursery/centres/{centre.pk}/")

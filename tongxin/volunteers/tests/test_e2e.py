@@ -8,7 +8,7 @@ from django.utils import timezone
 from tongxin.custody import services as custody
 from tongxin.custody.models import Programme, RosterShift
 from tongxin.custody.services.roster import custody_days
-from tongxin.e2e import login, new_page, shot
+from tongxin.e2e import assert_fits, login, new_page
 from tongxin.orgs.models import Region, User
 from tongxin.volunteers.models import Invitation, Person
 
@@ -17,9 +17,7 @@ PHONE_WIDTH = 390
 
 
 def _fits_phone(page, name: str) -> None:
-    shot(page, f"volunteers-{name}")
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{name}：页面在手机上横向滚动（宽 {width}px）"
+    assert_fits(page, f"volunteers-{name}", PHONE_WIDTH)
 
 
 def test_a_student_registers_is_vetted_invited_and_rostered(browser, demo_site):

@@ -5,6 +5,7 @@ from django.db import connection
 
 from tongxin.care import counsel_models as counsel
 from tongxin.care import models as care
+from tongxin.custody import models_partners as custody
 from tongxin.custody.models import Application, Attendance, DemandSurvey, Placement, Programme, SurveyAnswer
 from tongxin.demo import build_demo_county
 from tongxin.nursery import models as nursery
@@ -79,6 +80,11 @@ def test_demo_county_is_deterministic_and_the_right_size():
                   care.VillageCheck, care.FileVersion, care.CareFile, care.CareSettings):
         model.objects.all().delete()
     for model in (nursery.DayException, nursery.DayEntry, nursery.DayAttendance):
+        model.objects.all().delete()
+    for model in (nursery.Seat, nursery.ParentClass, nursery.PlanItem):
+        model.objects.all().delete()
+    for model in (custody.GuestSession, custody.Income, custody.Spending, custody.VenueBooking, custody.PartnerVenue,
+                  custody.Partner):
         model.objects.all().delete()
     for model in (nursery.Measurement, nursery.CheckFinding, nursery.RoomCheck, nursery.VaccineDose,
                   nursery.HealthCheck, nursery.HealthCertificate, nursery.HealthWorker,
