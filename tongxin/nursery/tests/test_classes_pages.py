@@ -114,3 +114,17 @@ def test_a_carer_plans_an_activity_on_the_week_page(login):
     client.post(reverse("nursery:plans", args=[room.centre_id]),
                 {"room": str(room.pk), "day": day.isoformat(), "activity": str(activity.pk)})
     assert PlanItem.objects.filter(room=room, day=day, activity=activity).exists()
+
+
+def test_the_week_page_shows_one_class_at_a_time_with_a_tab_for_each(login):
+    from tongxin.nursery.models import Room
+
+    client = login("nursery")
+    centre = _main()
+    rooms = list(Room.objects.filter(centre=centre, active=True).order_by("class_type", "name"))
+    assert len(rooms) > 1
+    first = client.get(reverse("nursery:plans", args=[centre.pk])).content.decode()
+    assert all(f"room={r.pk}" in first for r in rooms)
+    assert f"<h2>{rooms[0].name} " in first and f"<h2>{rooms[1].name} " not in first
+    second = client.get(reverse("nursery:plans", args=[centre.pk]), {"room": rooms[1].pk}).content.decode()
+    assert f"<h2>{rooms[1].name} " in second and f"<h2>{rooms[0].name} " not in second

@@ -155,3 +155,17 @@ def test_the_demo_measures_the_children_in_care_and_a_few_need_a_look(demo_user)
     assert sum(1 for r in rows if r.last_on) >= len(rows) // 2
     assert "down" in kinds and "low" in kinds
     assert sum(1 for r in rows if r.alerts) < len(rows) // 2
+
+
+def test_the_centres_page_puts_the_children_to_look_at_first_and_the_rest_one_line_each(demo_user, client):
+    from tongxin.nursery.models import Centre
+
+    centre = Centre.objects.filter(kind="centre").order_by("pk").first()
+    rows = growth.centre_children(centre, today=timezone.localdate())
+    alerted = sum(1 for r in rows if r.alerts)
+    assert 0 < alerted < len(rows)
+    client.force_login(demo_user("nursery"))
+    page = client.get(reverse("nursery:centre_growth", args=[centre.pk])).content.decode()
+    assert page.count('<section class="card">') == alerted
+    assert page.count("<tr>") - 1 == len(rows) - alerted  # the table's head row, then one a child
+    assert page.index("需关注") < page.index("其他幼儿")

@@ -58,18 +58,20 @@ def plans(request, centre_id: int):
     found = access.access_centre(request.user, centre_id)
     access.require_staff(request.user, found)
     monday = _week(request)
+    rooms = list(Room.objects.filter(centre=found, active=True).order_by("class_type", "name"))
+    room = next((r for r in rooms if str(r.pk) == request.GET.get("room")), rooms[0] if rooms else None)
     form = forms_classes.PlanForm(request.POST or None, rooms=_rooms(found), activities=sel.activity_choices(found),
-                                  initial={"day": max(monday, timezone.localdate())})
+                                  initial={"day": max(monday, timezone.localdate()), "room": room and room.pk})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if _submit(request, form, svc.plan_add, actor=request.user, room_id=d["room"], day=d["day"],
                    activity_id=d["activity"], today=timezone.localdate(), success="已安排活动"):
-            return redirect(f"{request.path}?week={rules_classes.week_of(d['day']):%Y-%m-%d}")
-    rooms = list(Room.objects.filter(centre=found, active=True).order_by("class_type", "name"))
+            return redirect(f"{request.path}?week={rules_classes.week_of(d['day']):%Y-%m-%d}&room={d['room']}")
     return render(request, "nursery/classes_plans.html", {
         "centre": found, "staff": True, "manages": access.manages(request.user, found), "monday": monday,
-        "prev": monday - dt.timedelta(weeks=1), "next": monday + dt.timedelta(weeks=1),
-        "weeks": sel.week_plan(rooms, monday), "form": form, "today": timezone.localdate()}, status=_status(form))
+        "prev": monday - dt.timedelta(weeks=1), "next": monday + dt.timedelta(weeks=1), "rooms": rooms,
+        "room": room, "weeks": sel.week_plan([room] if room else [], monday), "form": form,
+        "today": timezone.localdate()}, status=_status(form))
 
 
 @login_required

@@ -49,8 +49,9 @@ def centre_growth(request, centre_id: int):
     access.require_staff(request.user, found)
     today = timezone.localdate()
     rows = growth.centre_children(found, today=today)
+    alerted = sum(1 for r in rows if r.alerts)
     return render(request, "nursery/growth_centre.html", {
-        "centre": found, "rows": rows, "alerted": sum(1 for r in rows if r.alerts), "today": today,
+        "centre": found, "rows": rows, "alerted": alerted, "others": len(rows) - alerted, "today": today,
         "manages": access.manages(request.user, found), "thresholds": rules_growth.THRESHOLDS})
 
 
