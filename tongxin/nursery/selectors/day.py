@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from tongxin.orgs.calendar import is_working_day
 from tongxin.people import selectors as people
 
 from .. import rules, rules_day
@@ -35,6 +36,9 @@ def expected_children(room: Room, day: dt.date) -> list[Expected]:
 
 
 def expected_in(plan: RoomPlan, day: dt.date) -> list[Expected]:
+    """The children due on `day` (none on a day the centres are closed: a contract covers working days only)."""
+    if not is_working_day(day):
+        return []
     found: dict[int, Expected] = {}
     for o in plan.occupants(day):
         if o.kind == "offer":
@@ -102,6 +106,7 @@ class RoomDay:
     carers: int
     capacity: int
     missing: list[str]  # kinds not yet recorded today (the meals, the nap, the mood)
+    open_day: bool
 
     @property
     def checked_in(self) -> int:
@@ -156,7 +161,8 @@ def room_day(room: Room, day: dt.date, at: dt.time) -> RoomDay:
     done = {e.kind for e in entries}
     return RoomDay(room=room, day=day, roll=list(rows.values()), entries=entries, outdoor=outdoor, present=present,
                    carers=carers, capacity=min(rules.class_size(plan.limit, room.places), carers * plan.limit.per_carer),
-                   missing=[rules_day.KINDS[k] for k in ("breakfast", "lunch", "snack", "nap", "mood") if k not in done])
+                   missing=[rules_day.KINDS[k] for k in ("breakfast", "lunch", "snack", "nap", "mood") if k not in done],
+                   open_day=is_working_day(day))
 
 
 def _outdoor_spans(entries_of) -> list[rules.Span]:
@@ -171,18 +177,20 @@ class RoomCount:
     checked_in: int
     present: int
     outdoor: rules_day.Outdoor
+    open_day: bool
 
 
 def centre_day(centre: Centre, day: dt.date) -> list[RoomCount]:
     """Each room's day at a glance: children due, come, still there, and its outdoor time."""
     out = []
+    open_day = is_working_day(day)
     for room in Room.objects.filter(centre=centre, active=True).select_related("centre__site__region").order_by(
             "class_type", "name"):
         came = DayAttendance.objects.filter(room=room, day=day)
         out.append(RoomCount(room.pk, room.name, len(expected_children(room, day)), came.count(),
                              came.filter(checked_out_at__isnull=True).count(),
                              rules_day.outdoor(_outdoor_spans(DayEntry.objects.filter(room=room, day=day,
-                                                                                       kind="outdoor")))))
+                                                                                       kind="outdoor"))), open_day))
     return out
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Min, Q
 
+from tongxin.orgs.calendar import is_working_day
 from tongxin.orgs.models import User
 from tongxin.people import selectors as people
 
@@ -178,6 +179,9 @@ def room_children(room: Room, on: dt.date) -> list[tuple[int, str]]:
 
 
 def daily_checks(centre: Centre, on: dt.date) -> list[RoomChecks]:
+    """Each room's 晨午检 on `on` (none on a day the centres are closed)."""
+    if not is_working_day(on):
+        return []
     rooms = list(Room.objects.filter(centre=centre, active=True).order_by("class_type", "name"))
     done = {(r.room_id, r.session): r.checked_by.display_name for r in RoomCheck.objects.filter(
         room__in=rooms, day=on).select_related("checked_by")}

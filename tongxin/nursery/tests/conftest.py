@@ -102,3 +102,17 @@ def net(demo_user, django_user_model) -> Net:
         n.rooms[name] = network.room_create(manager, centre_id=centre.pk, name=name, class_type=class_type,
                                             places=places)
     return n
+
+
+@pytest.fixture
+def open_today(monkeypatch) -> dt.date:
+    """The clock set to 10:00 on the latest working day up to today, for tests of the demo centre's day that would
+    otherwise find it closed when they run at a weekend or on a holiday."""
+    from tongxin.orgs.calendar import is_working_day
+
+    day = timezone.localdate()
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    moment = at(day, 10)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return day

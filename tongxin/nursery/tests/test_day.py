@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tongxin.nursery import rules_day
 from tongxin.nursery.choices import CareType
@@ -287,3 +288,17 @@ def test_a_past_day_of_the_room_is_read_only_and_shows_its_outdoor_shortfall(net
     html = page.content.decode()
     assert page.status_code == 200 and "户外活动 1 小时，少了 1 小时" in html
     assert 'value="in"' not in html and 'value="out"' not in html and 'name="action" value="entry"' not in html
+
+
+def test_on_a_saturday_no_child_is_due_and_the_room_says_it_is_closed(net, client, monkeypatch):
+    child = net.infant(15)
+    sign(net, child)
+    saturday = TODAY + dt.timedelta(days=5)
+    assert [r.expected for r in day_sel.centre_day(net.centre, saturday)] == [0, 0, 0]
+    with pytest.raises(ValidationError, match="不在本班的托育协议或临时托预约中"):
+        day_svc.child_check_in(actor=net.carers[0], room_id=net.rooms["托小班"].pk, child_id=child.pk,
+                               now=at(saturday, 9))
+    monkeypatch.setattr(timezone, "now", lambda: at(saturday, 9))
+    client.force_login(net.carers[0])
+    page = client.get(reverse("nursery:day_room", args=[net.rooms["托小班"].pk])).content.decode()
+    assert "今天是休息日，不开园" in page and "户外活动" not in page

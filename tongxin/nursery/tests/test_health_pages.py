@@ -37,7 +37,7 @@ def test_a_child_the_centre_does_not_know_is_not_found(login):
     assert login("nursery").get(reverse("nursery:child_health", args=[centre.pk, stranger.pk])).status_code == 404
 
 
-def test_a_carer_marks_a_room_well_in_one_tap(login):
+def test_a_carer_marks_a_room_well_in_one_tap(login, open_today):
     centre = _centre()
     room = centre.rooms.order_by("pk").first()
     RoomCheck.objects.filter(room=room, session="midday").delete()

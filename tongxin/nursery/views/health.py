@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from tongxin.orgs.calendar import is_working_day
+
 from .. import access, forms_health
 from .. import rules_health as rh
 from ..selectors import health as health_sel
@@ -76,7 +78,7 @@ def centre_health(request, centre_id: int):
         "missing": health_sel.children_missing(found, today), "certificates": health_sel.staff_certificates(
             found, today), "worker": health_sel.health_worker(found), "done_form": done_form,
         "finding_form": finding_form, "check_form": check_form, "cert_form": cert_form, "worker_form": worker_form,
-        "fever": rh.FEVER}, status=_status(*[f for f in forms if f.is_bound]))
+        "fever": rh.FEVER, "open_day": is_working_day(today)}, status=_status(*[f for f in forms if f.is_bound]))
 
 
 @login_required
