@@ -7,7 +7,7 @@ from django.http import Http404
 from tongxin.orgs import scope
 from tongxin.orgs.models import Region, Role, User
 
-from .models import Centre
+from .models import Centre, Room
 
 # Who opens the network's pages at all: the staff, the area's offices, parents, the administrator.
 READERS = frozenset({Role.ADMIN, Role.PARENT}) | scope.NURSERY_STAFF_ROLES | scope.NURSERY_AREA_ROLES
@@ -17,9 +17,9 @@ def is_reader(user) -> bool:
     return bool(scope.roles(user) & READERS)
 
 
-def require_parent(user) -> None:
+def require_parent(user, refusal: str = "只有家长可以为孩子预约托育") -> None:
     if Role.PARENT not in scope.roles(user):
-        raise PermissionDenied("只有家长可以为孩子预约托育")
+        raise PermissionDenied(refusal)
 
 
 def require_reader(user) -> None:
@@ -62,6 +62,15 @@ def access_centre(user, centre_id: int) -> Centre:
     if not may_open(user, found):
         raise PermissionDenied("无权查看该托育机构")
     return found
+
+
+def access_room(user, room_id: int) -> Room:
+    """A room, if the user works at its centre; 404 when there is none, 403 otherwise."""
+    room = Room.objects.filter(pk=room_id).select_related("centre__site__region", "centre__site__parent").first()
+    if room is None:
+        raise Http404("未找到该班级")
+    require_staff(user, room.centre)
+    return room
 
 
 def managed_centres(user) -> list[Centre]:

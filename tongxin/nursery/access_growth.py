@@ -1,5 +1,6 @@
-"""Who reads and records a child's growth: the staff of a centre that has (or had) the child in care, and the
-child's own guardians (a parent sees only their own child). Raises on denial."""
+"""Who reads and records a child's growth: the staff of a centre that knows the child (a contract, a temporary-care
+booking, a waiting-list entry or a health record there: `selectors.health.knows_child`), and the child's own
+guardians (a parent sees only their own child). Raises on denial."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,7 +9,8 @@ from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
 from tongxin.people.models import Child
 
-from .models import Centre, Contract
+from .models import Centre
+from .selectors.health import knows_child
 
 
 def is_guardian(user: User, child_id: int) -> bool:
@@ -16,9 +18,9 @@ def is_guardian(user: User, child_id: int) -> bool:
 
 
 def staff_centre_ids(user: User, child_id: int) -> set[int]:
-    """The centres where the user works that have, or had, a contract for the child."""
-    return set(Contract.objects.filter(scope.nursery_staff_q(user, "centre__site__"), child_id=child_id)
-               .exclude(state=Contract.State.CANCELLED).values_list("centre_id", flat=True))
+    """The centres where the user works that know the child (a temporary-care child included)."""
+    return {c.pk for c in Centre.objects.filter(scope.nursery_staff_q(user, "site__")).order_by("pk")
+            if knows_child(c, child_id)}
 
 
 def access_child(user: User, child_id: int) -> Child:

@@ -1,6 +1,7 @@
 """The childcare line's API: the centres a login may see (figures only), a family's own childcare, and the
-family's acts on a phone app — booking temporary care, cancelling it, answering a waiting-list offer. The same
-services as the pages: a refusal is a 400 with the Chinese reason, another family's child a 403."""
+family's acts on a phone app — booking temporary care, cancelling it, answering a waiting-list offer. A child's day,
+growth and the parent classes are in `api_family`, the staff's rooms and measurements in `api_staff`, mounted here.
+The same services as the pages: a refusal is a 400 with the Chinese reason, another family's child a 403."""
 
 import datetime as dt
 
@@ -9,12 +10,14 @@ from ninja import Field, Router, Schema, Status
 
 from tongxin.api_inputs import BIGINT_MAX, Id
 
-from . import access
+from . import access, api_family, api_staff
 from .selectors import network, records
 from .services import bookings as booking_svc
 from .services import waitlist as waitlist_svc
 
 router = Router(tags=["社区托育"])
+router.add_router("", api_family.router)
+router.add_router("", api_staff.router)
 
 
 class CentreOut(Schema):

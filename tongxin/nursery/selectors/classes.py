@@ -179,3 +179,12 @@ def parent_classes(user: User, now: dt.datetime) -> ParentPage:
     past = (ParentClass.objects.filter(pk__in=mine.keys(), starts_at__lte=now).select_related("centre__site")
             .order_by("-starts_at", "pk"))
     return ParentPage(_rows(upcoming, mine), _rows(past, mine))
+
+
+def class_exists(class_id: int) -> bool:
+    return ParentClass.objects.filter(pk=class_id).exists()
+
+
+def seat_owner(seat_id: int) -> int | None:
+    """The parent who took the seat (None: no such seat)."""
+    return Seat.objects.filter(pk=seat_id).values_list("parent_id", flat=True).first()

@@ -14,6 +14,7 @@ from tongxin.people import selectors as people
 from .. import rules, rules_day
 from ..models import Centre, DutyShift, Room
 from ..models_day import DayAttendance, DayEntry, DayException
+from ..models_health import CheckFinding
 from .occupancy import RoomPlan, room_plan
 
 
@@ -106,7 +107,9 @@ class RoomDay:
     carers: int
     capacity: int
     missing: list[str]  # kinds not yet recorded today (the meals, the nap, the mood)
-    open_day: bool
+    open_day: bool = True
+    per_carer: int = 0  # children one carer on duty may look after in this class (the strictest limit)
+    size: int = 0  # children the class may hold at once (its places, within its type's size)
 
     @property
     def checked_in(self) -> int:
@@ -162,7 +165,8 @@ def room_day(room: Room, day: dt.date, at: dt.time) -> RoomDay:
     return RoomDay(room=room, day=day, roll=list(rows.values()), entries=entries, outdoor=outdoor, present=present,
                    carers=carers, capacity=min(rules.class_size(plan.limit, room.places), carers * plan.limit.per_carer),
                    missing=[rules_day.KINDS[k] for k in ("breakfast", "lunch", "snack", "nap", "mood") if k not in done],
-                   open_day=is_working_day(day))
+                   open_day=is_working_day(day), per_carer=plan.limit.per_carer,
+                   size=rules.class_size(plan.limit, room.places))
 
 
 def _outdoor_spans(entries_of) -> list[rules.Span]:
@@ -222,19 +226,69 @@ class ChildDay:
     days: list[dt.date] = field(default_factory=list)  # the child's recent days in care, for the page's links
 
 
-def child_day(child_id: int, day: dt.date, *, name: str) -> ChildDay:
-    """One child's day as a timeline: arrived, each record of the room while the child was there (the child's own
-    exception in its place), picked up and by whom; the outdoor time the child had."""
+@dataclass(frozen=True)
+class ChildRecord:
+    """One of the room's records as it applies to a child: the whole room's, or the child's own exception."""
+
+    kind: str
+    kind_label: str
+    value: str
+    value_label: str
+    start: dt.time
+    end: dt.time | None
+    note: str
+    own: bool  # the child's own exception (the child differed from the room)
+    notable: bool
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A morning or midday check (晨午检) that found the child unwell, and what was done."""
+
+    session: str
+    temperature: float | None
+    symptom: str
+    action: str
+
+
+@dataclass
+class ChildDayData:
+    """A child's day as plain data (the timeline of the family's page is drawn from it; the API returns it)."""
+
+    child_id: int
+    day: dt.date
+    here: bool = False
+    centre: str = ""
+    room: str = ""
+    checked_in_at: dt.time | None = None
+    checked_in_by: str = ""
+    checked_out_at: dt.time | None = None
+    picked_up_by: str = ""  # 母亲 李芳: the relationship when the family registered the person
+    records: list[ChildRecord] = field(default_factory=list)
+    outdoor: rules_day.Outdoor | None = None
+    findings: list[Finding] = field(default_factory=list)
+    days: list[dt.date] = field(default_factory=list)  # the child's recent days in care
+
+    @property
+    def exceptions(self) -> list[ChildRecord]:
+        return [r for r in self.records if r.own]
+
+
+def child_day_data(child_id: int, day: dt.date) -> ChildDayData:
+    """One child's day: arrived (and who received them), each record of the room while the child was there (the
+    child's own exception in its place), picked up and by whom, the outdoor time the child had against the day's
+    aim, and any check that found the child unwell."""
     recent = list(DayAttendance.objects.filter(child_id=child_id, day__lte=day).order_by("-day")
                   .values_list("day", flat=True)[:10])
     a = (DayAttendance.objects.filter(child_id=child_id, day=day)
          .select_related("room__centre__site", "checked_in_by", "picked_up_by").first())
     if a is None:
-        return ChildDay(child=name, day=day, days=recent)
-    page = ChildDay(child=name, day=day, centre=a.room.centre.name, room=a.room.name, here=True, days=recent)
+        return ChildDayData(child_id=child_id, day=day, days=recent)
     came, left = local_time(a.checked_in_at), local_time(a.checked_out_at)
     assert came is not None
-    page.events.append(Event(came, "入园", f"{a.checked_in_by.display_name} 接待"))
+    data = ChildDayData(child_id=child_id, day=day, here=True, centre=a.room.centre.name, room=a.room.name,
+                        checked_in_at=came, checked_in_by=a.checked_in_by.display_name, checked_out_at=left,
+                        days=recent)
     own = {x.entry_id: x for x in DayException.objects.filter(child_id=child_id, entry__room=a.room, entry__day=day)}
     outdoor: list[rules.Span] = []
     for e in DayEntry.objects.filter(room=a.room, day=day).filter(Q(start__gte=came)).order_by("start", "pk"):
@@ -244,17 +298,35 @@ def child_day(child_id: int, day: dt.date, *, name: str) -> ChildDay:
         value = x.value if x else e.value
         start = x.start if x and x.start else e.start
         end = x.end if x and x.end else e.end
-        note = (x.note if x else "") or e.note
-        label = rules_day.value_label(e.kind, value)
         if e.kind == "outdoor" and value != rules_day.NOT_TAKING_PART["outdoor"] and end is not None:
             outdoor.append(rules.Span(start, end))
-        detail = (f"{_hours(start, end)}，" if end is not None else "") + label + (f"（{note}）" if note else "")
-        page.events.append(Event(start, rules_day.KINDS[e.kind], detail, (e.kind, value) in rules_day.NOTABLE))
+        data.records.append(ChildRecord(e.kind, rules_day.KINDS[e.kind], value, rules_day.value_label(e.kind, value),
+                                        start, end, (x.note if x else "") or e.note, x is not None,
+                                        (e.kind, value) in rules_day.NOTABLE))
     if left is not None:
-        who = a.picked_up_by.name if a.picked_up_by else ""
+        data.picked_up_by = a.picked_up_by.name if a.picked_up_by else ""
         for g in people.pickup_guardians([child_id]).get(child_id, []):
             if a.picked_up_by_id == g.id:
-                who = f"{g.relationship} {g.name}"
-        page.events.append(Event(left, "离园", f"由 {who} 接走"))
-    page.outdoor = rules_day.outdoor(outdoor)
+                data.picked_up_by = f"{g.relationship} {g.name}"
+    data.outdoor = rules_day.outdoor(outdoor)
+    data.findings = [Finding(f.get_session_display(), None if f.temperature is None else float(f.temperature),
+                             f.symptom, f.get_action_display())
+                     for f in CheckFinding.objects.filter(child_id=child_id, day=day).order_by("pk")]
+    return data
+
+
+def child_day(child_id: int, day: dt.date, *, name: str) -> ChildDay:
+    """One child's day as a timeline for the family's page, from `child_day_data`."""
+    data = child_day_data(child_id, day)
+    page = ChildDay(child=name, day=day, centre=data.centre, room=data.room, here=data.here, days=data.days)
+    if not data.here or data.checked_in_at is None:
+        return page
+    page.events.append(Event(data.checked_in_at, "入园", f"{data.checked_in_by} 接待"))
+    for r in data.records:
+        detail = (f"{_hours(r.start, r.end)}，" if r.end is not None else "") + r.value_label + (
+            f"（{r.note}）" if r.note else "")
+        page.events.append(Event(r.start, r.kind_label, detail, r.notable))
+    if data.checked_out_at is not None:
+        page.events.append(Event(data.checked_out_at, "离园", f"由 {data.picked_up_by} 接走"))
+    page.outdoor = data.outdoor
     return page

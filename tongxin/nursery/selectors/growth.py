@@ -1,17 +1,20 @@
 """Reads of children's growth: one child's measurements with their WHO z-scores, centiles and alerts (for the
-staff of a centre that has the child, and the child's guardians), and a centre's children with their alerts."""
+staff of a centre that knows the child, and the child's guardians), a centre's children with their alerts, and
+since when a centre has known a child (no measurement is recorded there for a day before it)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from tongxin.orgs import scope
 from tongxin.orgs.models import Role, User
 from tongxin.people.models import Child
 
 from .. import access_growth, rules_growth
-from ..models import Centre, Contract, Measurement
+from ..models import Booking, Centre, Contract, Measurement, WaitlistEntry
+from ..models_health import HealthCheck, VaccineDose
 
 G = rules_growth
 
@@ -84,8 +87,9 @@ def child_growth(user: User, child_id: int, *, today: dt.date) -> ChildGrowth:
     found = list(Measurement.objects.filter(child_id=child_id).select_related("centre__site").order_by("measured_on"))
     rows = _rows(child, found)
     mine = access_growth.staff_centre_ids(user, child_id)
-    recordable = (Contract.objects.filter(_in_care_q(today), child_id=child_id, centre_id__in=mine)
-                  .values_list("centre_id", flat=True).first())
+    in_care = (Contract.objects.filter(_in_care_q(today), child_id=child_id, centre_id__in=mine)
+               .values_list("centre_id", flat=True).first())
+    recordable = in_care if in_care is not None else min(mine, default=None)  # a temporary-care child too
     return ChildGrowth(
         child_id=child.pk, name=child.name, sex=child.gender, sex_label=child.get_gender_display(),
         birth_date=child.birth_date, rows=rows, alerts=alerts_of(rows),
@@ -109,11 +113,14 @@ class CentreChildRow:
 
 
 def centre_children(centre: Centre, *, today: dt.date) -> list[CentreChildRow]:
-    """The children in care at a centre today with their latest measurement and alerts: those with an alert
-    first, then those not measured for longest."""
+    """The children in care at a centre today (under a contract, or booked for temporary care today) with their
+    latest measurement and alerts: those with an alert first, then those not measured for longest."""
     contracts = (Contract.objects.filter(_in_care_q(today), centre=centre).select_related("child")
                  .order_by("child__name", "child_id"))
     children = {c.child_id: c.child for c in contracts}
+    for b in (Booking.objects.filter(centre=centre, day=today, state=Booking.State.BOOKED).select_related("child")
+              .order_by("child__name", "child_id")):
+        children.setdefault(b.child_id, b.child)
     by_child: dict[int, list[Measurement]] = {pk: [] for pk in children}
     for m in (Measurement.objects.filter(child_id__in=list(children)).select_related("centre__site")
               .order_by("measured_on")):
@@ -137,3 +144,20 @@ def own_children_growth(user: User) -> list[tuple[int, str]]:
     own = Child.objects.filter(scope.child_q(user, roles_allowed=frozenset({Role.PARENT})))
     ids = set(Contract.objects.filter(child__in=own).values_list("child_id", flat=True))
     return list(own.filter(pk__in=ids).order_by("birth_date", "pk").values_list("pk", "name"))
+
+
+def known_since(centre: Centre, child_id: int) -> dt.date | None:
+    """The first day the centre had a record of the child (a contract's start or signing, a booking, a waiting-list
+    entry, a health check or dose it entered), or None when it has none (`health.knows_child` is then False)."""
+
+    def first(found, name: str) -> dt.date | None:
+        value = found.order_by(name).values_list(name, flat=True).first()
+        return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+
+    contracts = Contract.objects.filter(centre=centre, child_id=child_id)
+    days = [first(contracts, "starts_on"), first(contracts, "created_at"),
+            first(Booking.objects.filter(centre=centre, child_id=child_id), "booked_at"),
+            first(WaitlistEntry.objects.filter(centre=centre, child_id=child_id), "joined_at"),
+            first(HealthCheck.objects.filter(centre=centre, child_id=child_id), "recorded_at"),
+            first(VaccineDose.objects.filter(centre=centre, child_id=child_id), "recorded_at")]
+    return min((d for d in days if d is not None), default=None)

@@ -1,30 +1,28 @@
-"""Recording a child's height and weight (生长发育监测). The figures are checked before they are stored: within what
-a child could measure, not in the future, one measurement a child a day, and not implausible against the WHO
-standard (a slip of the finger is refused, with the reason)."""
+"""Recording a child's height and weight (生长发育监测). The centre's staff measure any child the centre knows (a
+child in care under a contract, a temporary-care child, one on its waiting list or whose health record it keeps),
+from the day it first knew them. The figures are checked before they are stored: within what a child could
+measure, not in the future, one measurement a child a day, and not implausible against the WHO standard (a slip of
+the finger is refused, with the reason)."""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 from tongxin.orgs.models import User
+from tongxin.people import selectors as people
 
 from .. import access_growth, rules_growth
-from ..models import Centre, Contract, Measurement
+from ..models import Centre, Measurement
+from ..selectors.growth import known_since
+from ..selectors.health import knows_child
 from ._common import day_label
 
 A = AuditEntry.Action
-
-
-def _in_care(centre: Centre, child_id: int, day: dt.date) -> Contract | None:
-    return (Contract.objects.filter(centre=centre, child_id=child_id, state=Contract.State.ACTIVE,
-                                    starts_on__lte=day)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day)).select_related("child").first())
 
 
 def _plausible(child, day: dt.date, height_cm: float, weight_kg: float) -> None:
@@ -44,10 +42,13 @@ def measurement_record(actor: User, *, centre_id: int, child_id: int, measured_o
     access_growth.require_recorder(actor, centre)
     if measured_on > today:
         raise ValidationError("测量日期不能晚于今天")
-    contract = _in_care(centre, child_id, measured_on)
-    if contract is None:
-        raise ValidationError("该幼儿在测量当天不在本机构托育")
-    child = contract.child
+    child = people.children_by_ids([child_id]).first()
+    if child is None or not knows_child(centre, child_id):
+        raise ValidationError("本机构没有该幼儿的托育、预约、排队或健康记录，不能记录身长体重")
+    since = known_since(centre, child_id)
+    if since is not None and measured_on < since:
+        raise ValidationError(f"该幼儿{measured_on.year}年{day_label(measured_on)}还不在本机构托育"
+                              f"（本机构最早的记录在{since.year}年{day_label(since)}）")
     if measured_on < child.birth_date:
         raise ValidationError("测量日期不能早于出生日期")
     problems = rules_growth.check_measurement(height_cm=float(height_cm), weight_kg=float(weight_kg))

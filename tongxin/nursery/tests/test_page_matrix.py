@@ -180,7 +180,8 @@ def test_a_childs_day_is_for_its_own_guardian_only(login, username):
 # ---------------------------------------------------------------- growth (生长发育)
 
 def _growth_children() -> list[int]:
-    """A child in care at each demo centre, and the demo parent's own child (on the waiting list only)."""
+    """A child in care at each demo centre, and the demo parent's own child (no contract: temporary care on some
+    days and the waiting list, so known to the centre, whose staff may read and measure them)."""
     from tongxin.nursery.models import Contract
     ids = []
     for centre in _centres():
@@ -193,19 +194,24 @@ def _growth_children() -> list[int]:
     return ids
 
 
+def centres_knowing(child_id: int) -> list[Centre]:
+    """The centres with any record of the child: a contract or booking (in any state), a waiting-list entry, a
+    health check or a dose it entered. Their staff read and record the child's growth."""
+    from tongxin.nursery.models import Booking, Contract, HealthCheck, VaccineDose, WaitlistEntry
+    ids = set()
+    for model in (Contract, Booking, WaitlistEntry, HealthCheck, VaccineDose):
+        ids |= set(model.objects.filter(child_id=child_id).values_list("centre_id", flat=True))
+    return list(Centre.objects.filter(pk__in=ids).select_related("site__region", "site__parent"))
+
+
 def _reads_growth(username: str, held, child_id: int) -> bool:
-    from tongxin.nursery.models import Contract
-    sites = [c for c in Contract.objects.filter(child_id=child_id).exclude(state="cancelled")
-             .select_related("centre__site")]
-    staff = any(_works(held, c.centre) for c in sites)
+    staff = any(_works(held, c) for c in centres_knowing(child_id))
     guardian = Guardianship.objects.filter(child_id=child_id, guardian__user__username=username).exists()
     return staff or guardian
 
 
 def _records_growth(held, child_id: int) -> bool:
-    from tongxin.nursery.models import Contract
-    return any(_works(held, c.centre) for c in Contract.objects.filter(child_id=child_id, state="active")
-               .select_related("centre__site"))
+    return any(_works(held, c) for c in centres_knowing(child_id))
 
 
 @pytest.mark.parametrize("username", LOGINS)
