@@ -240,4 +240,7 @@ class Bounds:
 
     @property
     def label(self) -> str:
-        return f"纬度 {self.south:f}–{self.north:f}，经度 {self.west:f}–{self.east:f}"
+        def d(x: Decimal) -> str:
+            return f"{x.normalize():f}"
+
+        return f"纬度 {d(self.south)}–{d(self.north)}，经度 {d(self.west)}–{d(self.east)}"

@@ -535,7 +535,8 @@ def household_locate(*, actor: User, family_id: int, latitude: Decimal, longitud
     if within is not None:
         south, west, north, east = within
         if not (south <= lat <= north and west <= lon <= east):
-            raise ValidationError(f"该位置不在本县范围内（纬度 {south:f}–{north:f}，经度 {west:f}–{east:f}），"
+            raise ValidationError(f"该位置不在本县范围内（纬度 {south.normalize():f}–{north.normalize():f}，"
+                                  f"经度 {west.normalize():f}–{east.normalize():f}），"
                                   "请核对是否填反或输错")
     before = "未定位" if family.latitude is None else "位置未变" if (family.latitude, family.longitude) == (lat, lon) \
         else "改正位置"
