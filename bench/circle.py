@@ -6,7 +6,9 @@ Builds a fresh database (temporary SQLite, or DATABASE_URL naming a PostgreSQL d
 with the demo county multiplied N times (default 10; every household placed around its community's centre point by
 `tongxin.demo.nursery_circle`), then times, best of 3: the county health bureau's overview (every township and
 community: the households with an infant, coverage by the open centres and points, places, each community's best
-new point) and 城关镇's page (the same for one township, its three greedy new points and the plot's shapes). Then
+new point) and 城关镇's page (the same for one township, its three greedy new points and the plot's shapes: the
+households drawn per 100 m grid cell, never at their own position). It prints the coverage figures of every
+township (computed from the exact positions; the drawing's cells must not change them). Then
 the pure rules alone on a crowd of HOUSEHOLDS uncovered households in one 4 km × 4 km town (default 2,000): the
 worst case of the best-new-point search, every home a candidate.
 """
@@ -50,11 +52,18 @@ def main() -> None:
     took, found, queries = best(lambda: circle.circle_overview(health, on=today))
     print(f"overview county_health: {took * 1000:7.0f} ms, {queries} queries, {len(found.townships)} townships, "
           f"{found.total.households if found.total else 0} households with an infant")
+    for t in [t for t, _ in found.townships[:3]] + ([found.total] if found.total else []):
+        print(f"  {t.name}: {t.households} households, {t.located} placed, {t.covered} covered "
+              f"({t.share}%), {t.infants} infants, {t.places} places ({t.per_100} per 100)")
     township = Region.objects.get(code="361199100000")
     took, page, queries = best(lambda: circle.township_circle(health, township, on=today))
     print(f"township 城关镇:         {took * 1000:7.0f} ms, {queries} queries, {page.total.households} households")
+    print(f"  城关镇: {page.total.located} placed, {page.total.covered} covered ({page.total.share}%), new points "
+          f"{[(p.count, p.at) for p in page.total.suggestions]}")
     took, plot, _ = best(page.plot)
-    print(f"plot 城关镇:             {took * 1000:7.0f} ms, {len(plot.dots)} dots, {len(plot.points)} points")
+    print(f"plot 城关镇:             {took * 1000:7.0f} ms, {len(plot.dots)} cells of 100 m holding "
+          f"{sum(d.count for d in plot.dots)} households (at most {max((d.count for d in plot.dots), default=0)} "
+          f"in one), {len(plot.points)} points")
     rng = random.Random(11)
     crowd = [(i, (28.70 + rng.uniform(-0.018, 0.018), 116.01 + rng.uniform(-0.02, 0.02))) for i in range(args.crowd)]
     radius = rules.Walk().radius_m

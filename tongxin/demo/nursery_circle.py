@@ -8,15 +8,20 @@ not; in 滨河街道 滨江社区 is covered and 文苑社区 only in part; 石�
 not name (those of a scaled county) get a centre point drawn from their code around the county seat.
 
 Written through `people.services.households_locate` (one transaction, one audit entry, in the administrator's
-name); only households with no position yet are placed, so calling it again after scaling places the new ones."""
+name); only households with no position yet are placed, so calling it again after scaling places the new ones.
+Three households of 东门社区 (those of its three youngest infants) are left unplaced, for its children's worker
+(`community`) to place on 「家庭定位」. The county's bounding box (`nursery.CountyBounds`) is set around the seat
+wide enough for a scaled county's communities (at most 35 km out)."""
 
 import math
 import random
 from decimal import Decimal
 
+from tongxin.nursery.models import CountyBounds
 from tongxin.orgs.models import Region, User
 from tongxin.people import selectors as people_sel
 from tongxin.people import services as people_svc
+from tongxin.people.models import Child
 
 COUNTY_SEAT = (28.7020, 116.0100)
 # community code -> (latitude, longitude) of its centre point, spread of its households (metres, one sigma)
@@ -31,6 +36,9 @@ COMMUNITY_CENTRES: dict[str, tuple[float, float, float]] = {
     "361199200203": (28.63100, 115.90800, 900),   # 枫树坪村
 }
 METRES_PER_DEGREE = 111_195.0
+COUNTY_CODE = "361199000000"
+COUNTY_BOUNDS = (Decimal("28.350000"), Decimal("115.600000"), Decimal("29.050000"), Decimal("116.420000"))  # S W N E
+LEFT_FOR_WORKER = ("361199100001", 3)  # 东门社区: households its worker has not placed yet
 
 
 def community_centre(code: str) -> tuple[float, float, float]:
@@ -52,20 +60,41 @@ def _position(rng: random.Random, centre: tuple[float, float, float]) -> tuple[D
     return Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")
 
 
+def left_for_worker() -> set[int]:
+    """The households the demo leaves for 东门社区's worker to place: those of its youngest infants."""
+    code, count = LEFT_FOR_WORKER
+    rows = (Child.objects.filter(family__community__code=code).order_by("-birth_date", "-pk")
+            .values_list("family_id", flat=True))
+    found: list[int] = []
+    for family_id in rows.iterator():
+        if family_id not in found:
+            found.append(family_id)
+        if len(found) == count:
+            break
+    return set(found)
+
+
 def place_households() -> int:
-    """Give every household without a position one around its community's centre point. Returns how many."""
+    """Give every household without a position one around its community's centre point (but those left for
+    东门社区's worker). Returns how many."""
+    skip = left_for_worker()
     unplaced = people_sel.unplaced_households()
-    if not unplaced:
+    if not [f for f, _ in unplaced if f not in skip]:
         return 0
     codes = dict(Region.objects.filter(pk__in={c for _, c in unplaced}).values_list("pk", "code"))
     rngs: dict[int, random.Random] = {}
     positions = {}
     for family_id, community_id in unplaced:
         rng = rngs.setdefault(community_id, random.Random(f"households-{codes[community_id]}"))
-        positions[family_id] = _position(rng, community_centre(codes[community_id]))
+        at = _position(rng, community_centre(codes[community_id]))  # drawn for every household: the rest keep theirs
+        if family_id not in skip:
+            positions[family_id] = at
     admin = User.objects.get(username="admin")
     return people_svc.households_locate(actor=admin, positions=positions, reason="演示数据：家庭住址位置")
 
 
 def build_circle_demo() -> int:
+    south, west, north, east = COUNTY_BOUNDS
+    CountyBounds.objects.update_or_create(county=Region.objects.get(code=COUNTY_CODE),
+                                          defaults=dict(south=south, west=west, north=north, east=east))
     return place_households()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Centre, Room
+from .models import Centre, CountyBounds, Room
 
 
 class RoomInline(admin.TabularInline):
@@ -15,3 +15,8 @@ class CentreAdmin(admin.ModelAdmin):
     search_fields = ("site__name",)
     autocomplete_fields = ["site"]
     inlines = [RoomInline]
+
+
+@admin.register(CountyBounds)
+class CountyBoundsAdmin(admin.ModelAdmin):
+    list_display = ("county", "south", "north", "west", "east")

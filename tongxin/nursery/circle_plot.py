@@ -1,12 +1,17 @@
 """The 15-minute circle's plot, drawn on the server as SVG shapes (no map tiles, nothing from the internet): the
 positions projected onto a flat plane around the plot's middle (equirectangular: within a township the error is far
-below a dot's width), north up, one scale for both axes, with a scale bar."""
+below a dot's width), north up, one scale for both axes, with a scale bar.
+
+Households are drawn as the 100 m grid cells they fall in (`rules_circle.cells`): a dot per cell at its centre,
+sized by how many households it holds and labelled with the count, blue when all reach a centre or point, red when
+none does, purple when some do. The plot's extent is the cells', so nothing drawn depends on where in its cell a
+household lives."""
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .rules_circle import EARTH_RADIUS_M, Point
+from .rules_circle import EARTH_RADIUS_M, Cell, Point
 
 WIDTH = 640          # the SVG's user units across (it scales to the screen)
 MAX_HEIGHT = 640
@@ -14,11 +19,40 @@ MARGIN = 24
 NICE_LENGTHS = (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
 
 
+DOT_R = 3.2       # a cell of one household
+DOT_R_MAX = 9.0
+
+
 @dataclass(frozen=True)
 class Dot:
+    """A grid cell's households: where its centre is drawn, its radius, how many reach a point and how many not."""
+
     x: float
     y: float
-    covered: bool
+    r: float
+    covered: int
+    uncovered: int
+
+    @property
+    def count(self) -> int:
+        return self.covered + self.uncovered
+
+    @property
+    def kind(self) -> str:
+        return "covered" if not self.uncovered else "uncovered" if not self.covered else "mixed"
+
+    @property
+    def title(self) -> str:
+        if not self.uncovered:
+            return f"{self.count}户，均在15分钟内可达"
+        if not self.covered:
+            return f"{self.count}户，均未覆盖"
+        return f"{self.count}户：{self.covered}户可达，{self.uncovered}户未覆盖"
+
+
+def dot_radius(count: int) -> float:
+    """A dot's area grows with its households (capped, so a dense street stays readable)."""
+    return round(min(DOT_R_MAX, DOT_R * math.sqrt(max(count, 1))), 1)
 
 
 @dataclass(frozen=True)
@@ -61,12 +95,12 @@ def _bar(metres_across: float) -> int:
     return min(NICE_LENGTHS, key=lambda n: abs(math.log(n / want)))
 
 
-def draw(households: Sequence[tuple[Point, bool]], points: Sequence[tuple[Point, str, str]],
+def draw(cells: Sequence[Cell], points: Sequence[tuple[Point, str, str]],
          new: Sequence[tuple[Point, str]], names: Sequence[tuple[Point, str]], radius_m: float) -> Plot:
-    """Households (position, covered), centres and points (position, kind, name), suggested new points (position,
-    label) and community names (position, name) on one plot; only the centres and points whose circle reaches the
-    households' area are drawn."""
-    area = [at for at, _ in households] + [at for at, _ in new]
+    """Households' grid cells, centres and points (position, kind, name), suggested new points (position, label)
+    and community names (position, name) on one plot; only the centres and points whose circle reaches the cells'
+    area are drawn."""
+    area = [c.at for c in cells] + [at for at, _ in new]
     if not area:
         area = [at for at, _, _ in points]
     if not area:
@@ -90,7 +124,7 @@ def draw(households: Sequence[tuple[Point, bool]], points: Sequence[tuple[Point,
 
     r = round(radius_m * scale, 1)
     plot = Plot(width=WIDTH, height=height)
-    plot.dots = [Dot(*at(p), covered) for p, covered in households]
+    plot.dots = [Dot(*at(c.at), r=dot_radius(c.count), covered=c.covered, uncovered=c.uncovered) for c in cells]
     plot.points = [Mark(*at(p), r=r, label=name, kind=kind) for p, kind, name in shown]
     plot.new = [Mark(*at(p), r=r, label=label, kind="new") for p, label in new]
     plot.names = [Mark(*at(p), r=0, label=name) for p, name in names]

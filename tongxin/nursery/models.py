@@ -372,6 +372,8 @@ class Bill(models.Model):
 
 # ==== health ====
 # ==== age packages and parent classes ====
+# ==== the 15-minute circle ====
+from .models_circle import CountyBounds  # noqa: E402,F401
 from .models_classes import Activity, Domain, ParentClass, PlanItem, Seat  # noqa: E402, F401
 
 # ==== the day (入离园、一日生活记录) ====

@@ -29,6 +29,9 @@ def actions(user) -> list[Link]:
     if access_circle.is_reader(user):
         cards.append(Link("15分钟托育服务圈", reverse("nursery:circle"),
                           "各社区有3岁以下婴幼儿的家庭步行15分钟可达托育点的比例、每百名婴幼儿托位、建议新设点"))
+    for community in access_circle.own_communities(user):
+        cards.append(Link(f"{community.name}家庭定位", reverse("nursery:community_positions", args=[community.pk]),
+                          "登记有3岁以下婴幼儿家庭的住址位置（可用手机定位），用于计算15分钟托育服务圈"))
     if Role.ADMIN in roles:
         return cards + [Link("社区托育", reverse("nursery:centres"), "全部托育中心、服务点的托位、在托与排队人数")]
     for centre in access.staff_centres(user):

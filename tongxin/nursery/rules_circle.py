@@ -12,6 +12,12 @@
 - Best new point: every uncovered household's own position is a candidate; the candidate whose circle holds the
   most uncovered households wins, ties going to the candidate listed first (the caller lists them in household
   order); greedy when more than one is asked for (each pick removes the households it covers).
+- What is drawn (privacy): households are children's homes, so a page never shows a household's position. The
+  figures are computed from the exact positions; what a page draws is the 100 m cell (`CELL_M`) each household
+  falls in — a dot per cell with its count — and a new point is shown at its cell's centre. Cells are fixed on the
+  earth (rows of `CELL_M` of latitude from the equator, each row cut into `CELL_M`-wide columns at its middle
+  latitude), so they do not move with the data shown.
+- A household's position is entered within its county's bounding box (`Bounds`, data per county).
 """
 
 import datetime as dt
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean earth radius (IUGG)
+CELL_M = 100  # the side of the grid cell a household is drawn in
 WALK_MINUTES = 15
 WALK_KMH = Decimal("5")  # an adult pushing a pram: 5 km/h, the figure the 15-minute circle plans with
 
@@ -169,3 +176,71 @@ def covered_keys(households: Sequence[tuple[int, Point]], points: Sequence[Point
     for p in points:
         found.update(households[i][0] for i in grid.near(p))
     return found
+
+
+# ---------------------------------------------------------------- what a page may show
+
+
+def cell_of(at: Point, cell_m: float = CELL_M) -> tuple[int, int]:
+    """The grid cell (row, column) a position falls in: rows `cell_m` of latitude counted from the equator, each
+    row cut into columns `cell_m` wide at the row's middle latitude."""
+    dlat = math.degrees(cell_m / EARTH_RADIUS_M)
+    row = math.floor(at[0] / dlat)
+    middle = (row + 0.5) * dlat
+    dlon = dlat / max(math.cos(math.radians(min(abs(middle), 89.9))), 1e-6)
+    return row, math.floor(at[1] / dlon)
+
+
+def cell_centre(cell: tuple[int, int], cell_m: float = CELL_M) -> Point:
+    """The middle of a grid cell, rounded to six decimals (what a page may draw instead of a position inside it)."""
+    dlat = math.degrees(cell_m / EARTH_RADIUS_M)
+    middle = (cell[0] + 0.5) * dlat
+    dlon = dlat / max(math.cos(math.radians(min(abs(middle), 89.9))), 1e-6)
+    return round(middle, 6), round((cell[1] + 0.5) * dlon, 6)
+
+
+def coarsen(at: Point, cell_m: float = CELL_M) -> Point:
+    """A position replaced by the middle of its grid cell."""
+    return cell_centre(cell_of(at, cell_m), cell_m)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Households counted in one grid cell: where the cell's middle is, how many reach a point and how many not."""
+
+    at: Point
+    covered: int
+    uncovered: int
+
+    @property
+    def count(self) -> int:
+        return self.covered + self.uncovered
+
+
+def cells(households: Iterable[tuple[Point, bool]], cell_m: float = CELL_M) -> list[Cell]:
+    """Households (position, covered) counted per grid cell, in the cells' order (south to north, west to east)."""
+    counts: dict[tuple[int, int], list[int]] = {}
+    for at, covered in households:
+        tally = counts.setdefault(cell_of(at, cell_m), [0, 0])
+        tally[0 if covered else 1] += 1
+    return [Cell(at=cell_centre(key, cell_m), covered=c, uncovered=u) for key, (c, u) in sorted(counts.items())]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A county's bounding box (WGS-84 degrees): a household's position is entered within it."""
+
+    south: Decimal
+    west: Decimal
+    north: Decimal
+    east: Decimal
+
+    def contains(self, latitude: Decimal, longitude: Decimal) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+    @property
+    def label(self) -> str:
+        def d(x: Decimal) -> str:
+            return f"{x.normalize():f}"
+
+        return f"纬度 {d(self.south)}–{d(self.north)}，经度 {d(self.west)}–{d(self.east)}"

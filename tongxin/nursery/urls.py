@@ -42,4 +42,6 @@ urlpatterns = [
     path("week/", views.family_week, name="family_week"),
     path("circle/", views.circle, name="circle"),
     path("circle/<int:township_id>/", views.circle_township, name="circle_township"),
+    path("circle/positions/", views.positions, name="positions"),
+    path("circle/positions/<int:community_id>/", views.community_positions, name="community_positions"),
 ]

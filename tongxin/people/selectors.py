@@ -15,6 +15,7 @@ from django.http import Http404
 from tongxin.audit.models import AuditEntry
 from tongxin.audit.services import record
 from tongxin.orgs import scope
+from tongxin.orgs.models import Role
 
 from .crypto import lookup_hash
 from .masking import mask_address, mask_id_number, mask_phone
@@ -681,3 +682,67 @@ def infant_households(community_ids: Iterable[int], *, born_after: dt.date, born
 def unplaced_households() -> list[tuple[int, int]]:
     """(family id, community id) of the households with no position yet, in family order."""
     return list(Family.objects.filter(latitude__isnull=True).order_by("pk").values_list("pk", "community_id"))
+
+
+# ---------------------------------------------------------------- one community's household positions (N-10)
+# A household's position is set by the community's own children's worker (社区（村）儿童主任), standing at or knowing
+# the house, or by the administrator; the township and the county offices read the list (who is placed, who not)
+# as far as the registry lets them see the households, never the positions themselves.
+LOCATOR_ROLES = frozenset({Role.ADMIN, Role.COMMUNITY_WORKER})
+
+
+def locatable_families(actor) -> QuerySet:
+    """The households whose position the actor may set: those with a child living in the actor's community."""
+    children = Child.objects.filter(scope.child_q(actor, roles_allowed=LOCATOR_ROLES)).values("family_id")
+    return Family.objects.filter(pk__in=children)
+
+
+def may_locate_in(actor, community_id: int) -> bool:
+    """Whether the actor sets the positions of this community's households (its worker, or the administrator)."""
+    if Role.ADMIN in scope.roles(actor):
+        return True
+    return any(a.role == Role.COMMUNITY_WORKER and a.region_id == community_id for a in scope.assignments(actor))
+
+
+@dataclass(frozen=True)
+class HouseholdPosition:
+    """A household with an infant in one community, as the position page lists it: who (the head of household and
+    the address, masked unless the reader sees numbers in full), the infants' birth dates, whether it is placed and,
+    for the one who sets it only, where."""
+
+    family_id: int
+    head_name: str
+    address: str
+    births: tuple[dt.date, ...]
+    placed: bool
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def household_positions(user, community_id: int, *, born_after: dt.date, born_until: dt.date,
+                        ) -> list[HouseholdPosition]:
+    """The community's households with a child born in the window that the user's registry scope shows, the
+    unplaced first, then in family order. Positions are given only to those who set them (one audit entry a page
+    that shows them)."""
+    editor = may_locate_in(user, community_id)
+    families = scope.families(user, Family.objects.filter(community_id=community_id))
+    rows = (Child.objects.filter(family__in=families, birth_date__gt=born_after, birth_date__lte=born_until)
+            .values_list("family_id", "birth_date").order_by("family_id", "birth_date"))
+    births: dict[int, list[dt.date]] = {}
+    for family_id, birth in rows:
+        births.setdefault(family_id, []).append(birth)
+    full = set(Child.objects.filter(scope.child_q(user, roles_allowed=scope.FULL_ID_ROLES),
+                                    family_id__in=list(births)).values_list("family_id", flat=True))
+    out = []
+    for f in Family.objects.filter(pk__in=list(births)).order_by("pk"):
+        placed = f.latitude is not None and f.longitude is not None
+        out.append(HouseholdPosition(
+            family_id=f.pk, head_name=f.head_name or "（未登记户主）",
+            address=(f.address if f.pk in full else mask_address(f.address)) or "未登记住址",
+            births=tuple(births[f.pk]), placed=placed,
+            latitude=f.latitude if editor and placed else None, longitude=f.longitude if editor and placed else None))
+    out.sort(key=lambda h: (h.placed, h.family_id))
+    if editor and any(h.placed for h in out):
+        record(user, AuditEntry.Action.VIEW, None, fields=["latitude", "longitude"],
+               target_repr=f"家庭住址位置（{sum(h.placed for h in out)} 户）")
+    return out

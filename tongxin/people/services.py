@@ -18,7 +18,7 @@ from tongxin.orgs.models import Role, User
 from .crypto import lookup_hash
 from .masking import mask_address, mask_id_number, mask_phone
 from .models import Child, Family, Guardian, Guardianship, pinyin_initials
-from .selectors import person_label
+from .selectors import LOCATOR_ROLES, locatable_families, person_label
 from .validators import normalize_id_number, normalize_mobile, validate_mobile
 
 # Who may register or edit children in the registry, within the scope they can see.
@@ -490,6 +490,9 @@ POSITION_STEP = Decimal("0.000001")
 
 def _position(latitude: Decimal, longitude: Decimal) -> tuple[Decimal, Decimal]:
     """A WGS-84 position within China's extent (a swapped pair or a typo is caught), to six decimals (~0.1 m)."""
+    if not (isinstance(latitude, Decimal) and isinstance(longitude, Decimal)
+            and latitude.is_finite() and longitude.is_finite()):
+        raise ValidationError("纬度、经度应为数字")
     if not (Decimal("3") <= latitude <= Decimal("54") and Decimal("73") <= longitude <= Decimal("136")):
         raise ValidationError("位置应为中国境内的 WGS-84 经纬度（纬度 3–54，经度 73–136）")
     return latitude.quantize(POSITION_STEP), longitude.quantize(POSITION_STEP)
@@ -515,3 +518,30 @@ def households_locate(*, actor: User, positions: dict[int, tuple[Decimal, Decima
     record(actor, AuditEntry.Action.UPDATE, None, fields=["latitude", "longitude"],
            reason=(reason or "登记家庭住址位置") + f"（{len(rows)}户）")
     return len(rows)
+
+
+@transaction.atomic
+def household_locate(*, actor: User, family_id: int, latitude: Decimal, longitude: Decimal,
+                     within: tuple[Decimal, Decimal, Decimal, Decimal] | None = None) -> Family:
+    """Set where one household lives, by its community's children's worker (or the administrator): a WGS-84
+    position in China and, given `within` (south, west, north, east: the county's bounding box), inside it. One
+    audit entry naming the fields, never the values."""
+    if not (scope.roles(actor) & LOCATOR_ROLES):
+        raise PermissionDenied("只有本社区（村）的儿童主任可以登记家庭住址位置")
+    family = locatable_families(actor).select_for_update().filter(pk=family_id).first()
+    if family is None:
+        raise PermissionDenied("只能登记本社区（村）家庭的住址位置")
+    lat, lon = _position(latitude, longitude)
+    if within is not None:
+        south, west, north, east = within
+        if not (south <= lat <= north and west <= lon <= east):
+            raise ValidationError(f"该位置不在本县范围内（纬度 {south.normalize():f}–{north.normalize():f}，"
+                                  f"经度 {west.normalize():f}–{east.normalize():f}），"
+                                  "请核对是否填反或输错")
+    before = "未定位" if family.latitude is None else "位置未变" if (family.latitude, family.longitude) == (lat, lon) \
+        else "改正位置"
+    family.latitude, family.longitude = lat, lon
+    family.save(update_fields=["latitude", "longitude", "updated_at"])
+    record(actor, AuditEntry.Action.UPDATE, family, fields=["latitude", "longitude"],
+           reason=f"登记家庭住址位置（{before}）")
+    return family

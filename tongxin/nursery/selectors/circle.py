@@ -1,7 +1,11 @@
 """The 15-minute childcare circle's figures (N-10): per community, the households with an infant under 3 that
 reach an open centre or point within the walk, the places per 100 infants, and where a new point would cover most
 of those who do not; per township the same summed, its plot and its best new points. Plain data; the rules are
-`rules_circle`'s, the households the registry's (`people.selectors.infant_households`)."""
+`rules_circle`'s, the households the registry's (`people.selectors.infant_households`).
+
+Households are children's homes: their exact positions stay inside this module's computation. What leaves it for a
+page is counts, the 100 m grid cells households fall in (`rules_circle.cells`) and new points at their cell's
+centre — never a household's own position."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -14,8 +18,9 @@ from tongxin.orgs.models import Region
 from tongxin.people import selectors as people
 
 from .. import access_circle, circle_plot
+from .. import rules as base_rules
 from .. import rules_circle as rules
-from ..models import Centre
+from ..models import Centre, CountyBounds
 
 NEW_POINTS_PER_TOWNSHIP = 3
 
@@ -31,6 +36,19 @@ class PointInfo:
     places: int
 
 
+@dataclass(frozen=True)
+class NewPoint:
+    """A suggested new point as a page shows it: the centre of the grid cell of the home it stands at, and how many
+    households still uncovered its circle would reach."""
+
+    at: rules.Point
+    count: int
+
+
+def _shown(suggestions: Sequence[rules.Suggestion]) -> list[NewPoint]:
+    return [NewPoint(at=rules.coarsen(s.at), count=s.count) for s in suggestions]
+
+
 @dataclass
 class Figures:
     """One community's figures (or a township's, summed)."""
@@ -42,7 +60,7 @@ class Figures:
     covered: int = 0      # of those, within the walk of a centre or point
     infants: int = 0
     places: int = 0
-    suggestions: list[rules.Suggestion] = field(default_factory=list)
+    suggestions: list[NewPoint] = field(default_factory=list)
 
     @property
     def uncovered(self) -> int:
@@ -61,7 +79,7 @@ class Figures:
         return rules.places_per_100(self.places, self.infants)
 
     @property
-    def best(self) -> rules.Suggestion | None:
+    def best(self) -> NewPoint | None:
         return self.suggestions[0] if self.suggestions else None
 
 
@@ -73,20 +91,24 @@ class TownshipCircle:
     communities: list[Figures]
     total: Figures
     points: list[PointInfo]
-    # (family id, community id, position, covered) of the placed households with an infant
-    dots: list[tuple[int, int, rules.Point, bool]] = field(default_factory=list)
+    cells: list[rules.Cell] = field(default_factory=list)  # the placed households counted per 100 m cell
+    names: list[tuple[rules.Point, str]] = field(default_factory=list)  # each community's name, amid its cells
 
     def plot(self) -> circle_plot.Plot:
-        names = []
-        for c in self.communities:
-            mine = [at for _, cid, at, _ in self.dots if cid == c.region_id]
-            if mine:
-                names.append(((sum(a[0] for a in mine) / len(mine), sum(a[1] for a in mine) / len(mine)), c.name))
-        return circle_plot.draw(
-            [(at, covered) for _, _, at, covered in self.dots],
-            [(p.at, p.kind, p.name) for p in self.points],
-            [(s.at, f"{i}") for i, s in enumerate(self.total.suggestions, start=1)],
-            names, self.walk.radius_m)
+        return circle_plot.draw(self.cells, [(p.at, p.kind, p.name) for p in self.points],
+                                [(s.at, f"{i}") for i, s in enumerate(self.total.suggestions, start=1)],
+                                self.names, self.walk.radius_m)
+
+
+def _names(communities: Sequence[Figures], dots: Sequence[tuple[int, int, rules.Point, bool]],
+           ) -> list[tuple[rules.Point, str]]:
+    """Where each community's name goes: amid its households' cells (the mean of their centres)."""
+    out = []
+    for c in communities:
+        mine = [cell.at for cell in rules.cells([(at, yes) for _, cid, at, yes in dots if cid == c.region_id])]
+        if mine:
+            out.append(((sum(a[0] for a in mine) / len(mine), sum(a[1] for a in mine) / len(mine)), c.name))
+    return out
 
 
 def open_points() -> list[PointInfo]:
@@ -126,7 +148,8 @@ def _figures(communities: Sequence[Region], points: list[PointInfo], on: dt.date
     for fid, cid, at, yes in dots:
         figures[cid].covered += yes
     for cid, f in figures.items():
-        f.suggestions = rules.best_points([(fid, at) for fid, c, at, yes in dots if c == cid and not yes], radius)
+        f.suggestions = _shown(rules.best_points([(fid, at) for fid, c, at, yes in dots if c == cid and not yes],
+                                                 radius))
     return figures, dots
 
 
@@ -144,10 +167,10 @@ def township_circle(user, township: Region, *, on: dt.date, walk: rules.Walk | N
     figures, dots = _figures(communities, points, on, walk)
     rows = [figures[c.pk] for c in communities]
     total = _total(township.pk, township.name, rows)
-    total.suggestions = rules.best_points([(fid, at) for fid, _, at, yes in dots if not yes], walk.radius_m,
-                                          count=NEW_POINTS_PER_TOWNSHIP)
+    total.suggestions = _shown(rules.best_points([(fid, at) for fid, _, at, yes in dots if not yes], walk.radius_m,
+                                                 count=NEW_POINTS_PER_TOWNSHIP))
     return TownshipCircle(township=township, on=on, walk=walk, communities=rows, total=total, points=points,
-                          dots=dots)
+                          cells=rules.cells([(at, yes) for _, _, at, yes in dots]), names=_names(rows, dots))
 
 
 @dataclass
@@ -175,3 +198,92 @@ def circle_overview(user, *, on: dt.date, walk: rules.Walk | None = None) -> Ove
         out.append((_total(t.pk, t.name, rows), rows))
     total = _total(0, "合计", [t for t, _ in out]) if len(out) > 1 else None
     return Overview(on=on, walk=walk, townships=out, total=total)
+
+
+# ---------------------------------------------------------------- households' positions (家庭定位)
+
+
+def county_bounds(region: Region) -> rules.Bounds | None:
+    """The bounding box of the county a region lies in (None until the administrator sets it)."""
+    county_path = "/" + region.path.strip("/").split("/")[0] + "/"
+    row = CountyBounds.objects.filter(county__path=county_path).first()
+    return row.bounds if row is not None else None
+
+
+def age_label(birth: dt.date, on: dt.date) -> str:
+    months = base_rules.age_in_months(birth, on)
+    if months < 12:
+        return f"{months}个月"
+    return f"{months // 12}岁" + (f"{months % 12}个月" if months % 12 else "")
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    family_id: int
+    head_name: str
+    address: str
+    ages: str            # the infants' ages on the day, e.g. "1岁3个月、3个月"
+    placed: bool
+    latitude: Decimal | None   # for the one who sets it only
+    longitude: Decimal | None
+
+
+@dataclass
+class PositionsPage:
+    community: Region
+    on: dt.date
+    bounds: rules.Bounds | None
+    editable: bool
+    households: int            # with an infant under 3 (all of them, whoever reads)
+    placed: int
+    rows: list[HouseholdRow]   # those the reader's registry scope shows, the unplaced first
+
+    @property
+    def unplaced(self) -> int:
+        return self.households - self.placed
+
+
+def _counts(community_ids: Sequence[int], on: dt.date) -> dict[int, tuple[int, int]]:
+    """Per community: households with an infant under 3, and of those the placed ones (numbers only)."""
+    out: dict[int, list[int]] = {cid: [0, 0] for cid in community_ids}
+    for h in people.infant_households(list(community_ids), born_after=_born_after(on), born_until=on):
+        if rules.infants(h.births, on):
+            out[h.community_id][0] += 1
+            out[h.community_id][1] += h.latitude is not None and h.longitude is not None
+    return {cid: (n, placed) for cid, (n, placed) in out.items()}
+
+
+def community_positions(user, community: Region, *, on: dt.date) -> PositionsPage:
+    """One community's households with an infant under 3 on `on` and whether each is placed; the positions
+    themselves only for its children's worker (and the administrator), who sets them."""
+    editable = access_circle.edits_positions(user, community)
+    rows = []
+    for h in people.household_positions(user, community.pk, born_after=_born_after(on), born_until=on):
+        births = [b for b in h.births if rules.is_infant(b, on)]
+        if births:
+            rows.append(HouseholdRow(family_id=h.family_id, head_name=h.head_name, address=h.address,
+                                     ages="、".join(age_label(b, on) for b in births), placed=h.placed,
+                                     latitude=h.latitude if editable else None,
+                                     longitude=h.longitude if editable else None))
+    households, placed = _counts([community.pk], on)[community.pk]
+    return PositionsPage(community=community, on=on, bounds=county_bounds(community), editable=editable,
+                         households=households, placed=placed, rows=rows)
+
+
+@dataclass(frozen=True)
+class CommunityPositions:
+    community: Region
+    households: int
+    placed: int
+
+    @property
+    def unplaced(self) -> int:
+        return self.households - self.placed
+
+
+def positions_overview(user, *, on: dt.date) -> list[CommunityPositions]:
+    """Every community the user reads the circle of, with how many of its households with an infant are placed."""
+    communities = list(Region.objects.filter(access_circle.communities_q(user)).select_related("parent")
+                       .order_by("path"))
+    counts = _counts([c.pk for c in communities], on)
+    return [CommunityPositions(community=c, households=counts[c.pk][0], placed=counts[c.pk][1]) for c in communities]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tongxin.audit.models import AuditEntry
+from tongxin.nursery import rules_circle
 from tongxin.nursery.choices import ClassType
 from tongxin.nursery.selectors import circle
 from tongxin.nursery.services import network
@@ -77,17 +78,22 @@ def test_the_township_has_300_places_per_100_infants(town):
     assert (f.places, f.per_100) == (15, Decimal("300.0"))
 
 
-def test_the_new_point_is_at_the_first_registered_of_the_tied_homes(town):
-    _, homes, _, _ = town
+def test_the_new_point_is_shown_at_the_grid_cell_of_the_first_registered_of_the_tied_homes(town):
+    """B's home wins the tie (covering B and C); the page is given the middle of B's 100 m cell, not B's home."""
     best = _community(town).best
-    assert (best.key, best.at, best.covers) == (homes["B"].pk, (28.012, 116.0), (homes["B"].pk, homes["C"].pk))
+    assert (best.at, best.count) == (rules_circle.coarsen((28.012, 116.0)), 2)
 
 
-def test_the_plot_draws_three_households_and_the_point(town):
+def test_the_new_point_shown_is_not_the_homes_own_position(town):
+    assert _community(town).best.at != (28.012, 116.0)
+
+
+def test_the_plot_draws_three_cells_of_one_household_each_and_the_point(town):
+    """A, B and C lie 0.007° and 0.008° apart (780 m and more): three cells, A's covered, B's and C's not."""
     township, _, admin, _ = town
     plot = circle.township_circle(admin, township, on=ON).plot()
-    assert ([d.covered for d in plot.dots], [p.label for p in plot.points]) == ([True, False, False],
-                                                                                ["测试托育服务中心"])
+    assert ([(d.covered, d.uncovered) for d in plot.dots], [p.label for p in plot.points]) == (
+        [(1, 0), (0, 1), (0, 1)], ["测试托育服务中心"])
 
 
 def test_a_closed_point_covers_nobody(town):
@@ -144,8 +150,9 @@ def test_the_overview_links_the_officers_township_only(town, client):
     assert (reverse("nursery:circle_township", args=[township.pk]) in page, "城关镇" in page) == (True, False)
 
 
-def test_the_demo_places_every_household(demo_user):
-    assert not Family.objects.filter(latitude__isnull=True).exists()
+def test_the_demo_places_every_household_but_three_of_dongmen_left_for_its_worker(demo_user):
+    unplaced = Family.objects.filter(latitude__isnull=True)
+    assert (unplaced.count(), set(unplaced.values_list("community__name", flat=True))) == (3, {"东门社区"})
 
 
 def test_the_demo_covers_dongmen_fully_and_shimen_not_at_all(demo_user):

@@ -1,6 +1,7 @@
 """The 15-minute circle's pure rules, against figures worked out by hand."""
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import pytest
@@ -142,3 +143,42 @@ def test_the_greedy_search_matches_the_definition_on_random_towns(seed):
     homes = [(k, (28.7 + rng.uniform(-0.03, 0.03), 116.0 + rng.uniform(-0.03, 0.03))) for k in range(120)]
     picks = rules.best_points(homes, RADIUS, count=4)
     assert [(p.key, p.covers) for p in picks] == _naive_greedy(homes, RADIUS, 4)
+
+
+# ---------------------------------------------------------------- what a page may draw: 100 m grid cells
+# A cell row is 100 m of latitude: 100 / 6,371,008.8 rad = 0.000899322°. On the equator a column is as wide.
+CELL_DEG = 0.000899322
+
+
+def test_the_first_cell_north_east_of_0_0_has_its_middle_50_metres_each_way():
+    assert rules.cell_centre(rules.cell_of((0.0001, 0.0001))) == pytest.approx((CELL_DEG / 2, CELL_DEG / 2),
+                                                                                abs=1e-6)
+
+
+def test_two_homes_40_metres_apart_in_one_cell_are_drawn_at_the_same_place():
+    a, b = (28.70030, 116.01010), (28.70030 + 40 / DEGREE_M, 116.01010)
+    assert rules.cell_of(a) == rules.cell_of(b) and rules.coarsen(a) == rules.coarsen(b)
+
+
+def test_a_coarsened_home_lies_within_half_a_cells_diagonal_of_the_home():
+    home = (28.712345, 116.034567)
+    assert 0 < rules.distance_m(home, rules.coarsen(home)) <= 50 * 2 ** 0.5 + 0.5
+
+
+def test_a_column_at_60_degrees_north_is_twice_as_many_degrees_wide():
+    """100 m of longitude at 60°N are 0.0018° (cos 60° = ½): homes 0.0015° apart share a column, 0.0019° do not."""
+    row_middle = rules.cell_centre(rules.cell_of((60.0, 10.0)))[0]
+    start = rules.cell_centre(rules.cell_of((row_middle, 10.0)))[1] - CELL_DEG / math.cos(math.radians(row_middle)) / 2
+    assert rules.cell_of((row_middle, start + 0.00001)) == rules.cell_of((row_middle, start + 0.0015))
+    assert rules.cell_of((row_middle, start + 0.00001)) != rules.cell_of((row_middle, start + 0.0019))
+
+
+def test_cells_count_covered_and_uncovered_households_apart():
+    a = (0.0001, 0.0001)
+    found = rules.cells([(a, True), ((0.0002, 0.0002), False), ((0.0003, 0.0001), True), ((0.01, 0.01), False)])
+    assert [(c.covered, c.uncovered) for c in found] == [(2, 1), (0, 1)]
+
+
+def test_a_county_box_holds_its_corners_and_refuses_a_swapped_pair():
+    box = rules.Bounds(south=Decimal("28.35"), west=Decimal("115.6"), north=Decimal("29.05"), east=Decimal("116.42"))
+    assert box.contains(Decimal("28.35"), Decimal("116.42")) and not box.contains(Decimal("116.0"), Decimal("28.7"))

@@ -315,6 +315,37 @@ def test_the_circle_is_the_area_offices_and_each_township_theirs(login, username
         assert got == expected, township
 
 
+def _reads_community(held, community: Region) -> bool:
+    """Admin, or an area office whose region holds the community."""
+    return _admin(held) or any(a.role in AREA_ROLES and a.region is not None
+                               and community.path.startswith(a.region.path) for a in held)
+
+
+def _places(held, community: Region) -> bool:
+    """Admin, or the community's own children's worker."""
+    return _admin(held) or any(a.role == "community_worker" and a.region_id == community.pk for a in held)
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_positions_are_read_by_the_area_offices_and_set_by_each_communitys_worker(login, username):
+    """家庭定位: the index (a worker of one community is sent to it), each community's list, and a POST: set by the
+    community's worker or the administrator (400 for an empty form), refused to everyone else (403, nothing
+    stored)."""
+    from tongxin.people.models import Family
+
+    client, held = login(username), _held(username)
+    workers = [a for a in held if a.role == "community_worker"]
+    index = (302 if len(workers) == 1 and not _admin(held) else OK) if _circle_reader(held) else NO
+    assert client.get(reverse("nursery:positions")).status_code == index
+    placed = Family.objects.filter(latitude__isnull=False).count()
+    for community in Region.objects.filter(level=Region.Level.COMMUNITY).order_by("path"):
+        url = reverse("nursery:community_positions", args=[community.pk])
+        assert client.get(url).status_code == (OK if _reads_community(held, community) else NO), community
+        refused = client.post(url, {"family": "1", "latitude": "", "longitude": ""}).status_code
+        assert refused == (400 if _places(held, community) else NO), community
+    assert Family.objects.filter(latitude__isnull=False).count() == placed
+
+
 def test_an_unknown_township_is_not_found(login):
     county = Region.objects.get(level=Region.Level.COUNTY)
     assert login("admin").get(reverse("nursery:circle_township", args=[county.pk])).status_code == 404

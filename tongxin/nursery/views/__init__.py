@@ -3,6 +3,7 @@
 
 from .bills import bill_paid, bills, bills_xlsx
 from .circle import circle, circle_township
+from .circle_positions import community_positions, positions
 from .classes import (
     activities,
     centre_classes,
@@ -62,4 +63,6 @@ __all__ = [
     "seat_feedback",
     "circle",
     "circle_township",
+    "positions",
+    "community_positions",
 ]
