@@ -31,3 +31,17 @@ def shot(page, name):
     if ARTIFACTS:
         os.makedirs(ARTIFACTS, exist_ok=True)
         page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"), full_page=True)
+
+
+def assert_fits(page, name, width=390, max_height=None):
+    """Keep a screenshot, then check the page scrolls only downwards at `width` (and, given `max_height`, not
+    endlessly). It waits for the page to finish loading first: a click that navigates returns before the new
+    document exists, and measuring then reads a page with no scrolling element."""
+    page.wait_for_load_state("load")
+    shot(page, name)
+    scroll_width, scroll_height = page.evaluate(
+        "(() => { const e = document.scrollingElement || document.documentElement; "
+        "return [e.scrollWidth, e.scrollHeight]; })()")
+    assert scroll_width <= width, f"{name}：页面横向滚动（宽 {scroll_width}px，屏宽 {width}px）"
+    if max_height is not None:
+        assert scroll_height <= max_height, f"{name}：页面过长（{scroll_height}px）"
