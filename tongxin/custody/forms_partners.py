@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from .models import Fund, GuestSession, Partner, Spending
-from .partner_rules import WEEKDAY_LABELS
+from .partner_rules import DEFAULT_DRILL_EVERY_WEEKS, WEEKDAY_LABELS
 
 WEEKDAYS = [(d, label) for d, label in WEEKDAY_LABELS.items()]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -94,3 +94,11 @@ class GuestSessionForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
+
+
+class DrillFrequencyForm(forms.Form):
+    every_weeks = forms.IntegerField(
+        label="安全演练至少每几周一次", min_value=1, max_value=DEFAULT_DRILL_EVERY_WEEKS,
+        help_text=f"默认每期至少 1 次、每 {DEFAULT_DRILL_EVERY_WEEKS} 周 1 次；只能设得更频繁",
+        error_messages={"min_value": "请填写 1 到 %(limit_value)s 之间的周数",
+                        "max_value": f"只能比默认更频繁：请填写 1 到 {DEFAULT_DRILL_EVERY_WEEKS} 周"})

@@ -208,4 +208,30 @@ class GuestSession(models.Model):
         return f"{self.date:%m-%d} {self.topic}"
 
 
-__all__ = ["WEEKDAY_LABELS", "Fund", "GuestSession", "Income", "Partner", "PartnerVenue", "Spending", "VenueBooking"]
+class DrillSetting(models.Model):
+    """How often the office running programmes (a school or a community) wants its children to drill (S-04
+    「定期」): at least once a period, and once every `every_weeks` weeks of a longer period. Without a row the
+    seed default holds (partner_rules.DEFAULT_DRILL_EVERY_WEEKS); a row may only make it more frequent."""
+
+    school = models.OneToOneField("orgs.School", verbose_name="学校", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    community = models.OneToOneField(Region, verbose_name="社区（村）", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+")
+    every_weeks = models.PositiveSmallIntegerField("安全演练至少每几周一次")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全演练频次"
+        constraints = [
+            models.CheckConstraint(condition=Q(school__isnull=False) ^ Q(community__isnull=False),
+                                   name="drill_setting_one_office"),
+            models.CheckConstraint(condition=Q(every_weeks__gte=1), name="drill_setting_weeks_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.school or self.community} 每 {self.every_weeks} 周演练"
+
+
+__all__ = ["WEEKDAY_LABELS", "DrillSetting", "Fund", "GuestSession", "Income", "Partner", "PartnerVenue", "Spending", "VenueBooking"]

@@ -1,12 +1,13 @@
 """Reads of partners, bookings, a programme's account and its guest sessions. Plain data for pages and Excel."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 
 from .. import partner_rules, permissions
-from ..models import Attendance, Fund, GuestSession, Income, Partner, Programme, Spending, VenueBooking
+from ..models import Attendance, DrillSetting, Fund, GuestSession, Income, Partner, Programme, Spending, VenueBooking
 
 
 def visible_partners(user):
@@ -70,3 +71,19 @@ def statement(programme: Programme) -> Statement:
         received=received, spent=spent, child_days=days,
         cost_per_child_day=partner_rules.cost_per_child_day(spent, days),
         sessions=list(GuestSession.objects.filter(programme=programme).select_related("partner")))
+
+
+def drill_every_weeks(programme: Programme) -> int:
+    """The office's own frequency, or the seed default (S-04)."""
+    office = {"school_id": programme.school_id} if programme.school_id else {"community_id": programme.community_id}
+    setting = DrillSetting.objects.filter(**office).values_list("every_weeks", flat=True).first()
+    return setting or partner_rules.DEFAULT_DRILL_EVERY_WEEKS
+
+
+def drill_board(programme: Programme, today: dt.date) -> partner_rules.DrillBoard:
+    """「安全演练：已 x 次 / 应 y 次」 and what is overdue, period by period: a drill is a guest session where a
+    drill was held."""
+    periods = [(p.name, p.start, p.end) for p in programme.periods.order_by("start")]
+    drills = (GuestSession.objects.filter(programme=programme).exclude(drill_kind="")
+              .values_list("date", flat=True))
+    return partner_rules.drill_board(periods, drills, drill_every_weeks(programme), today)

@@ -12,7 +12,7 @@ from tongxin.audit.services import record
 from tongxin.orgs.models import User
 
 from .. import partner_rules, permissions
-from ..models import Attendance, Fund, GuestSession, Income, Partner, Programme, Spending
+from ..models import Attendance, DrillSetting, Fund, GuestSession, Income, Partner, Programme, Spending
 from ._common import A
 
 MAX_AMOUNT = Decimal("99999999.99")
@@ -94,3 +94,20 @@ def record_guest_session(*, actor: User, programme: Programme, date: dt.date, ki
         drill_minutes=drill_minutes if drill_kind else None, drill_result=drill_result.strip(), recorded_by=actor)
     record(actor, A.CREATE, session, fields=["date", "kind", "teacher", "topic", "children_present", "drill_kind"])
     return session
+
+
+@transaction.atomic
+def set_drill_frequency(*, actor: User, programme: Programme, every_weeks: int) -> DrillSetting:
+    """The office running the programme (its school or community) sets how often its programmes drill (S-04): only
+    more often than the seed default. Applies to every programme of that office."""
+    permissions.require_organiser(actor, programme)
+    problem = partner_rules.drill_every_weeks_problem(every_weeks)
+    if problem:
+        raise ValidationError({"every_weeks": problem})
+    office = {"school": programme.school} if programme.school_id else {"community": programme.community}
+    setting, _ = DrillSetting.objects.select_for_update().get_or_create(
+        **office, defaults={"every_weeks": every_weeks, "updated_by": actor})
+    setting.every_weeks, setting.updated_by = every_weeks, actor
+    setting.save(update_fields=["every_weeks", "updated_by", "updated_at"])
+    record(actor, A.UPDATE, setting, fields=["every_weeks"], reason=f"安全演练至少每 {every_weeks} 周一次")
+    return setting

@@ -4,13 +4,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Region
 
 from .. import exports_partners, permissions
 from ..forms import form_errors
-from ..forms_partners import BookingForm, GuestSessionForm, IncomeForm, PartnerForm, PartnerVenueForm, SpendingForm
+from ..forms_partners import (
+    BookingForm,
+    DrillFrequencyForm,
+    GuestSessionForm,
+    IncomeForm,
+    PartnerForm,
+    PartnerVenueForm,
+    SpendingForm,
+)
 from ..models import Partner, Programme
 from ..selectors import partners as read
 from ..services import accounts as money
@@ -131,6 +140,14 @@ def guests(request, programme_id):
     partners = Partner.objects.filter(permissions.partner_read_q(request.user)).order_by("name")
     if request.method == "POST":
         permissions.require_organiser(request.user, programme)
+        if request.POST.get("action") == "frequency":
+            frequency = DrillFrequencyForm(request.POST)
+            if frequency.is_valid():
+                attempt(request, money.set_drill_frequency, actor=request.user, programme=programme,
+                        every_weeks=frequency.cleaned_data["every_weeks"], success="演练频次已保存")
+            else:
+                _refused(request, frequency)
+            return redirect("custody:guests", programme.pk)
         form = GuestSessionForm(request.POST, partners=partners)
         if form.is_valid():
             d = form.cleaned_data
@@ -140,6 +157,9 @@ def guests(request, programme_id):
         else:
             _refused(request, form)
         return redirect("custody:guests", programme.pk)
+    drills = read.drill_board(programme, timezone.localdate())
     return render(request, "custody/guests.html", {
         "programme": programme, "sessions": read.statement(programme).sessions, "manages": manages,
+        "drills": drills,
+        "drill_form": DrillFrequencyForm(initial={"every_weeks": drills.every_weeks}) if manages else None,
         "form": GuestSessionForm(partners=partners) if manages else None})
