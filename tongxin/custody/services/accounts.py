@@ -177,7 +177,11 @@ def record_guest_session(*, actor: User, programme: Programme, date: dt.date, ki
         raise ValidationError({"kind": "请选择活动类型"})
     if drill_kind and drill_kind not in GuestSession.DrillKind.values:
         raise ValidationError({"drill_kind": "请选择演练类型"})
-    if not teacher.strip() or not topic.strip():
+    teacher = stored_text(teacher, label="授课人", max_length=32)
+    teacher_unit = stored_text(teacher_unit, label="授课人单位", max_length=64)
+    topic = stored_text(topic, label="主题", max_length=64)
+    drill_result = stored_text(drill_result, label="演练效果", max_length=200)
+    if not teacher or not topic:
         raise ValidationError("请填写授课人和主题")
     problem = partner_rules.drill_problem(is_drill=kind == GuestSession.Kind.DRILL, drill_kind=drill_kind,
                                           minutes=drill_minutes, result=drill_result)
