@@ -14,6 +14,8 @@ TONGXIN_HSTS_SECONDS     HSTS max-age (default one year with TONGXIN_HTTPS, else
 TONGXIN_PROXY_COUNT      reverse proxies in front of Django that append to X-Forwarded-For (default 0)
 TONGXIN_LOGIN_FAILURE_LIMIT    failed logins per account or per address before a lockout (default 5)
 TONGXIN_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default 15)
+TONGXIN_VOLUNTEER_REGISTRATIONS_PER_HOUR  self-registrations to the volunteer pool accepted from one client address
+                         within an hour (default 5); more get a 429 page
 TONGXIN_CUSTODY_FEE_CAP  the county's cap on custody fees per child per day, lunch apart (default 24.00)
 TONGXIN_FIGURES_EVERY_MINUTES  how often the worker recomputes the programmes' summary figures (default 60)
 TONGXIN_SMS_* / TONGXIN_WECHAT_* / TONGXIN_NOTIFY_*  the notifications' SMS and WeChat channels (see their block below)
@@ -246,6 +248,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-HTTP health c
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("TONGXIN_HSTS_SECONDS", str(365 * 24 * 3600) if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# The public volunteer self-registration page (volunteers.views.register): at most this many new registrations from
+# one client address (client_ip above) in any hour, counted from the registrations themselves in the database, so
+# every app server sees the same count.
+VOLUNTEER_REGISTRATIONS_PER_HOUR = int(os.environ.get("TONGXIN_VOLUNTEER_REGISTRATIONS_PER_HOUR", "5"))
 if PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -5,35 +5,43 @@ from decimal import Decimal
 from django import forms
 
 from .models import Fund, GuestSession, Partner, Spending
-from .partner_rules import WEEKDAY_LABELS
+from .partner_rules import DEFAULT_DRILL_EVERY_WEEKS, WEEKDAY_LABELS
 
 WEEKDAYS = [(d, label) for d, label in WEEKDAY_LABELS.items()]
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
 
 
-class PartnerForm(forms.Form):
+class PartnerEditForm(forms.Form):
     name = forms.CharField(label="单位名称", max_length=64)
     kind = forms.ChoiceField(label="类型", choices=Partner.Kind.choices)
     contact = forms.CharField(label="联系人", max_length=32)
     phone = forms.RegexField(label="联系电话", regex=r"^[0-9\-]{7,20}$", max_length=20, required=False,
                              error_messages={"invalid": "请填写正确的电话号码"})
-    region = forms.ModelChoiceField(label="所在乡镇（街道）或社区（村）", queryset=None, empty_label="（请选择）")
     activities = forms.CharField(label="可开展的活动", max_length=128, required=False, help_text="如：安全讲座、阅读推广、非遗手工")
+
+
+class PartnerForm(PartnerEditForm):
+    region = forms.ModelChoiceField(label="所在乡镇（街道）或社区（村）", queryset=None, empty_label="（请选择）")
+    field_order = ["name", "kind", "contact", "phone", "region", "activities"]
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
 
 
-class PartnerVenueForm(forms.Form):
-    site = forms.ModelChoiceField(label="场所", queryset=None, empty_label="（请选择场所）")
+class VenueEditForm(forms.Form):
     capacity = forms.IntegerField(label="可容纳儿童（人）", min_value=1, max_value=2000)
     weekdays = forms.TypedMultipleChoiceField(label="开放日", choices=WEEKDAYS, coerce=int,
                                               widget=forms.CheckboxSelectMultiple)
     opens = forms.TimeField(label="开放时间", widget=TIME)
     closes = forms.TimeField(label="关闭时间", widget=TIME)
     note = forms.CharField(label="使用说明", max_length=128, required=False)
+
+
+class PartnerVenueForm(VenueEditForm):
+    site = forms.ModelChoiceField(label="场所", queryset=None, empty_label="（请选择场所）")
+    field_order = ["site", "capacity", "weekdays", "opens", "closes", "note"]
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,3 +102,15 @@ class GuestSessionForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
+
+
+class DrillFrequencyForm(forms.Form):
+    every_weeks = forms.IntegerField(
+        label="安全演练至少每几周一次", min_value=1, max_value=DEFAULT_DRILL_EVERY_WEEKS,
+        help_text=f"默认每期至少 1 次、每 {DEFAULT_DRILL_EVERY_WEEKS} 周 1 次；只能设得更频繁",
+        error_messages={"min_value": "请填写 1 到 %(limit_value)s 之间的周数",
+                        "max_value": f"只能比默认更频繁：请填写 1 到 {DEFAULT_DRILL_EVERY_WEEKS} 周"})
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, help_text="如：重复登记、金额录错，将留档备查")

@@ -689,5 +689,5 @@ class FiguresSnapshot(models.Model):
         return f"{self.programme} 截至 {self.upto:%Y-%m-%d}"
 
 
-from .models_partners import Fund, GuestSession, Income, Partner, PartnerVenue, Spending, VenueBooking  # noqa: E402, F401  the partners' and accounts' tables are custody's too
+from .models_partners import DrillSetting, Fund, GuestSession, Income, Partner, PartnerVenue, Spending, VenueBooking  # noqa: E402, F401  the partners' and accounts' tables are custody's too
 

@@ -11,7 +11,24 @@ from tongxin.orgs.models import Region, Site
 from .partner_rules import WEEKDAY_LABELS, weekday_text
 
 
-class Partner(models.Model):
+class Withdrawable(models.Model):
+    """A record corrected by withdrawing it: the row stays, marked with when, by whom and why; lists, bookings and
+    statements leave it out."""
+
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="撤销人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    withdraw_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class Partner(Withdrawable):
     """A school, kindergarten, library, culture centre, youth palace or social organisation that lends a venue
     or runs activities. It belongs to a township's (or a community's) registry."""
 
@@ -38,13 +55,14 @@ class Partner(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "合作单位"
         ordering = ["region__path", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="one_partner_name_per_region")]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], condition=Q(withdrawn_at__isnull=True),
+                                               name="one_partner_name_per_region")]
 
     def __str__(self):
         return self.name
 
 
-class PartnerVenue(models.Model):
+class PartnerVenue(Withdrawable):
     """A room a partner lends: how many children it takes at a time and when it is open to programmes."""
 
     partner = models.ForeignKey(Partner, verbose_name="合作单位", on_delete=models.CASCADE, related_name="venues")
@@ -59,7 +77,8 @@ class PartnerVenue(models.Model):
         verbose_name = verbose_name_plural = "合作单位出借场所"
         ordering = ["partner", "site__name"]
         constraints = [
-            models.UniqueConstraint(fields=["partner", "site"], name="one_partner_venue_per_site"),
+            models.UniqueConstraint(fields=["partner", "site"], condition=Q(withdrawn_at__isnull=True),
+                                    name="one_partner_venue_per_site"),
             models.CheckConstraint(condition=Q(closes__gt=F("opens")), name="partner_venue_closes_after_opening"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="partner_venue_capacity_positive"),
         ]
@@ -115,7 +134,7 @@ class Fund(models.TextChoices):
     HIGHER_FINANCE = "higher_finance", "上级财政补助"
 
 
-class Income(models.Model):
+class Income(Withdrawable):
     programme = models.ForeignKey("custody.Programme", verbose_name="项目", on_delete=models.CASCADE, related_name="incomes")
     fund = models.CharField("资金来源", max_length=16, choices=Fund.choices)
     payer = models.CharField("拨付单位或捐赠人", max_length=64)
@@ -135,7 +154,7 @@ class Income(models.Model):
         return f"{self.get_fund_display()} {self.amount} 元"
 
 
-class Spending(models.Model):
+class Spending(Withdrawable):
     class Category(models.TextChoices):
         MEALS = "meals", "餐费"
         MATERIALS = "materials", "图书文具、活动材料"
@@ -208,4 +227,30 @@ class GuestSession(models.Model):
         return f"{self.date:%m-%d} {self.topic}"
 
 
-__all__ = ["WEEKDAY_LABELS", "Fund", "GuestSession", "Income", "Partner", "PartnerVenue", "Spending", "VenueBooking"]
+class DrillSetting(models.Model):
+    """How often the office running programmes (a school or a community) wants its children to drill (S-04
+    「定期」): at least once a period, and once every `every_weeks` weeks of a longer period. Without a row the
+    seed default holds (partner_rules.DEFAULT_DRILL_EVERY_WEEKS); a row may only make it more frequent."""
+
+    school = models.OneToOneField("orgs.School", verbose_name="学校", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    community = models.OneToOneField(Region, verbose_name="社区（村）", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+")
+    every_weeks = models.PositiveSmallIntegerField("安全演练至少每几周一次")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "安全演练频次"
+        constraints = [
+            models.CheckConstraint(condition=Q(school__isnull=False) ^ Q(community__isnull=False),
+                                   name="drill_setting_one_office"),
+            models.CheckConstraint(condition=Q(every_weeks__gte=1), name="drill_setting_weeks_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.school or self.community} 每 {self.every_weeks} 周演练"
+
+
+__all__ = ["WEEKDAY_LABELS", "DrillSetting", "Fund", "GuestSession", "Income", "Partner", "PartnerVenue", "Spending", "VenueBooking"]

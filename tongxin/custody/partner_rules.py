@@ -1,7 +1,8 @@
 """Pure rules of partners' venues, programme accounts and guest sessions: no database, dates and figures passed in."""
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .rules import times_overlap
@@ -93,5 +94,78 @@ def drill_problem(*, is_drill: bool, drill_kind: str, minutes: int | None, resul
     return None
 
 
-__all__ = ["WEEKDAY_LABELS", "booking_problem", "bookings_clash", "cost_per_child_day", "drill_problem",
-           "fund_balances", "spending_problem", "weekday_text"]
+# S-04 「定期邀请专业人士……进行防溺水、交通安全、急救、消防安全等安全教育讲座和演练」 (seed 003) gives no number.
+# The default reads it for the programmes the seed describes: holiday programmes run in periods (期) with a new
+# intake each, so every period drills at least once (a child of the second period did not take part in the first
+# one's drill); a longer period (an after-school term) drills once every four weeks, so a term of about 16 weeks
+# covers the four subjects the seed names (drowning, traffic, first aid, fire) once each. An office running
+# programmes may ask for more (DrillSetting), never less.
+DEFAULT_DRILL_EVERY_WEEKS = 4
+
+
+def drill_every_weeks_problem(every_weeks: int) -> str | None:
+    if not 1 <= every_weeks <= DEFAULT_DRILL_EVERY_WEEKS:
+        return (f"安全演练频次只能比默认（每期至少 1 次、每 {DEFAULT_DRILL_EVERY_WEEKS} 周 1 次）更频繁："
+                f"请填写 1 到 {DEFAULT_DRILL_EVERY_WEEKS} 周")
+    return None
+
+
+def drill_dues(start: dt.date, end: dt.date, every_weeks: int) -> list[dt.date]:
+    """The dates by which a period's drills are due: one per whole `every_weeks` weeks of the period and at least
+    one; the k-th by the last day of its k-th block of weeks, the last one by the period's last day (a remainder
+    shorter than a block joins the last block)."""
+    span = 7 * every_weeks
+    n = max(1, ((end - start).days + 1) // span)
+    return [start + dt.timedelta(days=k * span - 1) for k in range(1, n)] + [end]
+
+
+@dataclass(frozen=True)
+class PeriodDrills:
+    name: str
+    start: dt.date
+    end: dt.date
+    held: int
+    dues: tuple[dt.date, ...]
+    overdue: tuple[dt.date, ...]  # due dates passed while the period has had fewer drills than their rank
+
+    @property
+    def expected(self) -> int:
+        return len(self.dues)
+
+
+@dataclass(frozen=True)
+class DrillBoard:
+    every_weeks: int
+    periods: tuple[PeriodDrills, ...]
+
+    @property
+    def held(self) -> int:
+        return sum(p.held for p in self.periods)
+
+    @property
+    def expected(self) -> int:
+        return sum(p.expected for p in self.periods)
+
+    @property
+    def overdue(self) -> list[tuple[str, int, dt.date]]:
+        """(period, which drill of the period, its due date) for each drill overdue."""
+        return [(p.name, p.dues.index(due) + 1, due) for p in self.periods for due in p.overdue]
+
+
+def drill_board(periods: Sequence[tuple[str, dt.date, dt.date]], drill_dates: Iterable[dt.date], every_weeks: int,
+                today: dt.date) -> DrillBoard:
+    """Drills held against drills due, period by period. The k-th drill of a period is overdue from the day after
+    its due date while the period has had fewer than k drills (one held late clears it: it is no longer missing)."""
+    dates = sorted(drill_dates)
+    rows = []
+    for name, start, end in periods:
+        held = [d for d in dates if start <= d <= end]
+        dues = drill_dues(start, end, every_weeks)
+        overdue = tuple(due for k, due in enumerate(dues, 1) if due < today and len(held) < k)
+        rows.append(PeriodDrills(name=name, start=start, end=end, held=len(held), dues=tuple(dues), overdue=overdue))
+    return DrillBoard(every_weeks=every_weeks, periods=tuple(rows))
+
+
+__all__ = ["DEFAULT_DRILL_EVERY_WEEKS", "WEEKDAY_LABELS", "DrillBoard", "PeriodDrills", "booking_problem",
+           "bookings_clash", "cost_per_child_day", "drill_board", "drill_dues", "drill_every_weeks_problem",
+           "drill_problem", "fund_balances", "spending_problem", "weekday_text"]

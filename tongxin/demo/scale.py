@@ -39,6 +39,7 @@ class ScaleSummary:
     classes: int
     children: int
     programmes: int
+    pool: int = 0  # people in the added parts' volunteer and teacher pool
 
 
 def _place_names(rng: random.Random) -> list[str]:
@@ -72,10 +73,15 @@ def build_scaled_county(scale: int, seed: int = 20261123, progress=None) -> Scal
     names = _place_names(random.Random(f"{seed}-names"))
     password = make_password(DEMO_PASSWORD)
     summary = ScaleSummary(parts=scale, townships=0, communities=0, schools=0, classes=0, children=0, programmes=0)
+    pool_parts = []
     for part in range(1, scale):
-        _build_part(part, county, random.Random(f"{seed}-{part}"), ids, phones, names, password, summary)
+        pool_parts.append(_build_part(part, county, random.Random(f"{seed}-{part}"), ids, phones, names, password,
+                                      summary))
         if progress:
             progress(part, scale)
+    from .volunteers import build_scaled_pool
+
+    summary.pool = build_scaled_pool(random.Random(f"{seed}-pool"), pool_parts)  # the parts' teachers and volunteers
     from .care import build_care_demo
 
     build_care_demo(random.Random(f"{seed}-care"))  # the added parts' care files, pairings and records
@@ -87,7 +93,8 @@ def build_scaled_county(scale: int, seed: int = 20261123, progress=None) -> Scal
 
 @transaction.atomic
 def _build_part(part: int, county: Region, rng: random.Random, ids: _IdFactory, phones: set[str], names: list[str],
-                password: str, summary: ScaleSummary) -> None:
+                password: str, summary: ScaleSummary) -> tuple[str, list[str], str]:
+    """One part; returns what its volunteer pool needs: (its tag, its communities' codes, its volunteer's login)."""
     # ------------------------------------------------------------ regions: the demo's three townships, renamed
     townships: list[Region] = []
     communities: dict[str, Region] = {}
@@ -191,3 +198,4 @@ def _build_part(part: int, county: Region, rng: random.Random, ids: _IdFactory, 
     summary.classes += len(classes)
     summary.children += len(people.children)
     summary.programmes += 4
+    return tag, [c.code for c in all_comms], volunteer

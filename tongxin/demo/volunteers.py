@@ -49,11 +49,12 @@ REJECT_REASONS = ["身份信息与户籍登记不一致，请核对后重新登�
 
 
 def _teachers(hired_by: dict[int, User]) -> tuple[list[Person], list[tuple[int, int]]]:
-    """Every teacher and school leader: a Person of their school; (user, school) for their check."""
+    """Every teacher and school leader not in the pool yet: a Person of their school; (user, school) for their
+    check."""
     people, schools = [], []
     seen: set[int] = set()
     for a in (RoleAssignment.objects.filter(role__in=[Role.CLASS_TEACHER, Role.SUBJECT_TEACHER, Role.SCHOOL_LEADER],
-                                            active=True)
+                                            active=True, user__pool_person__isnull=True)
               .select_related("school", "school_class__grade__school").order_by("pk")):
         school = a.school or a.school_class.grade.school
         if a.user_id in seen:
@@ -96,17 +97,76 @@ def build_volunteers_demo(rng: random.Random) -> int:
     checks.append(Check(person=own, kind=CheckKind.INQUIRY, result=CheckResult.CLEAR, checked_on=dt.date(2026, 6, 22),
                         valid_until=dt.date(2029, 6, 21), checked_by=worker))
 
+    rows = _registered(rng, [f"vol{n:03d}" for n in range(1, 151)], communities, neighbours, workers, admin, checks)
+    Check.objects.bulk_create(checks)
+    _training_and_letters(rng, [own] + [p for p in rows if p.state == State.ACCEPTED], workers, admin)
+    # Invitations: the demo volunteer has one to answer (东门社区's winter custody); a few others answered.
+    Invitation.objects.create(person=own, kind=InviteKind.CUSTODY, about="2027年寒假托管 值班志愿者", community=home,
+                              start=dt.date(2027, 1, 18), invited_by=worker)
+    answered = [p for p in rows if p.state == State.ACCEPTED][:12]
+    Invitation.objects.bulk_create([
+        Invitation(person=p, kind=InviteKind.PAIRING if i % 3 else InviteKind.CUSTODY, about="结对关爱留守儿童",
+                   community=p.home, start=dt.date(2026, 9, 1), invited_by=workers.get(p.home_id, admin),
+                   state=InviteState.DECLINED if i % 4 == 3 else InviteState.ACCEPTED,
+                   answered_at=timezone.make_aware(dt.datetime(2026, 8, 28, 20)))
+        for i, p in enumerate(answered)])
+    return len(rows) + len(teachers) + 1
+
+
+def build_scaled_pool(rng: random.Random, parts: list[tuple[str, list[str], str]]) -> int:
+    """The pool of the parts a scaled county adds (`demo.scale`), as the demo county's: their teachers and leaders
+    (the inquiry made at hiring), each part's volunteer accepted with a current inquiry, and 150 people registered
+    across the part's communities in every state. `parts`: (tag, community codes, the volunteer's login)."""
+    leaders = {a.school_id: a.user for a in RoleAssignment.objects.filter(role=Role.SCHOOL_LEADER, active=True)
+               .select_related("user").order_by("pk")}
+    workers = {a.region_id: a.user for a in RoleAssignment.objects.filter(role=Role.COMMUNITY_WORKER, active=True)
+               .select_related("user").order_by("pk")}
+    admin = User.objects.get(username="admin")
+    teachers, schools = _teachers(leaders)
+    Person.objects.bulk_create(teachers)
+    by_user = dict(Person.objects.filter(source=Source.TEACHER).values_list("user_id", "pk"))
+    checks = [Check(person_id=by_user[user_id], kind=CheckKind.INQUIRY, result=CheckResult.CLEAR,
+                    checked_on=TEACHER_HIRED, valid_until=TEACHER_VALID, checked_by=leaders.get(school_id, admin),
+                    note="学校招聘时已做入职查询，按学校人事档案登记")
+              for user_id, school_id in schools]
+    accepted: list[Person] = []
+    registered = 0
+    for tag, codes, volunteer_name in parts:
+        communities = list(Region.objects.filter(code__in=codes).order_by("path"))
+        neighbours = {c.pk: [o for o in communities if o.parent_id == c.parent_id] for c in communities}
+        home = communities[0]
+        worker = workers.get(home.pk, admin)
+        own = Person.objects.create(user=User.objects.get(username=volunteer_name), source=Source.STUDENT,
+                                    affiliation="江西师范大学", skills="作业辅导", home=home, weekdays="135",
+                                    holidays=True, hours="下午", state=State.ACCEPTED, vetted_by=worker,
+                                    vetted_at=timezone.make_aware(dt.datetime(2026, 6, 20, 10)))
+        own.areas.set(neighbours[home.pk])
+        checks.append(Check(person=own, kind=CheckKind.INQUIRY, result=CheckResult.CLEAR,
+                            checked_on=dt.date(2026, 6, 22), valid_until=dt.date(2029, 6, 21), checked_by=worker))
+        rows = _registered(rng, [f"vol{tag}{n:03d}" for n in range(1, 151)], communities, neighbours, workers, admin,
+                           checks)
+        accepted += [own] + [p for p in rows if p.state == State.ACCEPTED]
+        registered += len(rows) + 1
+    Check.objects.bulk_create(checks)
+    _training_and_letters(rng, accepted, workers, admin)
+    return registered + len(teachers)
+
+
+def _registered(rng: random.Random, usernames: list[str], communities: list[Region], neighbours: dict[int, list[Region]],
+                workers: dict[int, User], admin: User, checks: list[Check]) -> list[Person]:
+    """People who registered themselves, across `communities` in every state (pending, rejected, accepted with a
+    current, an expired or no inquiry yet); their checks are added to `checks`."""
     password = make_password(DEMO_PASSWORD)
     sources = [s for s in Source.values if s != Source.TEACHER]
     users, rows = [], []
-    for n in range(1, 151):
+    for username in usernames:
         surname = rng.choice(SURNAMES)
         given = rng.choice(ADULT_MALE if rng.random() < 0.5 else ADULT_FEMALE)
-        users.append(User(username=f"vol{n:03d}", real_name=f"{surname}{given[:2]}", password=password,
+        users.append(User(username=username, real_name=f"{surname}{given[:2]}", password=password,
                           phone=f"139{rng.randrange(10**7, 10**8)}"))
     User.objects.bulk_create(users)
     assignments, links = [], []
-    for n, user in enumerate(users, start=1):
+    for user in users:
         source = Source(rng.choice(sources))
         home = rng.choice(communities)
         draw = rng.random()
@@ -144,19 +204,7 @@ def build_volunteers_demo(rng: random.Random) -> int:
                                 valid_until=on.replace(year=on.year + 1) - dt.timedelta(days=1), checked_by=checker,
                                 note="乡镇卫生院健康体检"))
     Person.areas.through.objects.bulk_create(links)
-    Check.objects.bulk_create(checks)
-    _training_and_letters(rng, [own] + [p for p in rows if p.state == State.ACCEPTED], workers, admin)
-    # Invitations: the demo volunteer has one to answer (东门社区's winter custody); a few others answered.
-    Invitation.objects.create(person=own, kind=InviteKind.CUSTODY, about="2027年寒假托管 值班志愿者", community=home,
-                              start=dt.date(2027, 1, 18), invited_by=worker)
-    answered = [p for p in rows if p.state == State.ACCEPTED][:12]
-    Invitation.objects.bulk_create([
-        Invitation(person=p, kind=InviteKind.PAIRING if i % 3 else InviteKind.CUSTODY, about="结对关爱留守儿童",
-                   community=p.home, start=dt.date(2026, 9, 1), invited_by=workers.get(p.home_id, admin),
-                   state=InviteState.DECLINED if i % 4 == 3 else InviteState.ACCEPTED,
-                   answered_at=timezone.make_aware(dt.datetime(2026, 8, 28, 20)))
-        for i, p in enumerate(answered)])
-    return len(rows) + len(teachers) + 1
+    return rows
 
 
 def _training_and_letters(rng: random.Random, accepted: list[Person], workers: dict[int, User], admin: User) -> None:

@@ -24,6 +24,8 @@ class Person(models.Model):
     hours = models.CharField("可服务时段", max_length=32, blank=True)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
     registered_at = models.DateTimeField("登记时间", auto_now_add=True)
+    registered_from = models.GenericIPAddressField("登记来源地址", null=True, blank=True,
+                                                   help_text="自助登记时的客户端地址，用于按地址限制登记频率")
     vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     vetted_at = models.DateTimeField("审核时间", null=True, blank=True)

@@ -52,6 +52,11 @@ def check_problem(checks: list[CheckRow], on: dt.date, *, needs_health: bool = F
     return None
 
 
+def registration_throttled(*, recent: int, per_hour: int) -> bool:
+    """Whether one more self-registration from an address that made `recent` in the last hour goes over the limit."""
+    return recent >= per_hour
+
+
 def weekdays_text(days: str) -> str:
     names = "一二三四五六日"
     return "、".join(f"周{names[int(d) - 1]}" for d in sorted(set(days)) if d in "1234567") or "—"

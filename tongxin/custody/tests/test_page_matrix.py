@@ -85,3 +85,22 @@ def test_a_partner_page_opens_for_the_township_registry_and_its_overseers(login)
     allowed = {"leader", "community", "township", "county_edu", "county_civil", "admin"}
     for role in ROLES:
         assert login(role).get(url).status_code == (OK if role in allowed else NO), f"{role} {url}"
+
+
+def test_the_correction_pages_open_for_who_may_record_the_entry(login):
+    """A partner and its venues are corrected by the township's organisers (青溪县青少年宫 is in 东门社区, 城关镇:
+    实验小学's leader and 东门's worker); a money entry by its programme's organiser. Readers are refused."""
+    from tongxin.custody.models import Income, Partner, Spending
+
+    palace = Partner.objects.get(name="青溪县青少年宫")
+    pages = {
+        reverse("custody:partner_edit", args=[palace.pk]): {"leader", "community", "admin"},
+        reverse("custody:venue_edit", args=[palace.venues.get().pk]): {"leader", "community", "admin"},
+        reverse("custody:income_edit", args=[Income.objects.filter(programme__name=SUMMER).first().pk]):
+            {"leader", "admin"},
+        reverse("custody:spending_edit", args=[Spending.objects.filter(programme__name=COMMUNITY).first().pk]):
+            {"community", "admin"},
+    }
+    for url, allowed in pages.items():
+        for role in ROLES:
+            assert login(role).get(url).status_code == (OK if role in allowed else NO), f"{role} {url}"

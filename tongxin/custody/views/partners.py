@@ -4,14 +4,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Region
 
 from .. import exports_partners, permissions
 from ..forms import form_errors
-from ..forms_partners import BookingForm, GuestSessionForm, IncomeForm, PartnerForm, PartnerVenueForm, SpendingForm
-from ..models import Partner, Programme
+from ..forms_partners import (
+    BookingForm,
+    DrillFrequencyForm,
+    GuestSessionForm,
+    IncomeForm,
+    PartnerEditForm,
+    PartnerForm,
+    PartnerVenueForm,
+    SpendingForm,
+    VenueEditForm,
+    WithdrawForm,
+)
+from ..models import Income, Partner, PartnerVenue, Programme, Spending
 from ..selectors import partners as read
 from ..services import accounts as money
 from ..services import partners as lend
@@ -45,7 +58,8 @@ def partners(request):
         else:
             _refused(request, form)
         return redirect("custody:partners")
-    return render(request, "custody/partners.html", {"partners": read.visible_partners(request.user), "form": form})
+    return render(request, "custody/partners.html", {"partners": read.visible_partners(request.user), "form": form,
+                                                     "withdrawn": read.withdrawn_partners(request.user)})
 
 
 @login_required
@@ -128,9 +142,17 @@ def accounts_xlsx(request, programme_id):
 def guests(request, programme_id):
     programme = records_programme(request, programme_id)
     manages = permissions.is_organiser(request.user, programme)
-    partners = Partner.objects.filter(permissions.partner_read_q(request.user)).order_by("name")
+    partners = Partner.objects.filter(permissions.partner_read_q(request.user), withdrawn_at__isnull=True).order_by("name")
     if request.method == "POST":
         permissions.require_organiser(request.user, programme)
+        if request.POST.get("action") == "frequency":
+            frequency = DrillFrequencyForm(request.POST)
+            if frequency.is_valid():
+                attempt(request, money.set_drill_frequency, actor=request.user, programme=programme,
+                        every_weeks=frequency.cleaned_data["every_weeks"], success="演练频次已保存")
+            else:
+                _refused(request, frequency)
+            return redirect("custody:guests", programme.pk)
         form = GuestSessionForm(request.POST, partners=partners)
         if form.is_valid():
             d = form.cleaned_data
@@ -140,6 +162,85 @@ def guests(request, programme_id):
         else:
             _refused(request, form)
         return redirect("custody:guests", programme.pk)
+    drills = read.drill_board(programme, timezone.localdate())
     return render(request, "custody/guests.html", {
         "programme": programme, "sessions": read.statement(programme).sessions, "manages": manages,
+        "drills": drills,
+        "drill_form": DrillFrequencyForm(initial={"every_weeks": drills.every_weeks}) if manages else None,
         "form": GuestSessionForm(partners=partners) if manages else None})
+
+
+# ---------------------------------------------------------------- corrections: edit or withdraw (the row stays)
+
+
+def _correct(request, *, obj, form, edit, withdraw, title: str, back: str, what: str):
+    """One correction page: the edit form and the withdraw form (with a reason) of a partner, a venue or a money
+    entry, for those who may record it. A withdrawn record shows who withdrew it and why, and nothing to do."""
+    if request.method == "POST" and obj.withdrawn_at is None:
+        if request.POST.get("action") == "withdraw":
+            w = WithdrawForm(request.POST)
+            if w.is_valid() and attempt(request, withdraw, reason=w.cleaned_data["reason"], success=f"{what}已撤销"):
+                return redirect(back)
+            if not w.is_valid():
+                _refused(request, w)
+            return redirect(request.path)
+        if form.is_valid():
+            if attempt(request, edit, **form.cleaned_data, success=f"{what}已更正"):
+                return redirect(back)
+        else:
+            _refused(request, form)
+        return redirect(request.path)
+    return render(request, "custody/correct.html", {
+        "obj": obj, "form": form, "withdraw_form": WithdrawForm(), "title": title, "back": back, "what": what})
+
+
+@login_required
+def partner_edit(request, partner_id):
+    partner = get_object_or_404(Partner, pk=partner_id)
+    permissions.require_partner_manager(request.user, partner)
+    initial = {k: getattr(partner, k) for k in PartnerEditForm.base_fields}
+    form = PartnerEditForm(request.POST or None, initial=initial)
+    return _correct(
+        request, obj=partner, form=form, title=f"更正合作单位 · {partner.name}", what="合作单位",
+        back=reverse("custody:partner", args=[partner.pk]),
+        edit=lambda **d: lend.edit_partner(actor=request.user, partner=partner, **d),
+        withdraw=lambda reason: lend.withdraw_partner(actor=request.user, partner=partner, reason=reason))
+
+
+@login_required
+def venue_edit(request, venue_id):
+    venue = get_object_or_404(PartnerVenue.objects.select_related("partner", "site"), pk=venue_id)
+    permissions.require_partner_manager(request.user, venue.partner)
+    initial = {k: getattr(venue, k) for k in VenueEditForm.base_fields}
+    form = VenueEditForm(request.POST or None, initial=initial)
+    return _correct(
+        request, obj=venue, form=form, title=f"更正出借场所 · {venue.partner.name}·{venue.site.name}", what="出借场所",
+        back=reverse("custody:partner", args=[venue.partner_id]),
+        edit=lambda **d: lend.edit_partner_venue(actor=request.user, venue=venue, **d),
+        withdraw=lambda reason: lend.withdraw_partner_venue(actor=request.user, venue=venue, reason=reason))
+
+
+@login_required
+def income_edit(request, income_id):
+    income = get_object_or_404(Income.objects.select_related("programme"), pk=income_id)
+    permissions.require_accounts_keeper(request.user, income.programme)
+    initial = {k: getattr(income, k) for k in IncomeForm.base_fields}
+    return _correct(
+        request, obj=income, form=IncomeForm(request.POST or None, initial=initial),
+        title=f"更正收入 · {income.programme.name}", what="收入",
+        back=reverse("custody:accounts", args=[income.programme_id]),
+        edit=lambda **d: money.edit_income(actor=request.user, income=income, **d),
+        withdraw=lambda reason: money.withdraw_income(actor=request.user, income=income, reason=reason))
+
+
+@login_required
+def spending_edit(request, spending_id):
+    spending = get_object_or_404(Spending.objects.select_related("programme"), pk=spending_id)
+    permissions.require_accounts_keeper(request.user, spending.programme)
+    initial = {k: getattr(spending, k) for k in SpendingForm.base_fields}
+    return _correct(
+        request, obj=spending, form=SpendingForm(request.POST or None, initial=initial),
+        title=f"更正支出 · {spending.programme.name}", what="支出",
+        back=reverse("custody:accounts", args=[spending.programme_id]),
+        edit=lambda **d: money.edit_spending(actor=request.user, spending=spending, **d),
+        withdraw=lambda reason: money.withdraw_spending(actor=request.user, spending=spending, reason=reason))

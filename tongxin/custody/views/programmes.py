@@ -11,6 +11,7 @@ from django.utils import timezone
 from .. import permissions, selectors, services
 from ..forms import GroupForm, PeriodForm, ProgrammeForm, StatusForm, VenueLoanForm, form_errors
 from ..models import Programme
+from ..selectors import partners as partners_read
 from ._base import attempt, managed_programme, overseen_programme
 
 
@@ -98,6 +99,8 @@ def programme(request, programme_id):
         "period_form": PeriodForm(), "group_form": GroupForm(programme=programme),
         "venue_form": VenueLoanForm(venues=selectors.venues_to_borrow(programme)) if manages else None,
         "statuses": Programme.Status.choices,
+        "drills": partners_read.drill_board(programme, timezone.localdate()),
+        "reads_records": permissions.staff_oversees(request.user, programme),
     })
 
 

@@ -2,10 +2,12 @@
 checks (入职查询, health). Each service is one transaction with one audit entry."""
 
 import datetime as dt
+import zlib
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tongxin.audit.models import AuditEntry
@@ -20,6 +22,25 @@ from ..models import Check, Person
 A = AuditEntry.Action
 
 
+class RegistrationThrottled(ValidationError):
+    """Too many self-registrations from one client address within the hour (the page answers 429)."""
+
+
+def _throttle(client_address: str | None, now: dt.datetime) -> None:
+    """At most settings.VOLUNTEER_REGISTRATIONS_PER_HOUR registrations from one address in any hour, counted from
+    the stored registrations. Two registrations from one address at the same moment take turns (PostgreSQL: a
+    transaction lock on the address; SQLite: its one write lock), so both cannot slip under the limit."""
+    if not client_address:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x766F6C, zlib.crc32(client_address.encode()) - 2**31])
+    recent = Person.objects.filter(registered_from=client_address,
+                                   registered_at__gt=now - dt.timedelta(hours=1)).count()
+    per_hour = settings.VOLUNTEER_REGISTRATIONS_PER_HOUR
+    if rules.registration_throttled(recent=recent, per_hour=per_hour):
+        raise RegistrationThrottled(f"同一网络地址一小时内最多登记 {per_hour} 次，请一小时后再试；"
+                                    f"如需集体登记，请联系所在社区（村）或学校统一办理")
 
 
 def _communities(ids: list[int]) -> list[Region]:
@@ -42,14 +63,14 @@ def _details(*, source: str, home_id: int, area_ids: list[int], school_id: int |
 
 
 def _create(user: User, *, source: str, school, home: Region, areas: list[Region], affiliation: str, skills: str,
-            weekdays: str, holidays: bool, hours: str) -> Person:
+            weekdays: str, holidays: bool, hours: str, registered_from: str | None = None) -> Person:
     if not RoleAssignment.objects.filter(user=user, role=Role.VOLUNTEER).exists():
         RoleAssignment.objects.create(user=user, role=Role.VOLUNTEER, region=home, active=False)
     person = Person.objects.create(
         user=user, source=source, school=school, affiliation=_text(affiliation, label="单位、学校或组织", max_length=64),
         skills=_text(skills, label="特长", max_length=200), home=home,
         weekdays="".join(sorted(set(weekdays) & set("1234567"))), holidays=holidays,
-        hours=_text(hours, label="可服务时段", max_length=32))
+        hours=_text(hours, label="可服务时段", max_length=32), registered_from=registered_from)
     person.areas.set(areas)
     return person
 
@@ -57,9 +78,12 @@ def _create(user: User, *, source: str, school, home: Region, areas: list[Region
 @transaction.atomic
 def person_register(*, username: str, password: str, real_name: str, phone: str, source: str, home_id: int,
                     area_ids: list[int], school_id: int | None = None, affiliation: str = "", skills: str = "",
-                    weekdays: str = "", holidays: bool = False, hours: str = "") -> Person:
+                    weekdays: str = "", holidays: bool = False, hours: str = "", client_address: str | None = None,
+                    now: dt.datetime | None = None) -> Person:
     """A person registers themselves on a phone: a login (its volunteer role inactive until accepted) and a
-    pending record for the community (or, for an in-service teacher, the school) to vet."""
+    pending record for the community (or, for an in-service teacher, the school) to vet. Throttled per client
+    address (RegistrationThrottled)."""
+    _throttle(client_address, now or timezone.now())
     username = _text(username, label="用户名", max_length=150)
     if not username or User.objects.filter(username__iexact=username).exists():
         raise ValidationError("该用户名已被使用，请换一个")
@@ -72,7 +96,7 @@ def person_register(*, username: str, password: str, real_name: str, phone: str,
     user.set_password(password)
     user.save()
     person = _create(user, source=source, school=school, home=home, areas=areas, affiliation=affiliation,
-                     skills=skills, weekdays=weekdays, holidays=holidays, hours=hours)
+                     skills=skills, weekdays=weekdays, holidays=holidays, hours=hours, registered_from=client_address)
     record(user, A.CREATE, person, reason=f"志愿者（师资）自助登记：{person.get_source_display()}")
     return person
 

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from tongxin.audit.context import client_ip
+
 from .. import access, forms, rules
 from .. import selectors as sel
 from .. import services as svc
@@ -37,8 +39,11 @@ def register(request):
                 svc.person_join(actor=request.user, **details)
             else:
                 person = svc.person_register(username=d["username"], password=d["password"],
-                                             real_name=d["real_name"], phone=d["phone"], **details)
+                                             real_name=d["real_name"], phone=d["phone"], **details,
+                                             client_address=client_ip(request))
                 login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+        except svc.RegistrationThrottled as exc:
+            return render(request, "volunteers/throttled.html", {"reason": exc.messages[0]}, status=429)
         except ValidationError as exc:
             _fail(form, exc)
         else:

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             if verbosity:
                 self.stdout.write(self.style.SUCCESS(
                     f"已扩大到 {scale} 倍：另增{more.townships}个乡镇/街道、{more.communities}个社区/村、{more.schools}所学校、"
-                    f"{more.classes}个班级、{more.children}名儿童、{more.programmes}个托管项目"
+                    f"{more.classes}个班级、{more.children}名儿童、{more.programmes}个托管项目、志愿者（师资）库{more.pool}人"
                     f"（共用时 {time.monotonic() - started:.0f} 秒）"
                 ))
         if verbosity:
