@@ -47,7 +47,7 @@ def test_a_carer_marks_a_room_well_in_one_tap(login, open_today):
     assert RoomCheck.objects.filter(room=room, day=timezone.localdate(), session="midday").exists()
 
 
-def test_a_normal_temperature_alone_is_refused_and_nothing_stored(login):
+def test_a_normal_temperature_alone_is_refused_and_nothing_stored(login, open_today):
     centre = _centre()
     contract = Contract.objects.filter(centre=centre, starts_on__lte=timezone.localdate()).first()
     before = CheckFinding.objects.count()
@@ -58,7 +58,7 @@ def test_a_normal_temperature_alone_is_refused_and_nothing_stored(login):
     assert CheckFinding.objects.count() == before
 
 
-def test_a_carer_records_an_abnormal_child_on_the_tab(login):
+def test_a_carer_records_an_abnormal_child_on_the_tab(login, open_today):
     centre = _centre()
     contract = Contract.objects.filter(centre=centre, starts_on__lte=timezone.localdate()).first()
     RoomCheck.objects.filter(room_id=contract.room_id, session="midday").delete()
