@@ -168,8 +168,16 @@ class ScheduleLock:
         return self.held
 
     def release(self) -> None:
-        """Let go of the lock (closing its connection ends the session that holds it)."""
+        """Let go of the lock: unlocked first, so that another scheduler can take it at once (closing the
+        connection ends the session that holds it too, but the server lets go of it only when that backend
+        has exited, a moment later)."""
         if self.connection is not None:
+            try:
+                if self.held:
+                    with self.connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            except Error:
+                pass
             try:
                 self.connection.close()
             except Error:
