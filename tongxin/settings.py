@@ -185,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["tongxin.formats"]  # dates as the browser's date picker writes them
 LANGUAGES = [("zh-hans", "简体中文")]
 # Our own translations of strings Django 6.1 has not translated yet (e.g. "- Select an option -").
 LOCALE_PATHS = [BASE_DIR / "tongxin" / "locale"]

@@ -265,3 +265,9 @@ def test_a_bad_partner_text_is_refused_and_nothing_changes(worker, field, value,
         partners.edit_partner(actor=worker, partner=palace, **{**fields, field: value})
     palace.refresh_from_db()
     assert (palace.name, palace.contact) == ("青溪县青少年宫", "李晓红")
+
+
+def test_the_correction_page_shows_the_stored_date_in_its_date_picker(login, winter):
+    spending = _spending(winter, Fund.DONATION)
+    page = login("community").get(reverse("custody:spending_edit", args=[spending.pk])).content.decode()
+    assert f'name="spent_on" value="{spending.spent_on:%Y-%m-%d}"' in page  # never 2026/12/01: a blank picker
