@@ -79,6 +79,7 @@ def build_partners_demo(rng: random.Random) -> None:
         (Fund.STREET_BUDGET, Spending.Category.OTHER, "防暑药品、饮用水", "1980", dt.date(2026, 7, 6)),
     ])
 
+    _autumn_drills(leader)
     busiest = list(Attendance.objects.filter(placement__period__programme=summer).values("date")
                    .annotate(n=Count("id", filter=Q(check_in_at__isnull=False))).order_by("date"))
     days = [row for row in busiest if row["n"]]
@@ -96,3 +97,26 @@ def build_partners_demo(rng: random.Random) -> None:
             actor=leader, programme=summer, date=row["date"], kind=kind, teacher=teacher, teacher_unit=unit,
             partner=by, topic=topic, children_present=row["n"] - rng.randrange(0, 4), drill_kind=drill,
             drill_minutes=minutes, drill_result=result)
+
+
+def _autumn_drills(leader) -> None:
+    """The school's after-school custody drilled in its first two four-week spells (S-04) and has not yet
+    recorded the third: its page shows one drill overdue."""
+    autumn = Programme.objects.get(school__code="3611990001", kind=Programme.Kind.AFTER_SCHOOL)
+    for near, teacher, unit, topic, drill, minutes, result in [
+        (dt.date(2026, 9, 24), "吴丽萍", "青溪县实验小学", "防溺水安全教育与演练", GuestSession.DrillKind.DROWNING, 30,
+         "学生复述“六不”要求，演示发现同伴落水时呼救、报警"),
+        (dt.date(2026, 10, 22), "陈志刚", "县消防救援大队", "消防安全与疏散演练", GuestSession.DrillKind.FIRE, 25,
+         "托管学生 3 分 05 秒撤离到操场，二组清点人数稍慢，已讲评"),
+    ]:
+        day = (Attendance.objects.filter(placement__period__programme=autumn, date__lte=near,
+                                         check_in_at__isnull=False).order_by("-date").values_list("date", flat=True)
+               .first())
+        if day is None:
+            continue
+        present = Attendance.objects.filter(placement__period__programme=autumn, date=day,
+                                            check_in_at__isnull=False).count()
+        accounts.record_guest_session(
+            actor=leader, programme=autumn, date=day, kind=GuestSession.Kind.DRILL, teacher=teacher,
+            teacher_unit=unit, topic=topic,
+            children_present=present, drill_kind=drill, drill_minutes=minutes, drill_result=result)
