@@ -9,8 +9,10 @@ from tongxin.people.models import Child
 
 from .navigation import actions_for
 
-# Who sees only their own or their paired children: the registry's statistics are of no use to them.
-_NO_STATISTICS = {Role.PARENT, Role.VOLUNTEER, Role.SUBJECT_TEACHER}
+# Who sees only their own or their paired children, or none of the registry's school-age children (a childcare
+# centre's staff and the health bureau work with infants): the registry's statistics are of no use to them.
+_NO_STATISTICS = {Role.PARENT, Role.VOLUNTEER, Role.SUBJECT_TEACHER, Role.NURSERY_MANAGER, Role.NURSERY_CARER,
+                  Role.COUNTY_HEALTH}
 
 
 def home_for(user) -> dict:

@@ -64,4 +64,14 @@ def test_a_parents_home_shows_no_registry_statistics(login):
 
 def test_staff_home_shows_statistics_and_each_app_announces_its_card(login):
     page = login("leader").get(reverse("home")).text
-    assert "可查看儿童" in page and "全校学生" in page and "托管项目" in page and "API 令牌" in page
+    assert "可查看儿童" in page and "全校学生" in page and "托管项目" in page and "系统对接令牌" in page
+
+
+def test_front_line_staff_are_not_shown_the_system_token_card(login):
+    for username in ("carer", "teacher", "community", "township"):
+        assert "系统对接令牌" not in login(username).get(reverse("home")).text
+
+
+def test_childcare_staff_and_the_health_bureau_are_not_shown_the_registrys_counts(login):
+    for username in ("nursery", "carer", "county_health"):
+        assert "可查看儿童" not in login(username).get(reverse("home")).text

@@ -160,8 +160,8 @@ def bills_table(page: BillsPage) -> Table:
              f"{r.paid_at:%Y-%m-%d}" if r.paid_at else "",
              "；".join(f"{line['label']} {line['amount']}" for line in r.lines)] for r in page.rows]
     title = f"{page.centre.name} {page.month.year}年{page.month.month}月托育费"
-    notes = [f"应收 {page.fees} 元，补贴 {page.subsidy} 元，减免 {page.reduction} 元，实缴 {page.due} 元，"
+    notes = [f"应收 {page.fees} 元，补贴 {page.subsidy} 元，减免 {page.reduction} 元，家长应缴 {page.due} 元，"
              f"已缴 {page.paid} 元，未缴 {page.unpaid} 元"]
     return Table(sheet=f"{page.month.year}年{page.month.month}月", title=title, notes=notes,
-                 headers=["幼儿", "应收（元）", "补贴（元）", "减免（元）", "实缴（元）", "状态", "缴费日期", "明细"],
+                 headers=["幼儿", "应收（元）", "补贴（元）", "减免（元）", "家长应缴（元）", "状态", "缴费日期", "明细"],
                  rows=rows, widths={7: 80})

@@ -130,7 +130,7 @@ def test_the_manager_issues_the_months_bills_and_exports_them(login, centre):
     response = client.post(reverse("nursery:bills", args=[centre.pk]) + f"?month={month:%Y-%m}")
     assert response.status_code == 302 and "账单" in _said(response)
     page = client.get(reverse("nursery:bills", args=[centre.pk]) + f"?month={month:%Y-%m}").text
-    assert "实缴（元）" in page and Bill.objects.filter(centre=centre, month=month).exists()
+    assert "家长应缴（元）" in page and Bill.objects.filter(centre=centre, month=month).exists()
     xlsx = client.get(reverse("nursery:bills_xlsx", args=[centre.pk]) + f"?month={month:%Y-%m}")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     bad = client.get(reverse("nursery:bills", args=[centre.pk]) + "?month=abc")
