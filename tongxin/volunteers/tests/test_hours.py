@@ -71,6 +71,17 @@ def test_a_letter_is_kept_with_the_text_signed(registered):
     assert Letter.objects.get(pk=letter.pk).text == rules.LETTER_TEXTS["safety"]
 
 
+def test_a_letter_already_signed_is_not_signed_twice_nor_offered_again(registered, client):
+    person = registered()
+    training.letter_sign(actor=person.user, kind="safety", now=timezone.now())
+    with pytest.raises(ValidationError, match="无需重复签署"):
+        training.letter_sign(actor=person.user, kind="safety", now=timezone.now())
+    client.force_login(person.user)
+    page = client.get(reverse("volunteers:mine")).content.decode()
+    assert "我已阅读并签署服务质量责任书" in page and "我已阅读并签署服务安全责任书" not in page
+    assert Letter.objects.filter(person=person).count() == 1
+
+
 def test_a_newcomer_works_alongside_until_the_services_the_county_asks(registered, demo_user):
     person = registered()
     state = newcomer(person, on=dt.date(2026, 12, 5))

@@ -140,5 +140,8 @@ def mine(request):
         else:
             messages.success(request, "责任书已签署")
             return redirect("volunteers:mine")
-    return render(request, "volunteers/mine.html", _person_context(found, timezone.localdate()) | {
-        "letter_form": letter, "texts": rules.LETTER_TEXTS}, status=400 if letter.errors else 200)
+    context = _person_context(found, timezone.localdate())
+    signed = {(sig.kind, sig.text) for sig in context["letters"]}
+    to_sign = [(kind, label) for kind, label in LetterKind.choices if (kind, rules.LETTER_TEXTS[kind]) not in signed]
+    return render(request, "volunteers/mine.html", context | {
+        "letter_form": letter, "texts": rules.LETTER_TEXTS, "to_sign": to_sign}, status=400 if letter.errors else 200)
