@@ -79,3 +79,10 @@ def test_the_matching_page_lists_the_nearest(login):
     dongmen = Region.objects.get(code="361199100001")
     page = login("community").get(reverse("volunteers:match"), {"community": dongmen.pk}).content.decode()
     assert "本社区（村）" in page and "刘晓" in page
+
+
+def test_the_matching_search_starts_in_the_searchers_own_area(login):
+    for username, code in (("community", "361199100001"), ("township", "361199100001")):
+        page = login(username).get(reverse("volunteers:match")).content.decode()
+        own = Region.objects.get(code=code)
+        assert f'<option value="{own.pk}" selected>' in page
