@@ -55,6 +55,22 @@ def distance_m(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
+_COMPASS = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
+
+
+def direction_label(origin: Point, target: Point) -> str:
+    """Where `target` lies seen from `origin`, as an officer says it: one of eight directions and the straight
+    distance, e.g. "西南约 2.1 公里" (under a kilometre in metres, rounded to 50 m)."""
+    metres = distance_m(origin, target)
+    north = (target[0] - origin[0]) * 111_320.0
+    east = (target[1] - origin[1]) * 111_320.0 * math.cos(math.radians((origin[0] + target[0]) / 2))
+    bearing = math.degrees(math.atan2(east, north)) % 360
+    way = _COMPASS[int((bearing + 22.5) // 45) % 8]
+    if metres < 1000:
+        return f"{way}约 {max(50, round(metres / 50) * 50):.0f} 米"
+    return f"{way}约 {metres / 1000:.1f} 公里"
+
+
 def is_infant(birth: dt.date, on: dt.date) -> bool:
     """Born on or before `on` and not yet 3 on it (the third birthday itself no longer counts)."""
     try:

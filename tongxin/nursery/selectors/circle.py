@@ -43,10 +43,17 @@ class NewPoint:
 
     at: rules.Point
     count: int
+    near: str = ""  # where it lies from the nearest open centre or point, e.g. "城关镇…服务中心 西南约 2.1 公里"
 
 
-def _shown(suggestions: Sequence[rules.Suggestion]) -> list[NewPoint]:
-    return [NewPoint(at=rules.coarsen(s.at), count=s.count) for s in suggestions]
+def _shown(suggestions: Sequence[rules.Suggestion], points: Sequence[PointInfo]) -> list[NewPoint]:
+    out = []
+    for s in suggestions:
+        at = rules.coarsen(s.at)
+        nearest = min(points, key=lambda p: rules.distance_m(p.at, at), default=None)
+        near = f"{nearest.name} {rules.direction_label(nearest.at, at)}" if nearest is not None else ""
+        out.append(NewPoint(at=at, count=s.count, near=near))
+    return out
 
 
 @dataclass
@@ -149,7 +156,7 @@ def _figures(communities: Sequence[Region], points: list[PointInfo], on: dt.date
         figures[cid].covered += yes
     for cid, f in figures.items():
         f.suggestions = _shown(rules.best_points([(fid, at) for fid, c, at, yes in dots if c == cid and not yes],
-                                                 radius))
+                                                 radius), points)
     return figures, dots
 
 
@@ -168,7 +175,7 @@ def township_circle(user, township: Region, *, on: dt.date, walk: rules.Walk | N
     rows = [figures[c.pk] for c in communities]
     total = _total(township.pk, township.name, rows)
     total.suggestions = _shown(rules.best_points([(fid, at) for fid, _, at, yes in dots if not yes], walk.radius_m,
-                                                 count=NEW_POINTS_PER_TOWNSHIP))
+                                                 count=NEW_POINTS_PER_TOWNSHIP), points)
     return TownshipCircle(township=township, on=on, walk=walk, communities=rows, total=total, points=points,
                           cells=rules.cells([(at, yes) for _, _, at, yes in dots]), names=_names(rows, dots))
 

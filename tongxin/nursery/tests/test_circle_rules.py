@@ -182,3 +182,14 @@ def test_cells_count_covered_and_uncovered_households_apart():
 def test_a_county_box_holds_its_corners_and_refuses_a_swapped_pair():
     box = rules.Bounds(south=Decimal("28.35"), west=Decimal("115.6"), north=Decimal("29.05"), east=Decimal("116.42"))
     assert box.contains(Decimal("28.35"), Decimal("116.42")) and not box.contains(Decimal("116.0"), Decimal("28.7"))
+
+
+@pytest.mark.parametrize(("target", "label"), [
+    ((28.718, 116.0), "北约 2.0 公里"),           # 0.018° of latitude ≈ 2,002 m
+    ((28.7, 116.0205), "东约 2.0 公里"),          # 0.0205° of longitude at 28.7° ≈ 2,001 m
+    ((28.6955, 115.9949), "西南约 700 米"),        # ≈ 500 m south, 497 m west: 705 m
+    ((28.7, 116.0), "北约 50 米"),                # the same place: never "0 米"
+    ((28.7036, 116.0041), "东北约 550 米"),       # 400 m north, 400 m east: 566 m → 550
+])
+def test_a_new_point_is_told_by_direction_and_distance_from_a_known_place(target, label):
+    assert rules.direction_label((28.7, 116.0), target) == label
