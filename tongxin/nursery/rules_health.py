@@ -106,18 +106,21 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 def health_refusal(*, checks: Iterable[tuple[dt.date, bool]], gaps: Sequence[Gap], last_present: dt.date | None,
                    on: dt.date, away_months: int = AWAY_MONTHS) -> str | None:
-    """Why a child may not be in care on `on` for their health (None: they may). `checks` are the child's entry
-    checks and re-checks (day, passed); `last_present` the last day before `on` they were in care (None: never)."""
+    """Why a child may not be in care on `on` for their health (None: they may), every reason at once so that the
+    family sees all it has to bring. `checks` are the child's entry checks and re-checks (day, passed);
+    `last_present` the last day before `on` they were in care (None: never)."""
     passed = sorted(day for day, ok in checks if ok and day <= on)
+    problems = []
     if not passed:
-        return "该幼儿尚无合格的入托体检记录，请先到医疗卫生机构完成入托体检"
+        problems.append("该幼儿尚无合格的入托体检记录，请先到医疗卫生机构完成入托体检")
     if gaps:
         names = "、".join(g.label for g in gaps[:4]) + ("等" if len(gaps) > 4 else "")
-        return f"该幼儿有逾期未接种的疫苗（{names}），请补种并登记后再入托"
-    if last_present is not None and months_between(last_present, on) >= away_months and passed[-1] <= last_present:
-        return (f"该幼儿已离园 {away_months} 个月以上（最后在园 {last_present.month}月{last_present.day}日），"
-                "须重新体检合格后返园")
-    return None
+        problems.append(f"该幼儿有逾期未接种的疫苗（{names}），请补种并登记后再入托")
+    if passed and last_present is not None and months_between(last_present, on) >= away_months \
+            and passed[-1] <= last_present:
+        problems.append(f"该幼儿已离园 {away_months} 个月以上（最后在园 {last_present.month}月{last_present.day}日），"
+                        "须重新体检合格后返园")
+    return "；".join(problems) or None
 
 
 def certificate_valid_until(issued_on: dt.date, months: int = CERTIFICATE_MONTHS) -> dt.date:

@@ -83,3 +83,9 @@ def test_a_temperature_is_abnormal_from_37_3():
     assert not rh.temperature_abnormal(Decimal("37.2"))
     assert rh.temperature_abnormal(Decimal("37.3"))
     assert not rh.temperature_abnormal(None)
+
+
+def test_a_child_without_an_entry_check_and_with_overdue_vaccines_is_told_both():
+    gaps = rh.vaccination_gaps(rh.SCHEDULE, [], rh.add_months(BIRTH, 2), birth=BIRTH)
+    refusal = rh.health_refusal(checks=[], gaps=gaps, last_present=None, on=rh.add_months(BIRTH, 2))
+    assert "入托体检" in refusal and "逾期未接种" in refusal
