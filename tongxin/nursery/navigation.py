@@ -24,7 +24,7 @@ def actions(user) -> list[Link]:
     if Role.PARENT in roles:
         cards.append(Link("预约临时托", reverse("nursery:book"), "选托育机构、孩子、日期和时段，按小时预约临时托"))
         cards.append(Link("我的托育", reverse("nursery:mine"), "孩子的托育协议、临时托预约、排队和账单"))
-        cards.append(Link("本周活动", reverse("nursery:family_week"), "孩子所在班级本周每天的活动安排"))
+        cards.append(Link("一周活动", reverse("nursery:family_week"), "孩子所在班级这一周每天的活动安排（周末看下周）"))
         cards.append(Link("家长课堂", reverse("nursery:my_classes"), "报名家长课堂和周末育儿讲座，课后评价"))
     if access_circle.is_reader(user):
         cards.append(Link("15分钟托育服务圈", reverse("nursery:circle"),

@@ -225,6 +225,11 @@ class ChildDay:
     here: bool = False  # checked in that day
     days: list[dt.date] = field(default_factory=list)  # the child's recent days in care, for the page's links
 
+    @property
+    def open_day(self) -> bool:
+        """A working day (centres close on weekends and public holidays)."""
+        return is_working_day(self.day)
+
 
 @dataclass(frozen=True)
 class ChildRecord:

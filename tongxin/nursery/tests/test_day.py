@@ -252,15 +252,25 @@ def test_a_child_kept_indoors_has_less_outdoor_time_than_the_room(net, arrived):
 # ---------------------------------------------------------------- pages
 
 
-def test_a_parent_sees_their_own_childs_day_and_no_other(net, arrived, client, demo_user):
+def test_a_parent_sees_their_own_childs_day_and_no_other(net, arrived, client, demo_user, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: at(TODAY, 18))
     client.force_login(net.parent)
     own = client.get(reverse("nursery:child_day", args=[arrived.pk]) + f"?on={TODAY:%Y-%m-%d}")
-    assert own.status_code == 200 and "入园" in own.content.decode()
+    assert own.status_code == 200 and "day-timeline" in own.content.decode()
     other = net.infant(16)
     Guardianship.objects.filter(child=other).delete()
     assert client.get(reverse("nursery:child_day", args=[other.pk])).status_code == 403
     client.force_login(demo_user("nparent"))
     assert client.get(reverse("nursery:child_day", args=[arrived.pk])).status_code == 403
+
+
+def test_a_parent_is_told_a_rest_day_is_a_rest_day_not_that_the_child_stayed_away(net, arrived, client,
+                                                                                    monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: at(TODAY, 18))
+    client.force_login(net.parent)
+    sunday = TODAY - dt.timedelta(days=TODAY.weekday() + 1)
+    page = client.get(reverse("nursery:child_day", args=[arrived.pk]) + f"?on={sunday:%Y-%m-%d}").content.decode()
+    assert f"{sunday.month}月{sunday.day}日是休息日" in page and "孩子没有入园" not in page
 
 
 def test_a_refused_check_in_on_the_page_answers_400_and_writes_nothing(net, client, settings, monkeypatch):
