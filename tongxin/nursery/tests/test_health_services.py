@@ -57,7 +57,9 @@ def test_a_booking_for_a_child_without_an_entry_check_is_refused_and_nothing_sto
     before = _counts()
     with pytest.raises(ValidationError) as exc:
         book(net, child)
-    assert refusal(exc) == "该幼儿尚无合格的入托体检记录，请先到医疗卫生机构完成入托体检"
+    # every reason at once: this child has neither an entry check nor any vaccination entered
+    assert refusal(exc).startswith("该幼儿尚无合格的入托体检记录，请先到医疗卫生机构完成入托体检；")
+    assert "逾期未接种的疫苗" in refusal(exc)
     assert _nothing_written(before)
 
 
