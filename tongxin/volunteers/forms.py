@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django import forms
 
-from tongxin.orgs import scope
 from tongxin.orgs.models import Region, School
 
 from . import rules
@@ -118,25 +117,9 @@ class MatchForm(forms.Form):
     weekday = forms.ChoiceField(label="星期", choices=[("", "不限")] + WEEKDAYS, required=False)
     holidays = forms.BooleanField(label="寒暑假", required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].choices = _communities()
-        if user is not None:
-            self.fields["community"].initial = _own_community(user)
-
-
-def _own_community(user) -> int | None:
-    """The first community of the searcher's own area (a community's worker: its own; a township's officer: its
-    first; a school: the community it stands in), so that the search starts at home."""
-    for a in scope.assignments(user):
-        region = a.region or (a.school.region if a.school_id else None)
-        if region is None:
-            continue
-        first = (Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=region.path)
-                 .order_by("path").values_list("pk", flat=True).first())
-        if first is not None:
-            return first
-    return None
 
 
 class InviteForm(forms.Form):

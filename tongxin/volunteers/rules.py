@@ -2,6 +2,7 @@
 The validity of a check is data (each check keeps its own 有效期至); the defaults below only fill the form."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -98,6 +99,13 @@ LETTER_TEXTS = {
                 "保护儿童及其家庭的个人信息，不泄露、不传播；"
                 "接受服务组织方、家长和社区的监督评价，服务记录真实完整。"),
 }
+
+
+def letters_to_sign(signed: Iterable[tuple[str, str]]) -> list[str]:
+    """The kinds of responsibility letter the person has still to sign, given the (kind, text) of those they
+    signed: a letter is signed once for each wording (a new wording is signed again)."""
+    done = set(signed)
+    return [kind for kind, text in LETTER_TEXTS.items() if (kind, text) not in done]
 
 
 # A care contact (a talk, a visit, a call recorded by the helper) counts as this many volunteer hours.

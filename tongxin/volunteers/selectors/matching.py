@@ -6,11 +6,26 @@ from dataclasses import dataclass
 
 from tongxin.care.selectors import pairings as care
 from tongxin.custody import selectors as custody
+from tongxin.orgs import scope
 from tongxin.orgs.models import Region
 
 from .. import rules
 from ..choices import State
 from ..models import Check, Person
+
+
+def home_community(user) -> int | None:
+    """The first community of the searcher's own area (a community's worker: its own; a township's officer: its
+    first; a school: the community it stands in), where a search starts."""
+    for a in scope.assignments(user):
+        region = a.region or (a.school.region if a.school is not None else None)
+        if region is None:
+            continue
+        first = (Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=region.path)
+                 .order_by("path").values_list("pk", flat=True).first())
+        if first is not None:
+            return first
+    return None
 
 
 @dataclass(frozen=True)

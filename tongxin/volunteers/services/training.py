@@ -47,8 +47,8 @@ def training_record(*, actor: User, person_id: int, phase: str, title: str, held
 
 @transaction.atomic
 def letter_sign(*, actor: User, kind: str, now: dt.datetime) -> Letter:
-    """The person signs a responsibility letter themselves; the text signed is kept with them. A letter is signed
-    once for each wording (a new wording is signed again)."""
+    """The person signs a responsibility letter themselves; the text signed is kept with them. Only a letter still
+    to sign (`rules.letters_to_sign`) is taken."""
     person = Person.objects.select_for_update(of=("self",)).filter(user=actor).first()
     if person is None:
         raise PermissionDenied("请先登记为志愿者")
@@ -56,7 +56,7 @@ def letter_sign(*, actor: User, kind: str, now: dt.datetime) -> Letter:
         raise ValidationError("登记未通过，无需签署责任书")
     if kind not in LetterKind.values:
         raise ValidationError("责任书类别无效")
-    if Letter.objects.filter(person=person, kind=kind, text=rules.LETTER_TEXTS[kind]).exists():
+    if kind not in rules.letters_to_sign(Letter.objects.filter(person=person).values_list("kind", "text")):
         raise ValidationError(f"您已签署过这份{LetterKind(kind).label}，无需重复签署")
     letter = Letter.objects.create(person=person, kind=kind, text=rules.LETTER_TEXTS[kind], signed_at=now)
     record(actor, A.CREATE, letter, reason=f"在线签署{letter.get_kind_display()}")

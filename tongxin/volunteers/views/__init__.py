@@ -141,7 +141,7 @@ def mine(request):
             messages.success(request, "责任书已签署")
             return redirect("volunteers:mine")
     context = _person_context(found, timezone.localdate())
-    signed = {(sig.kind, sig.text) for sig in context["letters"]}
-    to_sign = [(kind, label) for kind, label in LetterKind.choices if (kind, rules.LETTER_TEXTS[kind]) not in signed]
+    to_sign = [(kind, LetterKind(kind).label)
+               for kind in rules.letters_to_sign((sig.kind, sig.text) for sig in context["letters"])]
     return render(request, "volunteers/mine.html", context | {
         "letter_form": letter, "texts": rules.LETTER_TEXTS, "to_sign": to_sign}, status=400 if letter.errors else 200)

@@ -18,7 +18,7 @@ def match(request):
     if not access.is_vetter(request.user):
         raise PermissionDenied("只有社区（村）、乡镇（街道）和学校可以匹配志愿者")
     today = timezone.localdate()
-    search = forms.MatchForm(request.GET or None, user=request.user)
+    search = forms.MatchForm(request.GET or None, initial={"community": sel.home_community(request.user)})
     invite = forms.InviteForm(request.POST or None)
     rows, community = [], None
     if request.method == "POST" and invite.is_valid():
