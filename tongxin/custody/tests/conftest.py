@@ -13,6 +13,20 @@ from tongxin.people.models import Child, Guardian, Guardianship
 SCHOOL = "3611990002"  # 城关第二小学: no demo programme runs there
 
 
+def weekend_made_workday(teacher, today: dt.date) -> None:
+    """On a Saturday or Sunday, make today a working day the teacher can be rostered on.
+
+    The demo rosters the teacher Monday to Friday, every week. A weekend duty on top would join the week before
+    (on a Saturday) or the week after (on a Sunday) into a sixth day in a row, which the roster refuses. So the
+    teacher's shifts within six days either side of today are cleared.
+    """
+    if today.weekday() < 5:
+        return
+    CalendarDay.objects.update_or_create(date=today, defaults={"workday": True, "name": "测试调休"})
+    week = dt.timedelta(days=6)
+    RosterShift.objects.filter(staff=teacher, date__gte=today - week, date__lte=today + week).exclude(date=today).delete()
+
+
 @pytest.fixture
 def leader(demo_user):
     return demo_user("leader2")
@@ -106,11 +120,7 @@ def running_today(demo_user):
     """A programme of 青溪县实验小学 whose period covers today, with the demo teacher on duty."""
     leader, teacher = demo_user("leader"), demo_user("teacher")
     today = timezone.localdate()
-    if today.weekday() >= 5:
-        CalendarDay.objects.update_or_create(date=today, defaults={"workday": True, "name": "测试调休"})
-        # The demo rosters the teacher Monday to Friday: a weekend duty on top would be a sixth day in a row, which
-        # the roster refuses. The test's week starts clean instead.
-        RosterShift.objects.filter(staff=teacher, date__gte=today - dt.timedelta(days=6), date__lt=today).delete()
+    weekend_made_workday(teacher, today)
     programme = services.create_programme(leader, name="今日托管测试", school=leader.assignments.get().school,
                                           fee_per_day=Decimal("20"), status=Programme.Status.OPEN)
     period = services.add_period(leader, programme, name="本期", start=today, end=today + dt.timedelta(days=13))

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from tongxin.custody import services
 from tongxin.custody.models import Application, Attendance, Placement, Programme, RosterShift
+from tongxin.custody.tests.conftest import weekend_made_workday
 from tongxin.e2e import login, new_page, shot
-from tongxin.orgs.models import CalendarDay, Site, User
+from tongxin.orgs.models import Site, User
 from tongxin.people.models import Child, Guardian
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,10 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_parent_application_through_approval_and_check_in(demo_site, browser):
     leader, teacher, parent = (User.objects.get(username=u) for u in ("leader", "teacher", "parent"))
     today = timezone.localdate()
-    if today.weekday() >= 5:
-        CalendarDay.objects.update_or_create(date=today, defaults={"workday": True, "name": "测试调休"})
-        # The demo rosters the teacher Monday to Friday; a weekend duty would be a sixth day in a row.
-        RosterShift.objects.filter(staff=teacher, date__gte=today - dt.timedelta(days=6), date__lt=today).delete()
+    weekend_made_workday(teacher, today)
     programme = services.create_programme(leader, name="浏览器测试托管", school=leader.assignments.get().school,
                                           fee_per_day=Decimal("20"), status=Programme.Status.OPEN,
                                           agreement_text="服务协议正文", commitment_text="安全承诺正文")
