@@ -58,9 +58,13 @@ def _contract_rows(found, on: dt.date) -> list[ContractRow]:
     return rows
 
 
-def contracts_of(user: User, centre: Centre, *, on: dt.date, past: bool = False) -> list[ContractRow]:
-    """The centre's contracts (those in care or about to start; with `past`, the ended ones of the last year too)."""
+def contracts_of(user: User, centre: Centre, *, on: dt.date, past: bool = False,
+                 room_id: int | None = None) -> list[ContractRow]:
+    """The centre's contracts (those in care or about to start; with `past`, the ended ones of the last year too),
+    of one class when `room_id` is given."""
     found = Contract.objects.filter(scope.nursery_record_q(user, "centre__site__"), centre=centre)
+    if room_id is not None:
+        found = found.filter(room_id=room_id)
     if not past:
         found = found.filter(state=Contract.State.ACTIVE).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     else:

@@ -147,6 +147,22 @@ def test_the_offices_see_places_and_the_ratio_board_but_no_childs_name(login, ce
     assert any(name in staff_page for name in names) and "签订托育协议" not in staff_page
 
 
+def test_the_contract_list_narrows_to_one_class_and_ignores_an_unknown_one(login, centre):
+    live = Contract.objects.filter(centre=centre, state=Contract.State.ACTIVE).select_related("child", "room")
+    room = live.first().room
+    inside = {c.child.name for c in live if c.room_id == room.pk}
+    outside = {c.child.name for c in live if c.room_id != room.pk} - inside
+    assert inside and outside
+    client = login("nursery")
+    url = reverse("nursery:contracts", args=[centre.pk])
+    page = client.get(url + f"?room={room.pk}").text
+    assert all(name in page for name in inside) and not any(name in page for name in outside)
+    assert f"共 {len(inside)} 份" in page
+    for junk in ("abc", "999999", "1%00"):
+        page = client.get(url + f"?room={junk}")
+        assert page.status_code == 200 and all(name in page.text for name in inside | outside)
+
+
 def test_a_day_the_centre_is_closed_has_no_ratio_board(login, centre):
     today = timezone.localdate()
     sunday = today + dt.timedelta(days=6 - today.weekday() + (7 if today.weekday() == 6 else 0))

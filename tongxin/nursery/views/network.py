@@ -75,9 +75,12 @@ def contracts(request, centre_id: int):
     elif request.method == "POST":
         raise PermissionDenied("只有本托育机构的负责人可以签订托育协议")
     past = request.GET.get("show") == "past"
+    rooms = _rooms(found)
+    room_id = next((pk for pk, _ in rooms if str(pk) == request.GET.get("room")), None)  # anything else: every class
     return render(request, "nursery/contracts.html", {
-        "centre": found, "rows": records.contracts_of(request.user, found, on=today, past=past), "form": form,
-        "end_form": forms.EndForm(initial={"last_day": today}), "manages": manages, "past": past, "today": today},
+        "centre": found, "rows": records.contracts_of(request.user, found, on=today, past=past, room_id=room_id),
+        "form": form, "end_form": forms.EndForm(initial={"last_day": today}), "manages": manages, "past": past,
+        "today": today, "rooms": rooms, "room_id": room_id},
         status=_status(form))
 
 
