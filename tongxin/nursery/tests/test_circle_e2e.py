@@ -5,6 +5,7 @@ placed; the page fits the phone's width and runs under the Content-Security-Poli
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from tongxin.e2e import login, shot
 from tongxin.people.models import Family
@@ -26,7 +27,9 @@ def test_the_worker_fills_a_households_position_from_the_phone_and_saves_it(brow
     page.get_by_role("link", name="东门社区家庭定位").first.click()
     card = page.locator(f"#h{family.pk}")
     card.get_by_role("button", name="用手机定位").click()
-    page.wait_for_function(f"document.querySelector('#h{family.pk} [data-lat]').value !== ''")
+    # A locator's wait, not wait_for_function: a string predicate polled after the first try is eval'd inside the
+    # page, which the page's CSP (no 'unsafe-eval') refuses — it failed CI when the position came a moment late.
+    expect(card.locator("[data-lat]")).not_to_have_value("")
     filled = (card.locator("[data-lat]").input_value(), card.locator("[data-lon]").input_value())
     assert "精度约 12 米" in card.locator("[data-locate-status]").inner_text()
     shot(page, "nursery-positions-filled")
