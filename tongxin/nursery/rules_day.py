@@ -125,6 +125,10 @@ class Outdoor:
     def short_label(self) -> str:
         return duration_label(self.short)
 
+    @property
+    def target_label(self) -> str:
+        return duration_label(self.target)
+
 
 def outdoor(spans: Sequence[Span], target: int = OUTDOOR_MINUTES) -> Outdoor:
     return Outdoor(union_minutes(spans), target)

@@ -264,6 +264,16 @@ def test_a_parent_sees_their_own_childs_day_and_no_other(net, arrived, client, d
     assert client.get(reverse("nursery:child_day", args=[arrived.pk])).status_code == 403
 
 
+def test_a_parent_reads_the_outdoor_time_beside_the_guideline_not_as_a_staff_warning(net, arrived, client,
+                                                                                      monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: at(TODAY, 18))
+    day_svc.entry_add(actor=net.carers[0], room_id=net.rooms["托小班"].pk, kind="outdoor", value="joined",
+                      start=t("09:30"), end=t("10:30"), now=at(TODAY, 11))
+    client.force_login(net.parent)
+    page = client.get(reverse("nursery:child_day", args=[arrived.pk]) + f"?on={TODAY:%Y-%m-%d}").content.decode()
+    assert ("户外活动 1 小时<br>" in page, "每天户外 2 小时以上" in page, "todo-summary" in page) == (True, True, False)
+
+
 def test_a_parent_is_told_a_rest_day_is_a_rest_day_not_that_the_child_stayed_away(net, arrived, client,
                                                                                     monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: at(TODAY, 18))
