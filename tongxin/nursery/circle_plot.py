@@ -62,6 +62,58 @@ class Mark:
     r: float       # the circle's radius in user units
     label: str
     kind: str = ""  # centre / point / new
+    lx: float = 0.0  # where its label is written, and which end of the text is there (start / middle / end)
+    ly: float = 0.0
+    anchor: str = "middle"
+
+
+# ---------------------------------------------------------------- labels that do not write over each other
+
+POINT_FONT, NAME_FONT = 12, 13
+# Where a label may go around its mark, in order of preference: (dx, dy of the text's baseline, text-anchor).
+POINT_SPOTS = ((0, 20, "middle"), (0, -10, "middle"), (10, 4, "start"), (-10, 4, "end"), (0, 34, "middle"),
+               (0, -24, "middle"))
+NAME_SPOTS = ((0, -10, "middle"), (0, 18, "middle"), (10, 4, "start"), (-10, 4, "end"), (0, -24, "middle"),
+              (0, 32, "middle"))
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def label_box(x: float, y: float, text: str, font: int, anchor: str) -> Box:
+    """The box a label's text covers, its baseline at (x, y): a Chinese character is about a font size wide, a Latin
+    letter or digit about half."""
+    width = sum(font if ord(ch) > 0x2E7F else font * 0.55 for ch in text)
+    left = x - width / 2 if anchor == "middle" else x if anchor == "start" else x - width
+    return left, y - font, left + width, y + 3
+
+
+def _overlap(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_labels(marks: Sequence[tuple[float, float, str, int, Sequence[tuple[float, float, str]]]], width: float,
+                 height: float, keep_clear: Sequence[Box] = ()) -> list[tuple[float, float, str]]:
+    """For each mark (x, y, text, font size, its spots in order of preference), in the order given, the first spot
+    whose label is inside the plot and clear of the labels already placed and of `keep_clear` (the marks
+    themselves); where none is clear, the spot that covers least. Returns each label's (x, y, text-anchor)."""
+    placed: list[Box] = list(keep_clear)
+    out: list[tuple[float, float, str]] = []
+    for x, y, text, font, spots in marks:
+        best: tuple[float, tuple[float, float, str], Box] | None = None
+        for dx, dy, anchor in spots:
+            box = label_box(x + dx, y + dy, text, font, anchor)
+            outside = max(0.0, -box[0]) + max(0.0, box[2] - width) + max(0.0, -box[1]) + max(0.0, box[3] - height)
+            cost = sum(_overlap(box, other) for other in placed) + outside * font
+            if best is None or cost < best[0]:
+                best = (cost, (x + dx, y + dy, anchor), box)
+            if cost == 0:
+                break
+        assert best is not None
+        placed.append(best[2])
+        out.append(best[1])
+    return out
 
 
 @dataclass
@@ -125,9 +177,18 @@ def draw(cells: Sequence[Cell], points: Sequence[tuple[Point, str, str]],
     r = round(radius_m * scale, 1)
     plot = Plot(width=WIDTH, height=height)
     plot.dots = [Dot(*at(c.at), r=dot_radius(c.count), covered=c.covered, uncovered=c.uncovered) for c in cells]
-    plot.points = [Mark(*at(p), r=r, label=name, kind=kind) for p, kind, name in shown]
-    plot.new = [Mark(*at(p), r=r, label=label, kind="new") for p, label in new]
-    plot.names = [Mark(*at(p), r=0, label=name) for p, name in names]
+    points_xy = [(*at(p), kind, name) for p, kind, name in shown]
+    names_xy = [(*at(p), name) for p, name in names]
+    new_xy = [at(p) for p, _ in new]
+    marks_clear = [(x - 7, y - 7, x + 7, y + 7) for x, y, _, _ in points_xy] + [
+        (x - 10, y - 10, x + 10, y + 10) for x, y in new_xy]
+    spots = place_labels([(x, y, name, POINT_FONT, POINT_SPOTS) for x, y, _, name in points_xy]
+                         + [(x, y, name, NAME_FONT, NAME_SPOTS) for x, y, name in names_xy], WIDTH, height, marks_clear)
+    plot.points = [Mark(x, y, r=r, label=name, kind=kind, lx=lx, ly=ly, anchor=anchor)
+                   for (x, y, kind, name), (lx, ly, anchor) in zip(points_xy, spots[:len(points_xy)], strict=True)]
+    plot.new = [Mark(x, y, r=r, label=label, kind="new") for (x, y), (_, label) in zip(new_xy, new, strict=True)]
+    plot.names = [Mark(x, y, r=0, label=name, lx=lx, ly=ly, anchor=anchor)
+                  for (x, y, name), (lx, ly, anchor) in zip(names_xy, spots[len(points_xy):], strict=True)]
     length = _bar((x1 - x0))
     plot.bar_px = round(length * scale, 1)
     plot.bar_label = f"{length // 1000} 公里" if length >= 1000 and length % 1000 == 0 else f"{length} 米"
