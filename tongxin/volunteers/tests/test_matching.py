@@ -81,6 +81,16 @@ def test_the_matching_page_lists_the_nearest(login):
     assert "本社区（村）" in page and "刘晓" in page
 
 
+def test_the_matching_page_opens_only_the_best_ten_and_folds_the_people_not_free_at_the_time_asked(login):
+    dongmen = Region.objects.get(code="361199100001")
+    page = login("community").get(reverse("volunteers:match"), {"community": dongmen.pk, "weekday": "6"})
+    shown, folded = page.content.decode().split('<details class="more-candidates">', 1)
+    assert shown.count('class="card candidate"') <= 10
+    assert "时间不符" not in shown and "时间不符" in folded
+    assert f"另有 {len(page.context['misfits'])} 人所选时间不便" in folded
+    assert all(not c.available for c in page.context["misfits"]) and all(c.available for c in page.context["shown"])
+
+
 def test_the_matching_search_starts_in_the_searchers_own_area(login):
     for username, code in (("community", "361199100001"), ("township", "361199100001")):
         page = login(username).get(reverse("volunteers:match")).content.decode()

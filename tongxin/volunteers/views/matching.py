@@ -13,6 +13,9 @@ from ..selectors import matching as sel
 from ..services import invitations as svc
 
 
+SHOWN = 10  # the best candidates shown open; the rest fold away, so a phone's page stays short
+
+
 @login_required
 def match(request):
     if not access.is_vetter(request.user):
@@ -20,7 +23,8 @@ def match(request):
     today = timezone.localdate()
     search = forms.MatchForm(request.GET or None, initial={"community": sel.home_community(request.user)})
     invite = forms.InviteForm(request.POST or None)
-    rows, community = [], None
+    rows: list[sel.Candidate] = []
+    community = None
     if request.method == "POST" and invite.is_valid():
         d = invite.cleaned_data
         try:
@@ -37,9 +41,11 @@ def match(request):
         if community is not None:
             rows = sel.candidates(community=community, on=today, skill=d["skill"], weekday=d["weekday"],
                                   holidays=d["holidays"])
+    fits = [c for c in rows if c.available]
     status = 400 if request.method == "POST" and invite.errors else 200
-    return render(request, "volunteers/match.html", {"search": search, "invite": invite, "rows": rows,
-                                                     "community": community, "today": today}, status=status)
+    return render(request, "volunteers/match.html", {
+        "search": search, "invite": invite, "community": community, "today": today,
+        "shown": fits[:SHOWN], "more": fits[SHOWN:], "misfits": [c for c in rows if not c.available]}, status=status)
 
 
 @login_required
