@@ -27,6 +27,18 @@ class CheckResult(models.TextChoices):
     FOUND = "found", "有相关记录（不得从事）"
 
 
+# How each result reads for each kind: a health check has no "records"; the form offers both wordings at once.
+RESULT_TEXTS: dict[tuple[str, str], str] = {
+    (CheckKind.INQUIRY, CheckResult.CLEAR): "无相关记录（合格）",
+    (CheckKind.INQUIRY, CheckResult.FOUND): "有相关记录（不得从事）",
+    (CheckKind.HEALTH, CheckResult.CLEAR): "体检合格",
+    (CheckKind.HEALTH, CheckResult.FOUND): "体检不合格（暂不得从事）",
+}
+RESULT_FORM_CHOICES = [(CheckResult.CLEAR, "合格（查无记录／体检合格）"),
+                       (CheckResult.FOUND, "不合格（有记录／体检不合格）")]
+KIND_FORM_CHOICES = [(CheckKind.INQUIRY, "入职查询（性侵、暴力犯罪记录）"), (CheckKind.HEALTH, "健康检查")]
+
+
 WEEKDAYS = [("1", "周一"), ("2", "周二"), ("3", "周三"), ("4", "周四"), ("5", "周五"), ("6", "周六"), ("7", "周日")]
 
 

@@ -9,7 +9,17 @@ from django import forms
 from tongxin.orgs.models import Region, School
 
 from . import rules
-from .choices import WEEKDAYS, CheckKind, CheckResult, InviteKind, LetterKind, Source, State, TrainingPhase
+from .choices import (
+    KIND_FORM_CHOICES,
+    RESULT_FORM_CHOICES,
+    WEEKDAYS,
+    CheckKind,
+    InviteKind,
+    LetterKind,
+    Source,
+    State,
+    TrainingPhase,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -77,8 +87,8 @@ class VetForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    kind = forms.ChoiceField(label="查询类别", choices=CheckKind.choices)
-    result = forms.ChoiceField(label="结果", choices=CheckResult.choices)
+    kind = forms.ChoiceField(label="查询类别", choices=KIND_FORM_CHOICES)
+    result = forms.ChoiceField(label="结果", choices=RESULT_FORM_CHOICES)
     checked_on = forms.DateField(label="查询日期", widget=DATE, error_messages=DATE_ERRORS)
     valid_until = forms.DateField(label="有效期至", widget=DATE, error_messages=DATE_ERRORS, required=False,
                                   help_text="不填时：入职查询 3 年，健康检查 1 年")

@@ -6,7 +6,17 @@ from django.db import models
 
 from tongxin.orgs.models import Region, School
 
-from .choices import CheckKind, CheckResult, InviteKind, InviteState, LetterKind, Source, State, TrainingPhase
+from .choices import (
+    RESULT_TEXTS,
+    CheckKind,
+    CheckResult,
+    InviteKind,
+    InviteState,
+    LetterKind,
+    Source,
+    State,
+    TrainingPhase,
+)
 
 
 class Person(models.Model):
@@ -58,6 +68,10 @@ class Check(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_kind_display()} · {self.checked_on}"
+
+    @property
+    def result_text(self) -> str:
+        return RESULT_TEXTS.get((self.kind, self.result), self.get_result_display())
 
 
 class Training(models.Model):

@@ -162,6 +162,6 @@ def check_record(*, actor: User, person_id: int, kind: str, result: str, checked
     check = Check.objects.create(person=person, kind=kind, result=result, checked_on=checked_on,
                                  valid_until=valid_until, checked_by=actor,
                                  note=_text(note, label="备注", max_length=200))
-    record(actor, A.CREATE, check, reason=f"{check.get_kind_display()}：{check.get_result_display()}，"
+    record(actor, A.CREATE, check, reason=f"{check.get_kind_display()}：{check.result_text}，"
                                          f"有效期至 {valid_until:%Y-%m-%d}")
     return check

@@ -39,3 +39,26 @@ def test_the_pool_finds_a_person_by_a_part_of_their_name(login, demo_user):
 def test_a_filter_that_is_not_understood_lists_everyone_instead_of_failing(login):
     response = login("township").get(reverse("volunteers:pool"), {"state": "x" * 50, "name": "a\x00b" * 20})
     assert response.status_code == 200 and len(response.context["rows"]) == POOL_PER_PAGE
+
+
+def _checked_newcomer() -> Person:
+    """An accepted person with a current inquiry and a health check who has not yet trained or served."""
+    for person in Person.objects.filter(state="accepted", checks__kind="health", trainings__isnull=True).distinct():
+        if person.checks.filter(kind="inquiry", result="clear").exists():
+            return person
+    raise AssertionError("the demo county has no checked newcomer")
+
+
+def test_a_health_check_reads_as_a_health_result_not_as_a_criminal_record(login):
+    person = _checked_newcomer()
+    page = login("county_edu").get(reverse("volunteers:person", args=[person.pk])).content.decode()
+    assert "健康检查：<b>体检合格</b>" in page
+    assert "入职查询（性侵害、暴力伤害违法犯罪记录）：<b>无相关记录（合格）</b>" in page
+
+
+def test_a_newcomer_with_a_current_inquiry_is_not_shown_as_free_to_serve_alone(login):
+    person = _checked_newcomer()
+    page = login("county_edu").get(reverse("volunteers:person", args=[person.pk]))
+    problems = page.context["newcomer"].problems
+    assert problems and "可以独立服务" not in page.content.decode()
+    assert f"独立服务前尚有 {len(problems)} 项未完成" in page.content.decode()

@@ -114,12 +114,14 @@ def person(request, person_id: int):
 
 
 def _person_context(found, today) -> dict:
-    return {"p": found, "areas": list(found.areas.select_related("parent").order_by("path")),
+    letters = list(Letter.objects.filter(person=found))
+    to_sign = [(kind, LetterKind(kind).label) for kind in rules.letters_to_sign((sig.kind, sig.text) for sig in letters)]
+    return {"p": found, "to_sign": to_sign, "areas": list(found.areas.select_related("parent").order_by("path")),
             "checks": list(Check.objects.filter(person=found).select_related("checked_by")),
             "weekdays": rules.weekdays_text(found.weekdays),
             "refusal": sel.check_refusal(user_id=found.user_id, on=today), "today": today,
             "trainings": list(Training.objects.filter(person=found)),
-            "letters": list(Letter.objects.filter(person=found)),
+            "letters": letters,
             "newcomer": sel.newcomer(found, on=today), "letter_kinds": LetterKind.choices,
             "invitations": list(Invitation.objects.filter(person=found).select_related("community", "invited_by"))}
 
@@ -140,8 +142,5 @@ def mine(request):
         else:
             messages.success(request, "责任书已签署")
             return redirect("volunteers:mine")
-    context = _person_context(found, timezone.localdate())
-    to_sign = [(kind, LetterKind(kind).label)
-               for kind in rules.letters_to_sign((sig.kind, sig.text) for sig in context["letters"])]
-    return render(request, "volunteers/mine.html", context | {
-        "letter_form": letter, "texts": rules.LETTER_TEXTS, "to_sign": to_sign}, status=400 if letter.errors else 200)
+    return render(request, "volunteers/mine.html", _person_context(found, timezone.localdate()) | {
+        "letter_form": letter, "texts": rules.LETTER_TEXTS}, status=400 if letter.errors else 200)

@@ -12,7 +12,6 @@ from .. import access, forms
 from ..selectors import matching as sel
 from ..services import invitations as svc
 
-
 SHOWN = 10  # the best candidates shown open; the rest fold away, so a phone's page stays short
 
 
