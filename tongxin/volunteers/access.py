@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from tongxin.orgs import scope
+from tongxin.orgs.models import Region, Role
 
 from .models import Person
 
@@ -40,7 +41,19 @@ def access_person(user, person_id: int) -> Person:
     return found
 
 
-def is_county_office(user) -> bool:
-    from tongxin.orgs.models import Role
+def office_county(user) -> Region | None:
+    """The county whose pool rules the user sets (a county education or civil affairs office; the administrator:
+    the first county), or None."""
+    for a in scope.assignments(user):
+        if a.role in (Role.COUNTY_EDU, Role.COUNTY_CIVIL) and a.region is not None:
+            return a.region
+    if Role.ADMIN in scope.roles(user):
+        return Region.objects.filter(level=Region.Level.COUNTY).order_by("pk").first()
+    return None
 
-    return bool(scope.roles(user) & {Role.ADMIN, Role.COUNTY_EDU, Role.COUNTY_CIVIL})
+
+def access_office_county(user) -> Region:
+    county = office_county(user)
+    if county is None:
+        raise PermissionDenied("只有县教育局、县民政局可以设置志愿服务规则")
+    return county

@@ -101,7 +101,12 @@ class Newcomer:
 
 
 def rule_for(person: Person) -> tuple[Decimal, int]:
-    county_code = person.home.path.strip("/").split("/")[0]
+    return county_rule(person.home.path.strip("/").split("/")[0])
+
+
+def county_rule(county_code: str) -> tuple[Decimal, int]:
+    """The county's newcomer rule (training hours before service, services alongside before working alone); the
+    defaults until the county sets its own."""
     found = PoolRule.objects.filter(county__code=county_code).first()
     if found is None:
         return rules.DEFAULT_TRAINING_HOURS_BEFORE, rules.DEFAULT_SERVICES_BEFORE_ALONE

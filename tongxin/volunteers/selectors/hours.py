@@ -41,29 +41,41 @@ def total(rows: list[Service]) -> Decimal:
 
 
 @dataclass(frozen=True)
-class TownshipHours:
-    township: str
+class AreaHours:
+    area: str
     people: int
     serving: int
     services: int
     hours: Decimal
 
 
-def township_totals(user, *, until: dt.date | None = None) -> list[TownshipHours]:
-    """The accepted people of the user's pool by the township they live in: how many, how many served, the
-    services and hours."""
+@dataclass(frozen=True)
+class HoursTable:
+    by: str  # what a row is: the township people live in, or their community when all live in one township
+    rows: list[AreaHours]
+    total: AreaHours
+
+
+def area_totals(user, *, until: dt.date | None = None) -> HoursTable:
+    """The accepted people of the user's pool by the township they live in (by community when they all live in
+    one township, as a community's or a school's pool does): how many, how many served, the services and hours;
+    with the total."""
     people = list(Person.objects.filter(scope.volunteer_pool_q(user), state=State.ACCEPTED).distinct()
                   .select_related("home__parent").order_by("home__path"))
     services = services_of([p.user_id for p in people], until=until)
+    by_township = len({p.home.parent_id for p in people}) > 1
     per: dict[str, list] = defaultdict(lambda: [0, 0, 0, Decimal(0)])
     for p in people:
-        name = p.home.parent.name if p.home.parent else p.home.name
+        name = p.home.parent.name if by_township and p.home.parent else p.home.name
         row, mine = per[name], services[p.user_id]
         row[0] += 1
         row[1] += 1 if mine else 0
         row[2] += len(mine)
         row[3] += total(mine)
-    return [TownshipHours(name, *values) for name, values in per.items()]
+    rows = [AreaHours(name, *values) for name, values in per.items()]
+    whole = AreaHours("合计", sum(r.people for r in rows), sum(r.serving for r in rows),
+                      sum(r.services for r in rows), sum((r.hours for r in rows), Decimal(0)))
+    return HoursTable("乡镇（街道）" if by_township else "居住社区（村）", rows, whole)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tongxin.audit.services import record
-from tongxin.orgs import scope
-from tongxin.orgs.models import Region, Role, User
+from tongxin.orgs.models import User
 
 from .. import access, rules
 from ..choices import LetterKind, State, TrainingPhase
@@ -63,20 +62,9 @@ def letter_sign(*, actor: User, kind: str, now: dt.datetime) -> Letter:
     return letter
 
 
-def _office_county(actor: User) -> Region:
-    for a in scope.assignments(actor):
-        if a.role in (Role.COUNTY_EDU, Role.COUNTY_CIVIL) and a.region is not None:
-            return a.region
-    if Role.ADMIN in scope.roles(actor):
-        county = Region.objects.filter(level=Region.Level.COUNTY).order_by("pk").first()
-        if county is not None:
-            return county
-    raise PermissionDenied("只有县教育局、县民政局可以设置志愿服务规则")
-
-
 @transaction.atomic
 def rule_set(*, actor: User, training_hours_before, services_before_alone: int) -> PoolRule:
-    county = _office_county(actor)
+    county = access.access_office_county(actor)
     if not 0 <= services_before_alone <= 20:
         raise ValidationError("跟岗服务次数应在 0 到 20 之间")
     hours = Decimal(0) if str(training_hours_before).strip() in ("0", "0.0") else _hours(

@@ -1,6 +1,7 @@
 """Hours: signed custody duty and care contacts count; the township totals add them up; letters and training."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -46,12 +47,19 @@ def test_each_care_contact_counts_the_set_hours(demo_user):
 
 def test_the_township_totals_add_up_the_peoples_hours(demo_user):
     county = demo_user("county_edu")
-    rows = hours.township_totals(county)
+    table = hours.area_totals(county)
+    rows = table.rows
     people = Person.objects.filter(state="accepted", home__path__startswith="/361199000000/")
     everyone = hours.services_of(list(people.values_list("user_id", flat=True)))
     assert sum(r.people for r in rows) == people.count()
     assert sum(r.hours for r in rows) == sum(hours.total(v) for v in everyone.values())
-    assert {r.township for r in rows} == {"城关镇", "滨河街道", "石门乡"}
+    assert {r.area for r in rows} == {"城关镇", "滨河街道", "石门乡"} and table.by == "乡镇（街道）"
+    assert (table.total.people, table.total.hours) == (people.count(), sum(r.hours for r in rows))
+
+
+def test_a_community_reads_its_hours_by_community_not_under_its_townships_name(demo_user):
+    table = hours.area_totals(demo_user("community"))
+    assert table.by == "居住社区（村）" and "城关镇" not in {r.area for r in table.rows}
 
 
 def test_the_certificate_is_a_pdf(login):
@@ -93,6 +101,18 @@ def test_the_county_sets_the_newcomer_rule(registered, demo_user):
     training.rule_set(actor=demo_user("county_edu"), training_hours_before=Decimal("4"), services_before_alone=5)
     state = newcomer(registered(), on=dt.date(2026, 12, 5))
     assert (state.training_needed, state.services_before_alone) == (Decimal("4.0"), 5)
+
+
+def test_the_rule_form_shows_the_rule_in_force_the_default_and_then_the_countys(login, demo_user):
+    def shown(response) -> tuple[str, str]:
+        page = response.content.decode()
+        return (re.search(r'name="training_hours_before" value="([^"]*)"', page).group(1),
+                re.search(r'name="services_before_alone" value="([^"]*)"', page).group(1))
+
+    client = login("county_edu")
+    assert shown(client.get(reverse("volunteers:hours"))) == ("2", "3")
+    training.rule_set(actor=demo_user("county_edu"), training_hours_before=Decimal("4.5"), services_before_alone=5)
+    assert shown(client.get(reverse("volunteers:hours"))) == ("4.5", "5")
 
 
 def test_a_training_in_the_future_is_refused(registered, demo_user):

@@ -13,6 +13,7 @@ from tongxin.audit.services import record
 from tongxin.web.downloads import Table, tables_book, xlsx_download
 
 from .. import access, certificate, forms, rules
+from .. import selectors as county_sel
 from ..selectors import hours as sel
 from ..services import training as training_svc
 
@@ -35,8 +36,12 @@ def person_certificate(request, person_id: int):
 @login_required
 def hours(request):
     access.require_reader(request.user)
-    office = access.is_county_office(request.user)
-    form = forms.RuleForm(request.POST or None) if office else None
+    county = access.office_county(request.user)
+    form = None
+    if county is not None:
+        hours_before, services_before = county_sel.county_rule(county.code)
+        form = forms.RuleForm(request.POST or None, initial={"training_hours_before": hours_before,
+                                                            "services_before_alone": services_before})
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("只有县教育局、县民政局可以设置志愿服务规则")
@@ -49,8 +54,9 @@ def hours(request):
                 messages.success(request, "志愿服务规则已保存")
                 return redirect("volunteers:hours")
     today = timezone.localdate()
-    return render(request, "volunteers/hours.html", {"rows": sel.township_totals(request.user, until=today),
-                                                     "form": form}, status=400 if form is not None and form.errors else 200)
+    return render(request, "volunteers/hours.html", {
+        "table": sel.area_totals(request.user, until=today), "contact_hours": rules.CONTACT_HOURS, "form": form},
+        status=400 if form is not None and form.errors else 200)
 
 
 @login_required
