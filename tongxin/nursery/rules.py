@@ -345,6 +345,14 @@ def ratio_board(*, limit: Limit, places: int, children: Sequence[Span], carers: 
     return out
 
 
+def free_places(board: Sequence[Slot], span: Span) -> int:
+    """How many more children the class can take for the whole of `span` (a full day) on the board's day: the
+    fewest free places over its hours, within the class's size and the carers on duty (none when no carer is on
+    duty)."""
+    within = [s for s in board if Span(s.start, s.end).overlaps(span)]
+    return min((max(s.capacity - s.children, 0) for s in within), default=0)
+
+
 def peak(children: Iterable[Span]) -> int:
     """The most children at any one moment."""
     spans = list(children)

@@ -3,6 +3,7 @@
 by contracts and bookings against the carers on duty, hour by hour). Counts only: no child is named here."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -28,9 +29,16 @@ class RoomRow:
     per_carer: int
     contracts: int     # live contracts today (full and half day)
     peak: int          # the most children expected at once today (contracts, bookings, held offers)
-    free: int
+    free: int | None   # more children the class can take for a full day today (size and carers on duty); None
+    #                    on a closed day
     board: list[rules.Slot]
     rostered: bool
+    waiting: int = 0   # children of the class's age on the centre's waiting list, not yet offered a place
+
+    @property
+    def unused(self) -> int:
+        """Places of the class not under contract (what more carers on duty would open to the waiting list)."""
+        return max(self.size - self.contracts, 0)
 
     @property
     def short(self) -> bool:
@@ -115,22 +123,24 @@ def room_rows(centre: Centre, *, on: dt.date) -> list[RoomRow]:
     day the centre is closed has no board)."""
     limits = limits_for(centre)
     open_day = is_working_day(on)
+    waiting = Counter(WaitlistEntry.objects.filter(centre=centre, state=WaitlistEntry.State.WAITING)
+                      .values_list("class_type", flat=True))
+    full_day = rules.default_span(CareType.FULL_DAY, centre.hours)
     out = []
-    for room in Room.objects.filter(centre=centre, active=True).select_related("centre__site__region").order_by(
-            "class_type", "name"):
+    for room in sorted(Room.objects.filter(centre=centre, active=True).select_related("centre__site__region"),
+                       key=lambda r: (rules.AGES[r.class_type], r.name)):  # youngest class first
         plan = room_plan(room, on, on)
         limit = limits[room.class_type]
         spans = plan.spans(on) if open_day else []
-        most = rules.peak(spans)
-        size = rules.class_size(limit, room.places)
+        board = rules.ratio_board(limit=limit, places=room.places, children=spans, carers=plan.carers(on),
+                                  hours=centre.hours) if open_day else []
         low, high = rules.AGES[room.class_type]
         out.append(RoomRow(
             pk=room.pk, name=room.name, class_type=room.class_type, class_label=room.get_class_type_display(),
-            ages=f"{low}–{high} 个月", places=room.places, size=size, per_carer=limit.per_carer,
-            contracts=sum(1 for o in plan.occupants(on) if o.kind == "contract"), peak=most, free=max(size - most, 0),
-            board=rules.ratio_board(limit=limit, places=room.places, children=spans, carers=plan.carers(on),
-                                    hours=centre.hours) if open_day else [],
-            rostered=plan.rostered(on)))
+            ages=f"{low}–{high} 个月", places=room.places, size=rules.class_size(limit, room.places),
+            per_carer=limit.per_carer, contracts=sum(1 for o in plan.occupants(on) if o.kind == "contract"),
+            peak=rules.peak(spans), free=rules.free_places(board, full_day) if open_day else None, board=board,
+            rostered=plan.rostered(on), waiting=waiting[room.class_type]))
     return out
 
 

@@ -209,3 +209,17 @@ def test_the_bills_page_lists_unpaid_bills_first_twenty_at_a_time_and_finds_a_ch
     assert {r.child for r in found} == {name}
     odd = client.get(url + f"?month={month:%Y-%m}&show=%00x&name=" + "长" * 30)
     assert odd.status_code == 200 and odd.context["show"] == "unpaid"
+
+
+def test_the_centre_page_lists_its_classes_youngest_first_and_no_free_places_on_a_closed_day(login, centre):
+    client = login("nursery")
+    today = timezone.localdate()
+    days = [today + dt.timedelta(days=n) for n in range(1, 15)]
+    open_day = working_days(days[0], days[-1])[0]
+    closed = next(d for d in days if d not in working_days(days[0], days[-1]))
+    rooms = client.get(reverse("nursery:centre", args=[centre.pk]), {"on": f"{open_day:%Y-%m-%d}"}).context["page"].rooms
+    assert [r.class_type for r in rooms] == sorted((r.class_type for r in rooms),
+                                                   key=["infant", "toddler", "mixed", "older"].index)
+    assert all(r.free is not None and r.free <= r.size - r.peak for r in rooms)
+    shut = client.get(reverse("nursery:centre", args=[centre.pk]), {"on": f"{closed:%Y-%m-%d}"})
+    assert all(r.free is None for r in shut.context["page"].rooms) and "全天空余" not in shut.content.decode()

@@ -158,6 +158,22 @@ def test_an_hour_on_the_board_is_shown_at_its_tightest_moment():
     assert (hour.children, hour.carers, hour.capacity, hour.ok) == (5, 2, 6, True)
 
 
+def test_a_full_day_place_is_free_only_where_the_carers_on_duty_have_room_all_day():
+    """A 托大班 of 20 with two carers all day (room for 14) and 14 children at 10:00: no full-day place is free
+    though six places of the class are unused. A third carer from 08:30 to 16:30 frees six in the middle of the day
+    but only two at the ends, where two carers look after twelve: two full-day places. No carer, no place."""
+    children = [span("08:00–17:00")] * 12 + [span("10:00–11:00")] * 2
+    two = [span("07:30–18:00"), span("07:30–18:00")]
+    limit, day = rules.national(ClassType.OLDER), rules.default_span(CareType.FULL_DAY, HOURS)
+    board = rules.ratio_board(limit=limit, places=20, children=children, carers=two, hours=HOURS)
+    assert rules.free_places(board, day) == 0
+    three = rules.ratio_board(limit=limit, places=20, children=children, carers=[*two, span("08:30–16:30")],
+                              hours=HOURS)
+    assert rules.free_places(three, day) == 2
+    nobody = rules.ratio_board(limit=limit, places=20, children=[], carers=[], hours=HOURS)
+    assert rules.free_places(nobody, day) == 0
+
+
 def test_the_peak_is_the_most_children_at_one_moment():
     assert rules.peak([span("07:30–12:00"), span("12:00–18:00"), span("11:00–13:00")]) == 2
     assert rules.peak([]) == 0
