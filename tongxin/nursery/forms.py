@@ -21,8 +21,9 @@ def _time(value: str) -> dt.time:
     return dt.time(int(h), int(m))
 
 
-def time_field(label: str, *, required: bool = True, initial: str | None = None) -> forms.TypedChoiceField:
-    choices = ([] if required else [("", "按托育类型默认")]) + [(t, t) for t in TIMES]
+def time_field(label: str, *, required: bool = True, initial: str | None = None,
+               empty_label: str = "按托育类型默认") -> forms.TypedChoiceField:
+    choices = ([] if required else [("", empty_label)]) + [(t, t) for t in TIMES]
     return forms.TypedChoiceField(label=label, choices=choices, coerce=_time, required=required, empty_value=None,
                                   initial=initial)
 

@@ -14,7 +14,7 @@ class _HoursFields(forms.Form):
     opens = time_field("开园", initial="07:30")
     midday = time_field("半日托分界", initial="12:00")
     closes = time_field("闭园", initial="18:00")
-    extended_until = time_field("延时服务至（空：不提供）", required=False)
+    extended_until = time_field("延时服务至", required=False, empty_label="不提供延时服务")
 
     def hours(self) -> rules.Hours:
         d = self.cleaned_data
@@ -34,6 +34,9 @@ class CentreNewForm(_HoursFields):
                                    decimal_places=6)
     affordable = forms.BooleanField(label="普惠性托育机构", required=False, initial=True)
     phone = forms.CharField(label="联系电话", max_length=16, required=False)
+
+    field_order = ["name", "centre", "community", "address", "host", "latitude", "longitude", "affordable", "phone",
+                   "opens", "midday", "closes", "extended_until"]
 
     def __init__(self, *args, centres: list[tuple[int, str]], communities: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -209,5 +209,17 @@ def _positions(mine) -> list[WaitRow]:
 
 
 def bookable_centres(user: User) -> list[tuple[int, str]]:
-    """The centres and points a parent may book at (those open), the family's community's first."""
-    return [(c.pk, f"{c.name}（{c.site.region.name}）") for c in visible_centres(user)]
+    """The centres and points a parent may book at (those open): where a child of theirs is under contract first,
+    then those of the family's community, then of its township, then the rest."""
+    ids = list(people.children_of_login(user).values_list("pk", flat=True))
+    homes = {people.home_path(pk) for pk in ids} - {""}
+    townships = {h.rstrip("/").rsplit("/", 1)[0] + "/" for h in homes}
+    contracted = set(Contract.objects.filter(child_id__in=ids, state=Contract.State.ACTIVE)
+                     .values_list("centre_id", flat=True))
+
+    def nearness(c: Centre) -> tuple[int, int]:
+        path = c.site.region.path
+        return (0 if c.pk in contracted else 1,
+                0 if path in homes else 1 if any(path.startswith(t) for t in townships) else 2)
+
+    return [(c.pk, f"{c.name}（{c.site.region.name}）") for c in sorted(visible_centres(user), key=nearness)]

@@ -223,3 +223,11 @@ def test_the_centre_page_lists_its_classes_youngest_first_and_no_free_places_on_
     assert all(r.free is not None and r.free <= r.size - r.peak for r in rooms)
     shut = client.get(reverse("nursery:centre", args=[centre.pk]), {"on": f"{closed:%Y-%m-%d}"})
     assert all(r.free is None for r in shut.context["page"].rooms) and "全天空余" not in shut.content.decode()
+
+
+def test_a_parents_booking_form_offers_their_own_centre_first(login, infant):
+    page = login("nparent").get(reverse("nursery:book"))
+    first = page.context["form"].fields["centre"].choices[0][0]
+    own = Contract.objects.filter(child=infant, state="active").values_list("centre_id", flat=True).first()
+    expected = own or Centre.objects.filter(site__region=infant.family.community).values_list("pk", flat=True).first()
+    assert expected is not None and first == expected
