@@ -32,3 +32,16 @@ def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def is_working_day(day: dt.date) -> bool:
     return bool(working_days(day, day))
+
+
+def working_day_before(day: dt.date, *, within: int = 31) -> dt.date:
+    """The last working day before `day` (a day-by-day page's 「前一天」 skips weekends and holidays); the day
+    before when none falls within `within` days."""
+    found = working_days(day - dt.timedelta(days=within), day - dt.timedelta(days=1))
+    return found[-1] if found else day - dt.timedelta(days=1)
+
+
+def working_day_after(day: dt.date, *, within: int = 31) -> dt.date:
+    """The first working day after `day`; the day after when none falls within `within` days."""
+    found = working_days(day + dt.timedelta(days=1), day + dt.timedelta(days=within))
+    return found[0] if found else day + dt.timedelta(days=1)

@@ -1,7 +1,6 @@
 """The day's pages: a centre's rooms today, a room's 「今日」 page for its carers on a tablet (check-in and hand-over,
 the whole-room records and the children who differ), and a child's day for the family on a phone."""
 
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from tongxin.orgs.calendar import working_day_after, working_day_before
 from tongxin.people import selectors as people
 
 from .. import access, forms_day, rules_day
@@ -128,8 +128,8 @@ def day_room(request, room_id: int):
         "page": page, "room": room, "centre": room.centre, "staff": True,
         "manages": access.manages(request.user, room.centre), "entry_form": entry_form,
         "exception_form": exception_form, "check_error": check_error, "kinds": rules_day.KINDS,
-        "values": rules_day.VALUES, "live": on == now.date(), "prev": on - dt.timedelta(days=1),
-        "next": on + dt.timedelta(days=1) if on < now.date() else None}, status=400 if failed is not None else 200)
+        "values": rules_day.VALUES, "live": on == now.date(), "prev": working_day_before(on),
+        "next": min(working_day_after(on), now.date()) if on < now.date() else None}, status=400 if failed is not None else 200)
 
 
 @login_required
@@ -147,5 +147,5 @@ def child_day(request, child_id: int):
         raise Http404("未找到该孩子的托育记录")
     page = day_sel.child_day(child_id, on, name=own[child_id])
     return render(request, "nursery/day_child.html", {
-        "page": page, "child_id": child_id, "prev": on - dt.timedelta(days=1),
-        "next": on + dt.timedelta(days=1) if on < today else None, "today": today})
+        "page": page, "child_id": child_id, "prev": working_day_before(on),
+        "next": min(working_day_after(on), today) if on < today else None, "today": today})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tongxin.orgs import scope
+from tongxin.orgs.calendar import working_day_after, working_day_before
 from tongxin.orgs.models import Role
 from tongxin.web.feedback import attempt
 from tongxin.web.forms import error_text
@@ -197,7 +198,7 @@ def roster(request, centre_id: int):
     return render(request, "nursery/roster.html", {
         "centre": found, "day": day, "rooms": records.roster_day(found, day), "shift_form": shift_form,
         "repeat_form": repeat_form, "manages": manages,
-        "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1)},
+        "prev": working_day_before(day), "next": working_day_after(day)},
         status=_status(shift_form, repeat_form))
 
 
