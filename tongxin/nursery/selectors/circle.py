@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from tongxin.orgs.models import Region
 from tongxin.people import selectors as people
@@ -166,6 +166,21 @@ def _total(region_id: int, name: str, parts: Sequence[Figures]) -> Figures:
                    infants=sum(p.infants for p in parts), places=sum(p.places for p in parts))
 
 
+def area_name(township_name: str, seen: Sequence[str], in_township: int) -> str:
+    """What a township's figures are named when the reader sees only some of its communities (a community's
+    worker sees their own): the township and those communities, never the township alone."""
+    if len(seen) >= in_township:
+        return township_name
+    if len(seen) <= 3:
+        return f"{township_name}{'、'.join(seen)}"
+    return f"{township_name}（{len(seen)} 个社区（村））"
+
+
+def _in_township(township_ids: Sequence[int]) -> dict[int, int]:
+    return dict(Region.objects.filter(level=Region.Level.COMMUNITY, parent_id__in=township_ids)
+                .values("parent_id").annotate(n=Count("pk")).values_list("parent_id", "n"))
+
+
 def township_circle(user, township: Region, *, on: dt.date, walk: rules.Walk | None = None) -> TownshipCircle:
     """A township's circle as the user reads it (only the communities of the user's area)."""
     walk = walk or rules.Walk()
@@ -173,7 +188,8 @@ def township_circle(user, township: Region, *, on: dt.date, walk: rules.Walk | N
     points = open_points()
     figures, dots = _figures(communities, points, on, walk)
     rows = [figures[c.pk] for c in communities]
-    total = _total(township.pk, township.name, rows)
+    total = _total(township.pk, area_name(township.name, [c.name for c in communities],
+                                          _in_township([township.pk]).get(township.pk, 0)), rows)
     total.suggestions = _shown(rules.best_points([(fid, at) for fid, _, at, yes in dots if not yes], walk.radius_m,
                                                  count=NEW_POINTS_PER_TOWNSHIP), points)
     return TownshipCircle(township=township, on=on, walk=walk, communities=rows, total=total, points=points,
@@ -199,10 +215,12 @@ def circle_overview(user, *, on: dt.date, walk: rules.Walk | None = None) -> Ove
     communities = list(Region.objects.filter(access_circle.communities_q(user), parent__in=townships)
                        .order_by("path"))
     figures, _ = _figures(communities, open_points(), on, walk)
+    sizes = _in_township([t.pk for t in townships])
     out = []
     for t in townships:
-        rows = [figures[c.pk] for c in communities if c.parent_id == t.pk]
-        out.append((_total(t.pk, t.name, rows), rows))
+        mine = [c for c in communities if c.parent_id == t.pk]
+        rows = [figures[c.pk] for c in mine]
+        out.append((_total(t.pk, area_name(t.name, [c.name for c in mine], sizes.get(t.pk, 0)), rows), rows))
     total = _total(0, "合计", [t for t, _ in out]) if len(out) > 1 else None
     return Overview(on=on, walk=walk, townships=out, total=total)
 

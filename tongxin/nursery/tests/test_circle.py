@@ -159,3 +159,22 @@ def test_the_demo_covers_dongmen_fully_and_shimen_not_at_all(demo_user):
     admin = demo_user("admin")
     rows = {f.name: f for t, fs in circle.circle_overview(admin, on=ON).townships for f in fs}
     assert (rows["东门社区"].share, rows["石门村"].share) == (Decimal("100.0"), Decimal("0.0"))
+
+
+def test_a_community_worker_reads_their_own_community_named_as_such_not_as_the_whole_township(demo_user, client):
+    worker = demo_user("community")
+    (total, rows), = circle.circle_overview(worker, on=ON).townships
+    assert [r.name for r in rows] == ["东门社区"] and total.name == "城关镇东门社区"
+    township = Region.objects.get(name="城关镇")
+    assert circle.township_circle(worker, township, on=ON).total.name == "城关镇东门社区"
+    whole = circle.township_circle(demo_user("township"), township, on=ON).total
+    assert whole.name == "城关镇" and whole.households > total.households
+    client.force_login(worker)
+    page = client.get(reverse("nursery:circle_township", args=[township.pk])).content.decode()
+    assert "<h1>城关镇东门社区 " in page and "城关镇（合计）" not in page
+
+
+def test_the_area_name_names_the_communities_seen_when_not_all_of_the_township():
+    assert circle.area_name("城关镇", ["东门社区", "西街社区", "柳塘村"], 3) == "城关镇"
+    assert circle.area_name("城关镇", ["东门社区", "西街社区"], 3) == "城关镇东门社区、西街社区"
+    assert circle.area_name("城关镇", list("ABCD"), 9) == "城关镇（4 个社区（村））"
