@@ -107,25 +107,26 @@ def county_book(overview: selectors.AreaOverview, *, unit: str, area: str) -> Wo
     rows = []
     for township, s in overview.rows:
         p = s.programme
+        overall = s.satisfaction["overall"]["overall"]
         rows.append([township, str(p.organiser), p.name, p.get_kind_display(), p.get_status_display(), s.applicants,
-                     s.placed_children, s.waiting_children, s.special_placed,
+                     s.placed_children, s.special_placed, s.waiting_children,
                      s.attendance_rate if s.attendance_rate is not None else "", float(s.staff_hours),
                      float(s.fees["total"]), float(s.fees["exemption"]), s.incident_count,
-                     round(s.satisfaction["overall"]["overall"] or 0, 2)])
+                     round(overall, 2) if overall is not None else ""])  # no rating: blank, not a score of 0
     t = overview.total
     rows.append([t.label, "", f"{t.programmes}个项目", "", "", *_total_figures(t)])
     _sheet(wb, "托管汇总", f"{area}中小学生假期（课后）托管服务情况汇总表", unit, [
-        "乡镇（街道）", "主办单位", "项目", "类型", "状态", "报名（人）", "已安置（人）", "候补中（人）", "其中优先保障安置（人）",
+        "乡镇（街道）", "主办单位", "项目", "类型", "状态", "报名（人）", "已安置（人）", "其中优先保障安置（人）", "候补中（人）",
         "出勤率%", "值班时长（小时）", "收费合计（元）", "减免金额（元）", "安全事件（起）", "满意度"], rows, first=True)
     _sheet(wb, "分乡镇", f"{area}托管服务情况（分乡镇合计）", unit, [
-        "乡镇（街道）", "项目数", "报名（人次）", "已安置（人次）", "候补中（人次）", "其中优先保障安置（人次）", "出勤率%",
+        "乡镇（街道）", "项目数", "报名（人次）", "已安置（人次）", "其中优先保障安置（人次）", "候补中（人次）", "出勤率%",
         "值班时长（小时）", "收费合计（元）", "减免金额（元）", "安全事件（起）", "满意度"],
         [[x.label, x.programmes, *_total_figures(x)] for x in [*overview.townships, t]])
     return wb
 
 
 def _total_figures(t) -> list:
-    return [t.applicants, t.placed, t.waiting, t.special_placed, t.attendance_rate if t.attendance_rate is not None else "",
+    return [t.applicants, t.placed, t.special_placed, t.waiting, t.attendance_rate if t.attendance_rate is not None else "",
             float(t.staff_hours), float(t.fee_total), float(t.exemption), t.incidents,
             round(t.satisfaction, 2) if t.satisfaction is not None else ""]
 

@@ -132,3 +132,21 @@ def test_county_export_holds_every_programme_in_the_order_of_the_pages(login, de
     exported = list(wb["托管汇总"].iter_rows(min_row=4, values_only=True))[:-1]
     assert len(exported) == len(rows) == Programme.objects.count() > PAGE_SIZE
     assert [(r[0], r[2], r[5]) for r in exported] == [(r[0], r[2], int(r[4])) for r in rows]
+
+
+def test_county_export_puts_the_priority_placed_within_the_placed_and_leaves_an_unrated_programme_blank(login):
+    wb = load_workbook(BytesIO(login("county_edu").get("/custody/county.xlsx").content))
+    sheet = wb["托管汇总"]
+    headers = next(sheet.iter_rows(min_row=3, max_row=3, values_only=True))
+    assert headers[6:9] == ("已安置（人）", "其中优先保障安置（人）", "候补中（人）")
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert all(r[7] <= r[6] for r in rows)
+    unrated = [r for r in rows[:-1] if r[-1] in (None, "")]
+    assert unrated and not any(r[-1] == 0 for r in rows[:-1])
+
+
+def test_the_county_summary_reads_the_priority_placed_as_part_of_the_placed(login):
+    page = login("county_edu").get("/custody/county/")
+    t = page.context["o"].total
+    assert f"已安置 {t.placed} 人次，其中优先保障对象 {t.special_placed} 人次；候补 {t.waiting} 人次" in page.content.decode()
+    assert t.special_placed <= t.placed
