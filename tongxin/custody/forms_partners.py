@@ -79,11 +79,17 @@ class IncomeForm(forms.Form):
 
 class SpendingForm(forms.Form):
     fund = forms.ChoiceField(label="列支资金", choices=Fund.choices, help_text="专款专用：只能从本项目该资金的余额中列支")
-    category = forms.ChoiceField(label="支出类别", choices=Spending.Category.choices)
+    category = forms.ChoiceField(label="支出类别", choices=[("", "请选择")] + Spending.Category.choices,
+                                 error_messages={"required": "请选择支出类别"})
     item = forms.CharField(label="支出事项", max_length=64)
     amount = forms.DecimalField(label="金额（元）", **AMOUNT)
     spent_on = forms.DateField(label="支出日期", widget=DATE)
     note = forms.CharField(label="说明", max_length=128, required=False)
+
+    def __init__(self, *args, funds: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if funds:
+            self.fields["fund"].choices = funds
 
 
 class GuestSessionForm(forms.Form):

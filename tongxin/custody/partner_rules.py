@@ -80,6 +80,15 @@ def fund_balances(received: Mapping[str, Decimal], spent: Mapping[str, Decimal],
     return rows
 
 
+def spending_fund_choices(balances: Mapping[str, Decimal], labels: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The funds a spending may be charged to, those with money left first (the first is the form's default), each
+    with its balance; the others after, marked as empty (专款专用: a spending beyond a fund's balance is refused)."""
+    with_money = [(key, f"{label}（余额 {balances[key]:,.2f} 元）") for key, label in labels
+                  if balances.get(key, Decimal(0)) > 0]
+    empty = [(key, f"{label}（无余额）") for key, label in labels if balances.get(key, Decimal(0)) <= 0]
+    return with_money + empty
+
+
 def drill_problem(*, is_drill: bool, drill_kind: str, minutes: int | None, result: str) -> str | None:
     """A drill is recorded whole (kind, how long, how it went), or not at all."""
     if is_drill and not drill_kind:

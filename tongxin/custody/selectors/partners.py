@@ -55,6 +55,7 @@ class Statement:
     sessions: list[GuestSession] = field(default_factory=list)
     withdrawn_incomes: list[Income] = field(default_factory=list)
     withdrawn_spendings: list[Spending] = field(default_factory=list)
+    balances: dict[str, Decimal] = field(default_factory=dict)  # fund -> what is left to spend
 
     @property
     def balance(self) -> Decimal:
@@ -78,6 +79,7 @@ def statement(programme: Programme) -> Statement:
     return Statement(
         programme=programme, incomes=incomes, spendings=spendings,
         by_fund=partner_rules.fund_balances(received_by, spent_by, Fund.choices),
+        balances={f: received_by.get(f, Decimal(0)) - spent_by.get(f, Decimal(0)) for f in {*received_by, *spent_by}},
         by_category=[(label, by_cat[key]) for key, label in Spending.Category.choices if key in by_cat],
         received=received, spent=spent, child_days=days,
         cost_per_child_day=partner_rules.cost_per_child_day(spent, days),

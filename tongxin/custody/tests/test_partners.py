@@ -130,12 +130,24 @@ def test_a_guest_session_records_its_drill_and_a_half_drill_is_refused(demo_user
                                       teacher="x", topic="讲座", children_present=100000)
 
 
-def test_a_refused_spending_post_writes_nothing(login, winter):
+def test_a_refused_spending_post_writes_nothing_and_comes_back_filled_in_and_open(login, winter):
     before = Spending.objects.count()
     page = login("community").post(f"/custody/p/{winter.pk}/accounts/", {
         "action": "spending", "fund": "fees", "category": "meals", "item": "午餐", "amount": "10",
-        "spent_on": "2026-12-04"}, follow=True)
-    assert "专款专用" in page.text and Spending.objects.count() == before
+        "spent_on": "2026-12-04"})
+    assert page.status_code == 400 and "专款专用" in page.text and Spending.objects.count() == before
+    assert '<details open><summary>登记支出' in page.text and 'value="午餐"' in page.text
+
+
+def test_the_spending_form_offers_the_funds_with_money_first_with_their_balance_and_no_category_by_default(login,
+                                                                                                         winter):
+    page = login("community").get(f"/custody/p/{winter.pk}/accounts/")
+    form, balances = page.context["spending_form"], page.context["s"].balances
+    first, *rest = form.fields["fund"].choices
+    assert balances.get(first[0], 0) > 0 and "余额" in first[1]
+    assert [b for b in (balances.get(k, 0) for k, _ in rest)] == sorted((balances.get(k, 0) for k, _ in rest),
+                                                                        key=lambda b: b <= 0)
+    assert form["category"].value() in (None, "") and form["spent_on"].value() is not None
 
 
 def test_a_post_by_someone_who_only_reads_the_account_is_refused_and_writes_nothing(login, winter):

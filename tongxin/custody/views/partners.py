@@ -10,7 +10,7 @@ from django.utils import timezone
 from tongxin.orgs import selectors as orgs
 from tongxin.orgs.models import Region
 
-from .. import exports_partners, permissions
+from .. import exports_partners, partner_rules, permissions
 from ..forms import form_errors
 from ..forms_partners import (
     BookingForm,
@@ -24,7 +24,7 @@ from ..forms_partners import (
     VenueEditForm,
     WithdrawForm,
 )
-from ..models import Income, Partner, PartnerVenue, Programme, Spending
+from ..models import Fund, Income, Partner, PartnerVenue, Programme, Spending
 from ..selectors import partners as read
 from ..services import accounts as money
 from ..services import partners as lend
@@ -112,24 +112,32 @@ def _accounts_programme(request, programme_id) -> Programme:
 
 @login_required
 def accounts(request, programme_id):
-    """The programme's account: income and spending by fund, the statement, and (organiser) the entry forms."""
+    """The programme's account: income and spending by fund, the statement, and (organiser) the entry forms. A
+    refused entry comes back filled in, its form open, with the reason."""
     programme = _accounts_programme(request, programme_id)
     manages = permissions.is_organiser(request.user, programme)
+    statement = read.statement(programme)
+    funds = partner_rules.spending_fund_choices(statement.balances, Fund.choices)
+    today = timezone.localdate()
+    income_form = IncomeForm(initial={"received_on": today}) if manages else None
+    spending_form = SpendingForm(initial={"spent_on": today}, funds=funds) if manages else None
+    failed = ""
     if request.method == "POST":
         permissions.require_accounts_keeper(request.user, programme)
         if request.POST.get("action") == "spending":
-            form: IncomeForm | SpendingForm = SpendingForm(request.POST)
-            service, done = money.record_spending, "支出已登记"
+            form: IncomeForm | SpendingForm = SpendingForm(request.POST, funds=funds)
+            service, done, failed, spending_form = money.record_spending, "支出已登记", "spending", form
         else:
-            form, service, done = IncomeForm(request.POST), money.record_income, "收入已登记"
+            form = IncomeForm(request.POST)
+            service, done, failed, income_form = money.record_income, "收入已登记", "income", form
         if form.is_valid():
-            attempt(request, service, actor=request.user, programme=programme, **form.cleaned_data, success=done)
+            if attempt(request, service, actor=request.user, programme=programme, **form.cleaned_data, success=done):
+                return redirect("custody:accounts", programme.pk)
         else:
             _refused(request, form)
-        return redirect("custody:accounts", programme.pk)
     return render(request, "custody/accounts.html", {
-        "programme": programme, "s": read.statement(programme), "manages": manages,
-        "income_form": IncomeForm() if manages else None, "spending_form": SpendingForm() if manages else None})
+        "programme": programme, "s": statement, "manages": manages, "failed": failed,
+        "income_form": income_form, "spending_form": spending_form}, status=400 if failed else 200)
 
 
 @login_required
