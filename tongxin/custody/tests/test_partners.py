@@ -161,7 +161,7 @@ def test_the_partner_pages_show_venues_and_the_programmes_using_them(login):
     client = login("community")
     assert "青溪县青少年宫" in client.get("/custody/partners/").text
     page = client.get(f"/custody/partners/{Partner.objects.get(name='青溪县青少年宫').pk}/").text
-    assert "可容纳 80 人" in page and WINTER in page and "周一、周二、周三、周四、周五 08:30-17:00" in page
+    assert "每时段最多 80 名儿童" in page and WINTER in page and "周一、周二、周三、周四、周五 08:30-17:00" in page
 
 
 def test_a_refused_booking_post_says_why_and_writes_nothing(login, winter, palace_room):
