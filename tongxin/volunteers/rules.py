@@ -127,6 +127,14 @@ def place_rank(target_path: str, home_path: str, area_paths: list[str]) -> int:
 PLACE_LABELS = {0: "本社区（村）", 1: "本乡镇（街道）", 2: "本县", 3: "县外"}
 
 
+def place_label(rank: int, *, lives_there: bool) -> str:
+    """How near a candidate is, as the tag reads: whether they live in the community or only serve there (both
+    rank first)."""
+    if rank == 0:
+        return "住在本社区（村）" if lives_there else "可服务本社区（村）"
+    return PLACE_LABELS[rank]
+
+
 def match_key(*, rank: int, skill_hit: bool, available: bool, load: int, name: str) -> tuple:
     """The matching order: nearest first, then the skill asked, then free at the time asked, then the lightest
     load; by name to be stable."""

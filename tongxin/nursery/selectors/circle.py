@@ -43,7 +43,7 @@ class NewPoint:
 
     at: rules.Point
     count: int
-    near: str = ""  # where it lies from the nearest open centre or point, e.g. "城关镇…服务中心 西南约 2.1 公里"
+    near: str = ""  # where it lies from the nearest open centre or point, e.g. "在城关镇…服务中心西南约 2.1 公里处"
 
 
 def _shown(suggestions: Sequence[rules.Suggestion], points: Sequence[PointInfo]) -> list[NewPoint]:
@@ -51,7 +51,7 @@ def _shown(suggestions: Sequence[rules.Suggestion], points: Sequence[PointInfo])
     for s in suggestions:
         at = rules.coarsen(s.at)
         nearest = min(points, key=lambda p: rules.distance_m(p.at, at), default=None)
-        near = f"{nearest.name} {rules.direction_label(nearest.at, at)}" if nearest is not None else ""
+        near = f"在{nearest.name}{rules.direction_label(nearest.at, at)}处" if nearest is not None else ""
         out.append(NewPoint(at=at, count=s.count, near=near))
     return out
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Case, Value, When
 
 from tongxin.orgs import scope
 
@@ -47,8 +48,10 @@ POOL_PER_PAGE = 20
 
 
 def _pool_qs(user, *, state: str, name: str):
-    qs = (Person.objects.filter(scope.volunteer_pool_q(user)).distinct()
-          .select_related("user", "home__parent").order_by("state", "home__path", "user__real_name", "pk"))
+    waiting_first = Case(When(state=State.PENDING, then=Value(0)), When(state=State.ACCEPTED, then=Value(1)),
+                         default=Value(2))
+    qs = (Person.objects.filter(scope.volunteer_pool_q(user)).distinct().select_related("user", "home__parent")
+          .annotate(waiting_first=waiting_first).order_by("waiting_first", "home__path", "user__real_name", "pk"))
     if state:
         qs = qs.filter(state=state)
     if name:

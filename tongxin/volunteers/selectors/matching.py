@@ -40,6 +40,7 @@ class Candidate:
     skill_hit: bool
     available: bool
     load: int
+    times: str = ""  # when they can serve, e.g. "周二、周五；寒暑假；放学后"
 
 
 def candidates(*, community: Region, on: dt.date, skill: str = "", weekday: str = "", holidays: bool = False,
@@ -60,10 +61,12 @@ def candidates(*, community: Region, on: dt.date, skill: str = "", weekday: str 
     for p in people:
         rank = rules.place_rank(community.path, p.home.path, [a.path for a in p.areas.all()])
         available = (not weekday or weekday in p.weekdays) and (not holidays or p.holidays)
+        times = "；".join(t for t in (rules.weekdays_text(p.weekdays), "寒暑假" if p.holidays else "", p.hours) if t)
         found.append(Candidate(p.pk, p.user.display_name, p.get_source_display(),
                                f"{p.home.parent.name if p.home.parent else ''}{p.home.name}", p.skills,
-                               rules.PLACE_LABELS[rank], rank, bool(skill) and skill in p.skills, available,
-                               pairings.get(p.user_id, 0) + shifts.get(p.user_id, 0)))
+                               rules.place_label(rank, lives_there=p.home.path == community.path), rank,
+                               bool(skill) and skill in p.skills, available,
+                               pairings.get(p.user_id, 0) + shifts.get(p.user_id, 0), times))
     found.sort(key=lambda c: rules.match_key(rank=c.rank, skill_hit=c.skill_hit, available=c.available, load=c.load,
                                              name=c.name))
     return found[:limit]

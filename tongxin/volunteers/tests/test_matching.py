@@ -81,6 +81,14 @@ def test_the_matching_page_lists_the_nearest(login):
     assert "本社区（村）" in page and "刘晓" in page
 
 
+def test_a_candidate_who_only_serves_the_community_is_not_tagged_as_living_there(demo_user):
+    dongmen = Region.objects.get(code="361199100001")
+    found = [c for c in matching.candidates(community=dongmen, on=ON, limit=500) if c.rank == 0]
+    assert {c.place for c in found} == {"住在本社区（村）", "可服务本社区（村）"}
+    assert all((c.place == "住在本社区（村）") == c.home.endswith("东门社区") for c in found)
+    assert all(c.times for c in found)
+
+
 def test_the_matching_page_opens_only_the_best_ten_and_folds_the_people_not_free_at_the_time_asked(login):
     dongmen = Region.objects.get(code="361199100001")
     page = login("community").get(reverse("volunteers:match"), {"community": dongmen.pk, "weekday": "6"})

@@ -62,3 +62,11 @@ def test_a_newcomer_with_a_current_inquiry_is_not_shown_as_free_to_serve_alone(l
     problems = page.context["newcomer"].problems
     assert problems and "可以独立服务" not in page.content.decode()
     assert f"独立服务前尚有 {len(problems)} 项未完成" in page.content.decode()
+
+
+def test_the_pool_lists_the_people_waiting_to_be_vetted_first(login, demo_user):
+    user = demo_user("township")
+    pending = Person.objects.filter(scope.volunteer_pool_q(user), state="pending").distinct().count()
+    assert 0 < pending < POOL_PER_PAGE
+    rows = login("township").get(reverse("volunteers:pool")).context["rows"]
+    assert [r.state for r in rows[:pending]] == ["pending"] * pending and rows[pending].state == "accepted"
