@@ -27,8 +27,12 @@ _ACTIONS = [
 ]
 
 
+# Childcare's staff and the health bureau have nothing in custody (their 托管 tab led to an empty page).
+_NO_CUSTODY = frozenset({Role.NURSERY_MANAGER, Role.NURSERY_CARER, Role.COUNTY_HEALTH})
+
+
 def nav(user) -> list[Link]:
-    return [Link("托管", reverse("custody:hub"))] if scope.roles(user) else []
+    return [Link("托管", reverse("custody:hub"))] if scope.roles(user) - _NO_CUSTODY else []
 
 
 def actions(user) -> list[Link]:
