@@ -105,15 +105,18 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 
 def health_refusal(*, checks: Iterable[tuple[dt.date, bool]], gaps: Sequence[Gap], last_present: dt.date | None,
-                   on: dt.date, away_months: int = AWAY_MONTHS) -> str | None:
+                   on: dt.date, away_months: int = AWAY_MONTHS, doses_recorded: bool = True) -> str | None:
     """Why a child may not be in care on `on` for their health (None: they may), every reason at once so that the
     family sees all it has to bring. `checks` are the child's entry checks and re-checks (day, passed);
-    `last_present` the last day before `on` they were in care (None: never)."""
+    `last_present` the last day before `on` they were in care (None: never); with no dose recorded at all
+    (`doses_recorded` false) the vaccination certificate has not been entered, which is what the family is told."""
     passed = sorted(day for day, ok in checks if ok and day <= on)
     problems = []
     if not passed:
         problems.append("该幼儿尚无合格的入托体检记录，请先到医疗卫生机构完成入托体检")
-    if gaps:
+    if gaps and not doses_recorded:
+        problems.append("尚未登记该幼儿的预防接种证，请携带接种证到园登记后再入托")
+    elif gaps:
         names = "、".join(g.label for g in gaps[:4]) + ("等" if len(gaps) > 4 else "")
         problems.append(f"该幼儿有逾期未接种的疫苗（{names}），请补种并登记后再入托")
     if passed and last_present is not None and months_between(last_present, on) >= away_months \

@@ -67,9 +67,10 @@ def attendance_refusal(*, child_id: int, on: dt.date) -> str | None:
     birth = people.birth_and_school([child_id]).get(child_id)
     if birth is None:
         return "未找到该幼儿的登记信息"
-    gaps = rh.vaccination_gaps(rh.SCHEDULE, doses_of([child_id])[child_id], on, birth=birth[0])
+    doses = doses_of([child_id])[child_id]
+    gaps = rh.vaccination_gaps(rh.SCHEDULE, doses, on, birth=birth[0])
     return rh.health_refusal(checks=checks_of([child_id])[child_id], gaps=gaps,
-                             last_present=last_present(child_id, on), on=on)
+                             last_present=last_present(child_id, on), on=on, doses_recorded=bool(doses))
 
 
 # ---------------------------------------------------------------- a child's record
@@ -115,6 +116,12 @@ class ChildHealth:
     doses: list[DoseRow]
     checks: list[HealthCheck]
     findings: list[CheckFinding]
+
+    @property
+    def doses_recorded(self) -> bool:
+        """Whether any dose is on record: with none, the certificate has not been entered yet (the doses are not
+        known to be missed)."""
+        return any(d.given_on for d in self.doses)
 
 
 def child_health(child_id: int, on: dt.date) -> ChildHealth:

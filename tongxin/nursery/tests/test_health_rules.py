@@ -53,6 +53,13 @@ def test_an_overdue_dose_refuses_admission_with_its_name():
     assert refusal == "该幼儿有逾期未接种的疫苗（乙肝疫苗第1剂、卡介苗、乙肝疫苗第2剂），请补种并登记后再入托"
 
 
+def test_with_no_dose_recorded_the_family_is_asked_for_the_certificate():
+    gaps = rh.vaccination_gaps(rh.SCHEDULE, [], rh.add_months(BIRTH, 2), birth=BIRTH)
+    refusal = rh.health_refusal(checks=[(BIRTH, True)], gaps=gaps, last_present=None, on=rh.add_months(BIRTH, 2),
+                                doses_recorded=False)
+    assert refusal == "尚未登记该幼儿的预防接种证，请携带接种证到园登记后再入托"
+
+
 def test_three_months_away_needs_a_recheck_after_the_last_day_in_care():
     last = dt.date(2026, 11, 30)
     checks = [(dt.date(2026, 6, 1), True)]

@@ -31,13 +31,25 @@ def _counts():
 
 
 def test_a_contract_for_a_child_with_an_overdue_dose_is_refused_and_nothing_stored(net):
+    from tongxin.nursery import rules_health as rh
     child = net.infant(14, healthy=False)
     net.give_health(child, checked_on=TODAY - dt.timedelta(days=10), doses=False)
+    first = rh.SCHEDULE[0]  # the certificate entered with its first dose only
+    health.doses_record(net.manager, centre_id=net.centre.pk, child_id=child.pk, today=TODAY, now=at(TODAY),
+                        given={f"{first.vaccine}:{first.number}": child.birth_date})
     before = _counts()
     with pytest.raises(ValidationError) as exc:
         sign(net, child)
-    assert "逾期未接种的疫苗（乙肝疫苗第1剂、卡介苗" in refusal(exc)
+    assert "逾期未接种的疫苗（卡介苗" in refusal(exc) and rh.dose_label(first) not in refusal(exc)
     assert _nothing_written(before)
+
+
+def test_a_child_with_no_dose_entered_is_asked_for_the_certificate_not_told_every_dose_is_missed(net):
+    child = net.infant(14, healthy=False)
+    net.give_health(child, checked_on=TODAY - dt.timedelta(days=10), doses=False)
+    with pytest.raises(ValidationError) as exc:
+        sign(net, child)
+    assert refusal(exc) == "尚未登记该幼儿的预防接种证，请携带接种证到园登记后再入托"
 
 
 def test_entering_the_doses_lets_the_child_in(net):
@@ -58,8 +70,8 @@ def test_a_booking_for_a_child_without_an_entry_check_is_refused_and_nothing_sto
     with pytest.raises(ValidationError) as exc:
         book(net, child)
     # every reason at once: this child has neither an entry check nor any vaccination entered
-    assert refusal(exc).startswith("该幼儿尚无合格的入托体检记录，请先到医疗卫生机构完成入托体检；")
-    assert "逾期未接种的疫苗" in refusal(exc)
+    assert refusal(exc) == ("该幼儿尚无合格的入托体检记录，请先到医疗卫生机构完成入托体检；"
+                            "尚未登记该幼儿的预防接种证，请携带接种证到园登记后再入托")
     assert _nothing_written(before)
 
 
