@@ -135,13 +135,23 @@ def room_rows(centre: Centre, *, on: dt.date) -> list[RoomRow]:
         board = rules.ratio_board(limit=limit, places=room.places, children=spans, carers=plan.carers(on),
                                   hours=centre.hours) if open_day else []
         low, high = rules.AGES[room.class_type]
+        size = rules.class_size(limit, room.places)
         out.append(RoomRow(
             pk=room.pk, name=room.name, class_type=room.class_type, class_label=room.get_class_type_display(),
-            ages=f"{low}–{high} 个月", places=room.places, size=rules.class_size(limit, room.places),
+            ages=f"{low}–{high} 个月", places=room.places, size=size,
             per_carer=limit.per_carer, contracts=sum(1 for o in plan.occupants(on) if o.kind == "contract"),
-            peak=rules.peak(spans), free=rules.free_places(board, full_day) if open_day else None, board=board,
-            rostered=plan.rostered(on), waiting=waiting[room.class_type]))
+            peak=rules.peak(spans), free=_free(board, full_day, size, rules.peak(spans), plan.rostered(on), open_day),
+            board=board, rostered=plan.rostered(on), waiting=waiting[room.class_type]))
     return out
+
+
+def _free(board: list[rules.Slot], full_day: rules.Span, size: int, peak: int, rostered: bool,
+          open_day: bool) -> int | None:
+    """A class's full-day places free on a day: within its size and the carers on duty once the day is rostered
+    (as a contract is checked); within its size alone before; none on a closed day."""
+    if not open_day:
+        return None
+    return rules.free_places(board, full_day) if rostered else max(size - peak, 0)
 
 
 @dataclass

@@ -94,6 +94,29 @@ def free_from(room: Room, entry: WaitlistEntry, span: rules.Span, base: dt.date)
     return None
 
 
+def held_back(centre: Centre, *, today: dt.date) -> list[str]:
+    """Why the first child still waiting in each age group was offered no place: the first room of their age's
+    reason on the day their place would start (e.g. the carers on duty are full), for the manager to act on."""
+    rooms = list(Room.objects.filter(centre=centre, active=True).select_related("centre__site__region")
+                 .order_by("class_type", "name"))
+    seen: set[str] = set()
+    out = []
+    for entry in (WaitlistEntry.objects.filter(centre=centre, state=WaitlistEntry.State.WAITING)
+                  .select_related("child").order_by("joined_at", "pk")):
+        if entry.class_type in seen:
+            continue
+        seen.add(entry.class_type)
+        base = offer_start(entry, today)
+        fitting = [r for r in rooms if rules.class_fits(age_on(entry.child_id, base), r.class_type)]
+        span = rules.default_span(entry.care_type, centre.hours)
+        reasons = [admission_refusals(r, child_id=entry.child_id, care_type=entry.care_type, span=span,
+                                      starts_on=base, ends_on=None) for r in fitting]
+        why = next((rs[0] for rs in reasons if rs), "没有该年龄的班级" if not fitting else "")
+        if why:
+            out.append(f"{entry.get_class_type_display()}排第 1 位的{entry.child.name}（{day_label(base)}起）：{why}")
+    return out
+
+
 def offer_places(centre: Centre, *, today: dt.date, now: dt.datetime) -> list[WaitlistEntry]:
     """Offer the free places of a centre to its waiting list, in order of joining: each waiting child is offered
     the first room of their age that takes them on the terms they asked for, from the first day it can (the day

@@ -3,6 +3,7 @@ place is offered in order of joining, held until the family accepts (the contrac
 or declines (the place goes to the next)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from .. import access, rules
 from ..choices import CareType, ClassType
 from ..models import Centre, WaitlistEntry
 from ._common import age_on, day_label, locked_room
-from ._places import admit, age_group, contract_overlap, offer_places
+from ._places import admit, age_group, contract_overlap, held_back, offer_places
 
 A = AuditEntry.Action
 WAIT_AHEAD_DAYS = 366
@@ -63,16 +64,23 @@ def waitlist_join(actor: User, *, centre_id: int, child_id: int, care_type: str,
     return entry
 
 
+@dataclass(frozen=True)
+class Offered:
+    entries: list[WaitlistEntry]
+    held_back: list[str]  # why the first still waiting in each age group got no place
+
+
 @transaction.atomic
-def waitlist_offer(actor: User, *, centre_id: int, today: dt.date, now: dt.datetime) -> list[WaitlistEntry]:
-    """The manager offers the centre's free places to its waiting list now (as ending a contract does)."""
+def waitlist_offer(actor: User, *, centre_id: int, today: dt.date, now: dt.datetime) -> Offered:
+    """The manager offers the centre's free places to its waiting list now (as ending a contract does); those
+    still waiting are told why."""
     centre = Centre.objects.filter(pk=centre_id).select_related("site__region").first()
     if centre is None:
         raise ValidationError("未找到该托育机构")
     access.require_manager(actor, centre)
     offered = offer_places(centre, today=today, now=now)
     record(actor, A.UPDATE, centre, reason=f"按排队顺序通知 {len(offered)} 名幼儿入托")
-    return offered
+    return Offered(offered, held_back(centre, today=today))
 
 
 @transaction.atomic

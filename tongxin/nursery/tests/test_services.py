@@ -447,3 +447,14 @@ def test_a_morning_and_an_afternoon_child_share_one_place_in_the_centres_figures
         sign(net, net.infant(18), care=care, drop=drop, pick=pick)
     (row,) = network.centre_rows([net.centre], on=MON)
     assert (row.taken, row.half, row.used, row.total, row.free) == (4, 3, 3, 45, 42)
+
+
+def test_offering_the_places_says_why_the_first_waiting_child_of_a_group_got_none(net):
+    net.rooms["托大班"].places = 1
+    net.rooms["托大班"].save()
+    sign(net, net.infant(30), room="托大班")
+    waiting = join(net, net.infant(30), 1)
+    result = waitlist_svc.waitlist_offer(net.manager, centre_id=net.centre.pk, today=TODAY, now=at(TODAY, 10))
+    assert result.entries == [] and len(result.held_back) == 1
+    assert result.held_back[0].startswith(f"托大班排第 1 位的{waiting.child.name}（3月2日起）：")
+    assert "托大班" in result.held_back[0].split("：", 1)[1]

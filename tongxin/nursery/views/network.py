@@ -120,8 +120,12 @@ def waitlist(request, centre_id: int):
             offered = attempt(request, waitlist_svc.waitlist_offer, request.user, centre_id=found.pk, today=today,
                               now=now)
             if offered is not None:
-                messages.success(request, f"已按排队顺序通知 {len(offered)} 名幼儿入托" if offered
-                                 else "暂无适合排队幼儿的空余托位")
+                if offered.entries:
+                    messages.success(request, f"已按排队顺序通知 {len(offered.entries)} 名幼儿入托")
+                for why in offered.held_back:
+                    messages.warning(request, f"暂不能通知{why}")
+                if not offered.entries and not offered.held_back:
+                    messages.success(request, "排队的幼儿都已通知")
             return redirect("nursery:waitlist", found.pk)
         if posted and form.is_valid():
             d = form.cleaned_data
