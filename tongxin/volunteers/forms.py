@@ -43,7 +43,8 @@ class RegisterForm(forms.Form):
     username = forms.RegexField(label="登录用户名", regex=r"^[A-Za-z0-9_]{3,30}$", max_length=30,
                                 error_messages={"invalid": "用户名为 3-30 位字母、数字或下划线"})
     password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=128, min_length=8)
-    source = forms.ChoiceField(label="身份来源", choices=Source.choices)
+    source = forms.ChoiceField(label="身份来源", choices=[("", "请选择")] + Source.choices,
+                               error_messages={"required": "请选择身份来源"})
     school = forms.TypedChoiceField(label="任职学校（在职教师填写）", required=False, coerce=int, empty_value=None)
     affiliation = forms.CharField(label="单位、就读学校或组织", max_length=64, required=False)
     skills = forms.CharField(label="特长与可教科目", max_length=200, required=False,
