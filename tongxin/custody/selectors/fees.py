@@ -116,6 +116,11 @@ def fee_report(user, programme: Programme) -> tuple[list[BillRow], dict]:
     return _bills(programme, applications_for(user, programme))
 
 
+def fees_due(programme: Programme) -> Decimal:
+    """What the families of all the programme's placed children owe (the 收费 page's 应收合计), whoever reads it."""
+    return _bills(programme, Application.objects.filter(programme=programme))[1]["total"]
+
+
 def hardship_certificates(child: Child) -> QuerySet:
     return HardshipCertificate.objects.filter(child=child).select_related("certified_by")
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 
 from .. import partner_rules, permissions
 from ..models import Attendance, DrillSetting, Fund, GuestSession, Income, Partner, Programme, Spending, VenueBooking
+from .fees import fees_due
 
 
 def visible_partners(user):
@@ -56,6 +57,13 @@ class Statement:
     withdrawn_incomes: list[Income] = field(default_factory=list)
     withdrawn_spendings: list[Spending] = field(default_factory=list)
     balances: dict[str, Decimal] = field(default_factory=dict)  # fund -> what is left to spend
+    fees_due: Decimal = Decimal(0)       # what the families owe by the 收费 page
+    fees_received: Decimal = Decimal(0)  # what is entered here as 家长缴费 income
+
+    @property
+    def fees_unrecorded(self) -> Decimal:
+        """Families' fees due that are not (yet) entered as income."""
+        return max(self.fees_due - self.fees_received, Decimal(0))
 
     @property
     def balance(self) -> Decimal:
@@ -80,6 +88,7 @@ def statement(programme: Programme) -> Statement:
         programme=programme, incomes=incomes, spendings=spendings,
         by_fund=partner_rules.fund_balances(received_by, spent_by, Fund.choices),
         balances={f: received_by.get(f, Decimal(0)) - spent_by.get(f, Decimal(0)) for f in {*received_by, *spent_by}},
+        fees_due=fees_due(programme), fees_received=received_by.get(Fund.FEES, Decimal(0)),
         by_category=[(label, by_cat[key]) for key, label in Spending.Category.choices if key in by_cat],
         received=received, spent=spent, child_days=days,
         cost_per_child_day=partner_rules.cost_per_child_day(spent, days),

@@ -180,3 +180,11 @@ def test_the_organiser_records_a_guest_session_with_its_drill_on_the_page(login)
         "children_present": "5", "drill_kind": "first_aid", "drill_minutes": "30", "drill_result": "每组学生完成胸外按压练习"},
         follow=True)
     assert "专题活动已登记" in page.text and "急救（心肺复苏、止血包扎），30 分钟" in page.text
+
+
+def test_the_account_says_how_much_of_the_families_fees_due_is_not_yet_entered_as_income(login):
+    summer = Programme.objects.get(name="青溪县实验小学2026年暑期托管")
+    page = login("township").get(f"/custody/p/{summer.pk}/accounts/")
+    s = page.context["s"]
+    assert s.fees_due > s.fees_received > 0 and s.fees_unrecorded == s.fees_due - s.fees_received
+    assert f"尚有 {s.fees_unrecorded:.0f} 元未登记入账" in page.content.decode()
