@@ -64,7 +64,7 @@ def test_a_timeout_is_a_retryable_failure_after_about_the_read_timeout(fake, cha
     failure = failure_of(channel)
 
     assert failure.retryable and "超时" in failure.reason
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 4.5  # gave up before the 5 s the server would have taken
 
 
 def test_http_500_is_retryable(fake, channel):

@@ -138,7 +138,7 @@ def test_a_timeout_is_a_retryable_failure_after_about_the_read_timeout(fake, cha
     failure = failure_of(channel)
 
     assert failure.retryable and "超时" in failure.reason
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 4.5  # gave up before the 5 s the server would have taken
 
 
 def test_a_timeout_fetching_the_token_is_retryable(fake, channel):
@@ -146,7 +146,7 @@ def test_a_timeout_fetching_the_token_is_retryable(fake, channel):
     started = time.monotonic()
 
     assert failure_of(channel).retryable
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 4.5  # gave up before the 5 s the server would have taken
 
 
 def test_a_wrong_app_secret_is_not_retryable_and_stays_out_of_the_reason(fake):
