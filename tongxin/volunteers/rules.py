@@ -63,6 +63,11 @@ def weekdays_text(days: str) -> str:
     return "、".join(f"周{names[int(d) - 1]}" for d in sorted(set(days)) if d in "1234567") or "—"
 
 
+def availability_text(*, weekdays: str, holidays: bool, hours: str) -> str:
+    """When a person can serve, as their page and a match read it, e.g. "周二、周五；寒暑假；放学后"."""
+    return "；".join(t for t in (weekdays_text(weekdays), "寒暑假" if holidays else "", hours) if t)
+
+
 def registration_problem(*, source: str, school_id: int | None, area_count: int) -> str | None:
     if source == "teacher" and not school_id:
         return "在职教师请选择任职学校"

@@ -135,13 +135,13 @@ def room_rows(centre: Centre, *, on: dt.date) -> list[RoomRow]:
         board = rules.ratio_board(limit=limit, places=room.places, children=spans, carers=plan.carers(on),
                                   hours=centre.hours) if open_day else []
         low, high = rules.AGES[room.class_type]
-        size = rules.class_size(limit, room.places)
+        size, most, rostered = rules.class_size(limit, room.places), rules.peak(spans), plan.rostered(on)
         out.append(RoomRow(
             pk=room.pk, name=room.name, class_type=room.class_type, class_label=room.get_class_type_display(),
             ages=f"{low}–{high} 个月", places=room.places, size=size,
             per_carer=limit.per_carer, contracts=sum(1 for o in plan.occupants(on) if o.kind == "contract"),
-            peak=rules.peak(spans), free=_free(board, full_day, size, rules.peak(spans), plan.rostered(on), open_day),
-            board=board, rostered=plan.rostered(on), waiting=waiting[room.class_type]))
+            peak=most, free=_free(board, full_day, size, most, rostered, open_day), board=board, rostered=rostered,
+            waiting=waiting[room.class_type]))
     return out
 
 

@@ -1,7 +1,6 @@
 """The day's pages: a centre's rooms today, a room's 「今日」 page for its carers on a tablet (check-in and hand-over,
 the whole-room records and the children who differ), and a child's day for the family on a phone."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -61,7 +61,7 @@ def candidates(*, community: Region, on: dt.date, skill: str = "", weekday: str 
     for p in people:
         rank = rules.place_rank(community.path, p.home.path, [a.path for a in p.areas.all()])
         available = (not weekday or weekday in p.weekdays) and (not holidays or p.holidays)
-        times = "；".join(t for t in (rules.weekdays_text(p.weekdays), "寒暑假" if p.holidays else "", p.hours) if t)
+        times = rules.availability_text(weekdays=p.weekdays, holidays=p.holidays, hours=p.hours)
         found.append(Candidate(p.pk, p.user.display_name, p.get_source_display(),
                                f"{p.home.parent.name if p.home.parent else ''}{p.home.name}", p.skills,
                                rules.place_label(rank, lives_there=p.home.path == community.path), rank,

@@ -118,7 +118,8 @@ def _person_context(found, today) -> dict:
     to_sign = [(kind, LetterKind(kind).label) for kind in rules.letters_to_sign((sig.kind, sig.text) for sig in letters)]
     return {"p": found, "to_sign": to_sign, "areas": list(found.areas.select_related("parent").order_by("path")),
             "checks": list(Check.objects.filter(person=found).select_related("checked_by")),
-            "weekdays": rules.weekdays_text(found.weekdays),
+            "availability": rules.availability_text(weekdays=found.weekdays, holidays=found.holidays,
+                                                    hours=found.hours),
             "refusal": sel.check_refusal(user_id=found.user_id, on=today), "today": today,
             "trainings": list(Training.objects.filter(person=found)),
             "letters": letters,
